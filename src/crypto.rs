@@ -1,0 +1,5 @@
+//! Thin wrappers over RustCrypto. No KMS vocabulary lives here: callers pass bytes and small enums,
+//! and failures are opaque so nothing can leak why a decryption failed.
+
+pub mod aes_gcm;
+pub mod rng;

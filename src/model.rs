@@ -1,0 +1,15 @@
+//! The KMS domain: key records and their state machine, identifiers, spec tables, the ciphertext
+//! format, aliases, tags and policies. Pure data and rules: no store, no JSON wire, no clock.
+
+pub mod alias;
+pub mod ciphertext;
+pub mod data_key;
+pub mod encryption_context;
+pub mod key;
+pub mod key_ref;
+pub mod paging;
+pub mod policy;
+pub mod rotation;
+pub mod specs;
+pub mod symmetric;
+pub mod tags;

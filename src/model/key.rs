@@ -1,0 +1,256 @@
+//! `KeyRecord`: one KMS key as stored (metadata, material versions, policy, tags, rotation) and the
+//! KeyState machine. The transition methods are the only way state changes, and each returns the
+//! error AWS gives for an illegal transition (AWS-KMS-BEHAVIOUR.md §2.3).
+
+use serde::{Deserialize, Serialize};
+use sha2::{Digest, Sha256};
+
+use crate::api::{
+    Blob, EpochSeconds, KeyManagerType, KeyMetadata, KeySpec, KeyState, KeyUsageType, OriginType,
+};
+use crate::error::{KmsError, KmsResult};
+use crate::model::specs;
+
+/// Seconds in a day.
+pub const DAY: f64 = 86_400.0;
+
+/// One version of a key's cryptographic material.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct KeyMaterial {
+    /// 64 lower-case hex characters, derived from the key ID and the material (deterministic, so a
+    /// re-import of the same bytes is recognisable).
+    pub id: String,
+    /// The secret bytes.
+    pub bytes: Blob,
+    /// When this material was created or rotated in.
+    pub created: f64,
+}
+
+impl KeyMaterial {
+    /// Material for `key_id`, with its derived ID.
+    pub fn new(key_id: &str, bytes: Vec<u8>, created: f64) -> Self {
+        let mut h = Sha256::new();
+        h.update(b"kms-wasm key material v1\0");
+        h.update(key_id.as_bytes());
+        h.update([0]);
+        h.update(&bytes);
+        let id = h.finalize().iter().map(|b| format!("{b:02x}")).collect();
+        Self {
+            id,
+            bytes: Blob(bytes),
+            created,
+        }
+    }
+}
+
+/// Automatic-rotation settings.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, Default)]
+pub struct Rotation {
+    /// Whether automatic rotation is on.
+    pub enabled: bool,
+    /// The period in days (90–2560); kept when rotation is disabled, as AWS does.
+    pub period_days: Option<i64>,
+    /// When the next automatic rotation is due.
+    pub next_rotation: Option<f64>,
+}
+
+/// A KMS key.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct KeyRecord {
+    /// The key ID (UUID, or `mrk-…`).
+    pub key_id: String,
+    /// The key ARN.
+    pub arn: String,
+    /// The owning account.
+    pub account_id: String,
+    /// The Region.
+    pub region: String,
+    /// Creation time (epoch seconds).
+    pub creation_date: f64,
+    /// The description (`""` by default).
+    pub description: String,
+    /// The key spec.
+    pub key_spec: KeySpec,
+    /// The key usage.
+    pub key_usage: KeyUsageType,
+    /// Where the material came from.
+    pub origin: OriginType,
+    /// CUSTOMER or AWS.
+    pub key_manager: KeyManagerType,
+    /// The current state.
+    pub state: KeyState,
+    /// Set while PendingDeletion.
+    pub deletion_date: Option<f64>,
+    /// The pending window of a scheduled deletion.
+    pub pending_window_days: Option<i64>,
+    /// Whether this is a Multi-Region key.
+    pub multi_region: bool,
+    /// The key policy document named `default`.
+    pub policy: String,
+    /// Tags in insertion order.
+    pub tags: Vec<(String, String)>,
+    /// Automatic rotation.
+    pub rotation: Rotation,
+    /// Every material version, oldest first; the last is current.
+    pub materials: Vec<KeyMaterial>,
+}
+
+impl KeyRecord {
+    /// The material new ciphertexts are made with.
+    pub fn current_material(&self) -> KmsResult<&KeyMaterial> {
+        self.materials
+            .last()
+            .ok_or_else(|| KmsError::internal("key has no material"))
+    }
+
+    /// The material with the given ID, for decrypting older ciphertexts.
+    pub fn material(&self, id: &str) -> Option<&KeyMaterial> {
+        self.materials.iter().find(|m| m.id == id)
+    }
+
+    /// Whether the key can be used for cryptography now (`Enabled`).
+    pub fn is_enabled(&self) -> bool {
+        self.state == KeyState::Enabled
+    }
+
+    /// The check every cryptographic operation makes first: the key must be Enabled, and each other
+    /// state answers with AWS's error.
+    pub fn require_usable(&self) -> KmsResult<()> {
+        match self.state {
+            KeyState::Enabled => Ok(()),
+            KeyState::Disabled => Err(KmsError::disabled(&self.arn)),
+            other => Err(self.state_error(other)),
+        }
+    }
+
+    /// The check of management operations that fail only while PendingDeletion (CreateAlias,
+    /// TagResource, UntagResource, UpdateKeyDescription).
+    pub fn require_not_pending_deletion(&self) -> KmsResult<()> {
+        match self.state {
+            KeyState::PendingDeletion | KeyState::PendingReplicaDeletion => {
+                Err(self.state_error(self.state))
+            }
+            _ => Ok(()),
+        }
+    }
+
+    /// The key usage must be `usage` for `operation`.
+    pub fn require_usage(&self, usage: KeyUsageType, operation: &str) -> KmsResult<()> {
+        if self.key_usage == usage {
+            Ok(())
+        } else {
+            Err(KmsError::invalid_key_usage(
+                &self.arn,
+                self.key_usage.as_str(),
+                operation,
+            ))
+        }
+    }
+
+    fn state_error(&self, state: KeyState) -> KmsError {
+        let what = match state {
+            KeyState::PendingDeletion | KeyState::PendingReplicaDeletion => "pending deletion",
+            KeyState::PendingImport => "pending import",
+            KeyState::Unavailable => "unavailable",
+            KeyState::Creating => "creating",
+            KeyState::Updating => "updating",
+            KeyState::Disabled => "disabled",
+            KeyState::Enabled => "enabled",
+        };
+        KmsError::invalid_state(&self.arn, what)
+    }
+
+    /// EnableKey: Disabled → Enabled (idempotent on Enabled).
+    pub fn enable(&mut self) -> KmsResult<()> {
+        match self.state {
+            KeyState::Enabled | KeyState::Disabled => {
+                self.state = KeyState::Enabled;
+                Ok(())
+            }
+            other => Err(self.state_error(other)),
+        }
+    }
+
+    /// DisableKey: Enabled → Disabled (idempotent on Disabled).
+    pub fn disable(&mut self) -> KmsResult<()> {
+        match self.state {
+            KeyState::Enabled | KeyState::Disabled => {
+                self.state = KeyState::Disabled;
+                Ok(())
+            }
+            other => Err(self.state_error(other)),
+        }
+    }
+
+    /// ScheduleKeyDeletion: any state but PendingDeletion → PendingDeletion.
+    pub fn schedule_deletion(&mut self, now: f64, window_days: i64) -> KmsResult<()> {
+        match self.state {
+            KeyState::PendingDeletion | KeyState::PendingReplicaDeletion => {
+                Err(self.state_error(self.state))
+            }
+            _ => {
+                self.state = KeyState::PendingDeletion;
+                self.pending_window_days = Some(window_days);
+                // Window days are whole days, as AWS counts them (`window_days` is 7–30).
+                #[allow(clippy::cast_precision_loss)]
+                let window = window_days as f64;
+                self.deletion_date = Some(now + window * DAY);
+                Ok(())
+            }
+        }
+    }
+
+    /// CancelKeyDeletion: PendingDeletion → Disabled (not Enabled: AWS makes the owner re-enable).
+    pub fn cancel_deletion(&mut self) -> KmsResult<()> {
+        if self.state != KeyState::PendingDeletion {
+            return Err(KmsError::invalid_state(&self.arn, "not pending deletion"));
+        }
+        self.state = KeyState::Disabled;
+        self.deletion_date = None;
+        self.pending_window_days = None;
+        Ok(())
+    }
+
+    /// The `KeyMetadata` DescribeKey, CreateKey and friends return.
+    pub fn metadata(&self) -> KeyMetadata {
+        let algorithms = specs::algorithms(self.key_spec, self.key_usage).unwrap_or_default();
+        let symmetric = self.key_spec == KeySpec::SYMMETRIC_DEFAULT;
+        KeyMetadata {
+            aws_account_id: Some(self.account_id.clone()),
+            key_id: Some(self.key_id.clone()),
+            arn: Some(self.arn.clone()),
+            creation_date: Some(EpochSeconds(self.creation_date)),
+            enabled: Some(self.is_enabled()),
+            description: Some(self.description.clone()),
+            key_usage: Some(self.key_usage),
+            key_state: Some(self.state),
+            deletion_date: self.deletion_date.map(EpochSeconds),
+            origin: Some(self.origin),
+            key_manager: Some(self.key_manager),
+            customer_master_key_spec: specs::customer_master_key_spec(self.key_spec),
+            key_spec: Some(self.key_spec),
+            encryption_algorithms: non_empty(algorithms.encryption),
+            signing_algorithms: non_empty(algorithms.signing),
+            key_agreement_algorithms: non_empty(algorithms.key_agreement),
+            encapsulation_algorithms: non_empty(algorithms.encapsulation),
+            mac_algorithms: non_empty(algorithms.mac),
+            multi_region: Some(self.multi_region),
+            // AWS shows the window in metadata only for a primary in PendingReplicaDeletion.
+            pending_deletion_window_in_days: self
+                .pending_window_days
+                .filter(|_| self.state == KeyState::PendingReplicaDeletion),
+            // Only symmetric encryption keys carry a current material ID (§2.4).
+            current_key_material_id: if symmetric {
+                self.materials.last().map(|m| m.id.clone())
+            } else {
+                None
+            },
+            ..KeyMetadata::default()
+        }
+    }
+}
+
+/// AWS omits algorithm lists that do not apply rather than sending `[]`.
+fn non_empty<T: Clone>(items: &[T]) -> Option<Vec<T>> {
+    (!items.is_empty()).then(|| items.to_vec())
+}

@@ -1,0 +1,222 @@
+//! Key identifiers: the four forms a caller may give (key ID, key ARN, alias name, alias ARN) and
+//! the exact NotFoundException texts AWS answers for each kind of miss (AWS-KMS-BEHAVIOUR.md §2.1).
+//! Resolution against the store lives in `store::Txn::resolve_key`; this file only parses.
+
+use crate::context::RequestCtx;
+use crate::error::{KmsError, KmsResult};
+
+/// Which identifier forms an operation accepts.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Forms {
+    /// Key ID, key ARN, alias name or alias ARN (cryptographic operations, DescribeKey).
+    Any,
+    /// Key ID or key ARN only (management operations).
+    KeyOnly,
+}
+
+/// A parsed key identifier.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum KeyRef {
+    /// A key ID in this account and Region.
+    KeyId(String),
+    /// An alias name (`alias/…`) in this account and Region.
+    Alias(String),
+}
+
+/// Parses `input` for the caller in `ctx`.
+pub fn parse(ctx: &RequestCtx, input: &str, forms: Forms) -> KmsResult<KeyRef> {
+    if let Some(rest) = input.strip_prefix("arn:") {
+        return parse_arn(ctx, input, rest, forms);
+    }
+    if input.starts_with("alias/") {
+        return match forms {
+            Forms::Any => Ok(KeyRef::Alias(input.to_string())),
+            Forms::KeyOnly => Err(KmsError::invalid_key_id(input)),
+        };
+    }
+    if is_key_id(input) {
+        Ok(KeyRef::KeyId(input.to_string()))
+    } else {
+        Err(KmsError::invalid_key_id(input))
+    }
+}
+
+fn parse_arn(ctx: &RequestCtx, input: &str, rest: &str, forms: Forms) -> KmsResult<KeyRef> {
+    // arn:<partition>:kms:<region>:<account>:<resource>
+    let parts: Vec<&str> = rest.splitn(5, ':').collect();
+    let [partition, service, region, account, resource] = parts.as_slice() else {
+        return Err(KmsError::invalid_arn(input));
+    };
+    if service != &"kms" || partition.is_empty() || account.len() != 12 {
+        return Err(KmsError::invalid_arn(input));
+    }
+    if *region != ctx.region {
+        return Err(KmsError::invalid_arn_region(region));
+    }
+    if let Some(id) = resource.strip_prefix("key/") {
+        if !is_key_id(id) {
+            return Err(KmsError::invalid_arn(input));
+        }
+        if *account != ctx.account_id {
+            // Cross-account use needs a key policy grant, which this emulator does not model yet.
+            return Err(KmsError::key_not_found(input));
+        }
+        return Ok(KeyRef::KeyId(id.to_string()));
+    }
+    if resource.starts_with("alias/") && forms == Forms::Any {
+        if *account != ctx.account_id {
+            return Err(KmsError::alias_not_found(input));
+        }
+        return Ok(KeyRef::Alias((*resource).to_string()));
+    }
+    Err(KmsError::invalid_arn(input))
+}
+
+/// A UUID v4-shaped key ID (lower-case hex, 8-4-4-4-12) or a Multi-Region `mrk-` + 32 hex.
+pub fn is_key_id(s: &str) -> bool {
+    let hex = |c: u8| c.is_ascii_digit() || (b'a'..=b'f').contains(&c);
+    if let Some(rest) = s.strip_prefix("mrk-") {
+        return rest.len() == 32 && rest.bytes().all(hex);
+    }
+    let groups: Vec<&str> = s.split('-').collect();
+    groups.len() == 5
+        && groups.iter().map(|g| g.len()).eq([8, 4, 4, 4, 12])
+        && groups.iter().all(|g| g.bytes().all(hex))
+}
+
+/// A new random key ID: a lower-case UUID v4.
+pub fn new_key_id(random: [u8; 16]) -> String {
+    let mut b = random;
+    if let (Some(v), Some(r)) = (b.get(6).copied(), b.get(8).copied()) {
+        if let Some(x) = b.get_mut(6) {
+            *x = (v & 0x0f) | 0x40;
+        }
+        if let Some(x) = b.get_mut(8) {
+            *x = (r & 0x3f) | 0x80;
+        }
+    }
+    dashed_uuid(&b)
+}
+
+/// 16 bytes as a lower-case dashed UUID.
+fn dashed_uuid(bytes: &[u8; 16]) -> String {
+    let h: String = bytes.iter().map(|x| format!("{x:02x}")).collect();
+    let part = |r: std::ops::Range<usize>| h.get(r).unwrap_or_default();
+    format!(
+        "{}-{}-{}-{}-{}",
+        part(0..8),
+        part(8..12),
+        part(12..16),
+        part(16..20),
+        part(20..32)
+    )
+}
+
+/// The 16 bytes a key ID stands for (UUID bytes, or the 32 hex digits of an `mrk-` ID), and
+/// whether it is Multi-Region. Used by the ciphertext header.
+pub fn key_id_bytes(id: &str) -> Option<(bool, [u8; 16])> {
+    let (mrk, hex) = match id.strip_prefix("mrk-") {
+        Some(rest) => (true, rest.to_string()),
+        None => (false, id.replace('-', "")),
+    };
+    let bytes = decode_hex(&hex)?;
+    Some((mrk, bytes.try_into().ok()?))
+}
+
+/// The inverse of `key_id_bytes`.
+pub fn key_id_from_bytes(mrk: bool, bytes: &[u8; 16]) -> String {
+    if mrk {
+        format!(
+            "mrk-{}",
+            bytes.iter().map(|x| format!("{x:02x}")).collect::<String>()
+        )
+    } else {
+        dashed_uuid(bytes)
+    }
+}
+
+/// Lower-case hex decoding; `None` on any other character or an odd length.
+pub fn decode_hex(s: &str) -> Option<Vec<u8>> {
+    if s.len() % 2 != 0 {
+        return None;
+    }
+    s.as_bytes()
+        .chunks(2)
+        .map(|pair| {
+            let text = std::str::from_utf8(pair).ok()?;
+            u8::from_str_radix(text, 16).ok()
+        })
+        .collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn ctx() -> RequestCtx {
+        RequestCtx::new("111122223333", "us-east-1", 0.0)
+    }
+
+    #[test]
+    fn recognises_every_form() {
+        let id = "1234abcd-12ab-34cd-56ef-1234567890ab";
+        assert_eq!(
+            parse(&ctx(), id, Forms::Any).unwrap(),
+            KeyRef::KeyId(id.into())
+        );
+        let arn = format!("arn:aws:kms:us-east-1:111122223333:key/{id}");
+        assert_eq!(
+            parse(&ctx(), &arn, Forms::KeyOnly).unwrap(),
+            KeyRef::KeyId(id.into())
+        );
+        assert_eq!(
+            parse(&ctx(), "alias/x", Forms::Any).unwrap(),
+            KeyRef::Alias("alias/x".into())
+        );
+        let alias_arn = "arn:aws:kms:us-east-1:111122223333:alias/x";
+        assert_eq!(
+            parse(&ctx(), alias_arn, Forms::Any).unwrap(),
+            KeyRef::Alias("alias/x".into())
+        );
+    }
+
+    #[test]
+    fn misses_use_aws_messages() {
+        assert_eq!(
+            parse(&ctx(), "fake-key-id", Forms::Any)
+                .unwrap_err()
+                .message,
+            "Invalid keyId 'fake-key-id'"
+        );
+        let dashless = "134f2428cec14b25a1ae9048164dba47";
+        assert_eq!(
+            parse(&ctx(), dashless, Forms::Any).unwrap_err().message,
+            format!("Invalid keyId '{dashless}'")
+        );
+        let other = "arn:aws:kms:eu-west-1:111122223333:key/1234abcd-12ab-34cd-56ef-1234567890ab";
+        assert_eq!(
+            parse(&ctx(), other, Forms::Any).unwrap_err().message,
+            "Invalid arn eu-west-1"
+        );
+        assert_eq!(
+            parse(&ctx(), "alias/x", Forms::KeyOnly)
+                .unwrap_err()
+                .message,
+            "Invalid keyId 'alias/x'"
+        );
+    }
+
+    #[test]
+    fn key_id_bytes_round_trip() {
+        for id in [
+            "1234abcd-12ab-44cd-96ef-1234567890ab",
+            "mrk-1234abcd12ab34cd56ef1234567890ab",
+        ] {
+            let (mrk, b) = key_id_bytes(id).unwrap();
+            assert_eq!(key_id_from_bytes(mrk, &b), id);
+        }
+        let id = new_key_id([0xff; 16]);
+        assert!(is_key_id(&id), "{id}");
+        assert_eq!(&id[14..15], "4");
+    }
+}

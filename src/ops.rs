@@ -1,0 +1,146 @@
+//! The operation table: one line per implemented operation, routing to `ops::<op>::run`. Every
+//! other operation answers UnsupportedOperationException naming itself, so nothing is faked.
+//! Each `run` reads resolve → check → act → respond, and gets time and randomness only from `Env`.
+
+mod cancel_key_deletion;
+mod common;
+mod create_alias;
+mod create_key;
+mod decrypt;
+mod delete_alias;
+mod describe_key;
+mod disable_key;
+mod disable_key_rotation;
+mod enable_key;
+mod enable_key_rotation;
+mod encrypt;
+mod generate_data_key;
+mod generate_data_key_without_plaintext;
+mod generate_random;
+mod get_key_policy;
+mod get_key_rotation_status;
+mod list_aliases;
+mod list_key_policies;
+mod list_keys;
+mod list_resource_tags;
+mod put_key_policy;
+mod re_encrypt;
+mod schedule_key_deletion;
+mod tag_resource;
+mod untag_resource;
+mod update_alias;
+mod update_key_description;
+
+use serde::de::DeserializeOwned;
+use serde::Serialize;
+
+use crate::api::validate::Validate;
+use crate::api::{decode_request, Operation};
+use crate::context::RequestCtx;
+use crate::crypto::rng::RandomSource;
+use crate::error::{KmsError, KmsResult};
+use crate::store::Txn;
+
+/// What an operation may touch: the transaction, the caller's context and the randomness seam.
+pub struct Env<'t, 's> {
+    /// Reads and pending writes.
+    pub txn: &'t mut Txn<'s>,
+    /// Caller, Region, time.
+    pub ctx: &'t RequestCtx,
+    /// Randomness.
+    pub rng: &'t mut dyn RandomSource,
+}
+
+impl Env<'_, '_> {
+    /// `n` random bytes.
+    pub fn random(&mut self, n: usize) -> KmsResult<Vec<u8>> {
+        let mut buf = vec![0u8; n];
+        self.rng
+            .fill(&mut buf)
+            .map_err(|_| KmsError::internal("The random source failed."))?;
+        Ok(buf)
+    }
+
+    /// A fixed number of random bytes.
+    pub fn random_array<const N: usize>(&mut self) -> KmsResult<[u8; N]> {
+        let mut buf = [0u8; N];
+        self.rng
+            .fill(&mut buf)
+            .map_err(|_| KmsError::internal("The random source failed."))?;
+        Ok(buf)
+    }
+}
+
+/// Whether this emulator implements `op`.
+pub fn is_implemented(op: Operation) -> bool {
+    !matches!(route(op), Route::NotImplemented)
+}
+
+enum Route {
+    Run(fn(&[u8], &mut Env<'_, '_>) -> KmsResult<Vec<u8>>),
+    NotImplemented,
+}
+
+/// Decodes the request of `op`, runs it and encodes its response.
+pub fn dispatch(op: Operation, body: &[u8], env: &mut Env<'_, '_>) -> KmsResult<Vec<u8>> {
+    match route(op) {
+        Route::Run(f) => f(body, env),
+        Route::NotImplemented => Err(KmsError::not_implemented(op.name())),
+    }
+}
+
+fn call<Req, Resp>(
+    body: &[u8],
+    env: &mut Env<'_, '_>,
+    run: fn(&mut Env<'_, '_>, Req) -> KmsResult<Resp>,
+) -> KmsResult<Vec<u8>>
+where
+    Req: DeserializeOwned + Validate,
+    Resp: Serialize,
+{
+    let request: Req = decode_request(body)?;
+    let response = run(env, request)?;
+    serde_json::to_vec(&response)
+        .map_err(|e| KmsError::internal(format!("response encoding failed: {e}")))
+}
+
+macro_rules! routes {
+    ($op:expr; $($name:ident => $module:ident),* $(,)?) => {
+        match $op {
+            $(Operation::$name => Route::Run(|body, env| call(body, env, $module::run)),)*
+            _ => Route::NotImplemented,
+        }
+    };
+}
+
+fn route(op: Operation) -> Route {
+    routes! { op;
+        CancelKeyDeletion => cancel_key_deletion,
+        CreateAlias => create_alias,
+        CreateKey => create_key,
+        Decrypt => decrypt,
+        DeleteAlias => delete_alias,
+        DescribeKey => describe_key,
+        DisableKey => disable_key,
+        DisableKeyRotation => disable_key_rotation,
+        EnableKey => enable_key,
+        EnableKeyRotation => enable_key_rotation,
+        Encrypt => encrypt,
+        GenerateDataKey => generate_data_key,
+        GenerateDataKeyWithoutPlaintext => generate_data_key_without_plaintext,
+        GenerateRandom => generate_random,
+        GetKeyPolicy => get_key_policy,
+        GetKeyRotationStatus => get_key_rotation_status,
+        ListAliases => list_aliases,
+        ListKeyPolicies => list_key_policies,
+        ListKeys => list_keys,
+        ListResourceTags => list_resource_tags,
+        PutKeyPolicy => put_key_policy,
+        ReEncrypt => re_encrypt,
+        ScheduleKeyDeletion => schedule_key_deletion,
+        TagResource => tag_resource,
+        UntagResource => untag_resource,
+        UpdateAlias => update_alias,
+        UpdateKeyDescription => update_key_description,
+    }
+}

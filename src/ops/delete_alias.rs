@@ -1,0 +1,18 @@
+//! DeleteAlias: removes an alias; the key is untouched.
+
+use crate::api::{DeleteAliasRequest, DeleteAliasResponse};
+use crate::error::{KmsError, KmsResult};
+use crate::model::alias;
+
+use super::Env;
+
+/// Runs DeleteAlias.
+pub fn run(env: &mut Env<'_, '_>, req: DeleteAliasRequest) -> KmsResult<DeleteAliasResponse> {
+    let name = req.alias_name.unwrap_or_default();
+    alias::check_writable_name(&name)?;
+    if env.txn.alias(env.ctx, &name).is_none() {
+        return Err(KmsError::alias_not_found(&env.ctx.arn(&name)));
+    }
+    env.txn.delete_alias(env.ctx, &name);
+    Ok(DeleteAliasResponse {})
+}

@@ -1,0 +1,22 @@
+//! GetKeyPolicy: the `default` policy document.
+
+use crate::api::{GetKeyPolicyRequest, GetKeyPolicyResponse};
+use crate::error::KmsResult;
+use crate::model::key_ref::Forms;
+use crate::model::policy;
+
+use super::Env;
+
+/// Runs GetKeyPolicy.
+pub fn run(env: &mut Env<'_, '_>, req: GetKeyPolicyRequest) -> KmsResult<GetKeyPolicyResponse> {
+    let key = env.txn.resolve_key(
+        env.ctx,
+        req.key_id.as_deref().unwrap_or_default(),
+        Forms::KeyOnly,
+    )?;
+    policy::check_name(req.policy_name.as_deref(), false)?;
+    Ok(GetKeyPolicyResponse {
+        policy: Some(key.policy),
+        policy_name: Some(policy::DEFAULT_POLICY_NAME.into()),
+    })
+}

@@ -1,0 +1,51 @@
+//! ReEncrypt: decrypts under the source key and context, re-encrypts under the destination key and
+//! context, without exposing the plaintext.
+
+use crate::api::{Blob, ReEncryptRequest, ReEncryptResponse};
+use crate::error::KmsResult;
+use crate::model::key_ref::Forms;
+use crate::model::symmetric;
+
+use super::common::{self, Source};
+use super::Env;
+
+/// Runs ReEncrypt.
+pub fn run(env: &mut Env<'_, '_>, req: ReEncryptRequest) -> KmsResult<ReEncryptResponse> {
+    let dry_run = req.dry_run == Some(true);
+    let destination = env.txn.resolve_key(
+        env.ctx,
+        req.destination_key_id.as_deref().unwrap_or_default(),
+        Forms::Any,
+    )?;
+    symmetric::check_key(&destination, "ReEncrypt")?;
+    let destination_algorithm = symmetric::algorithm(
+        &destination,
+        req.destination_encryption_algorithm.as_deref(),
+    )?;
+    let source = Source {
+        blob: req.ciphertext_blob.as_ref(),
+        blob_member: "ciphertextBlob",
+        key_id: req.source_key_id.as_deref(),
+        context: req.source_encryption_context.as_ref(),
+        algorithm: req.source_encryption_algorithm.as_deref(),
+        operation: "ReEncrypt",
+    };
+    let ignore = common::ignores_ciphertext(req.dry_run_modifiers.as_ref());
+    let opened = common::open(env, &source, dry_run, ignore)?;
+    let nonce = env.random_array()?;
+    let (blob, material) = symmetric::encrypt(
+        &destination,
+        nonce,
+        req.destination_encryption_context.as_ref(),
+        &opened.plaintext,
+    )?;
+    Ok(ReEncryptResponse {
+        ciphertext_blob: Some(Blob(blob)),
+        source_key_id: Some(opened.key.arn.clone()),
+        key_id: Some(destination.arn.clone()),
+        source_encryption_algorithm: Some(opened.algorithm),
+        destination_encryption_algorithm: Some(destination_algorithm),
+        source_key_material_id: Some(opened.material_id),
+        destination_key_material_id: Some(material.id.clone()),
+    })
+}

@@ -1,0 +1,79 @@
+//! `Store`: every record by (account, Region, id), in sorted maps so listing one account and Region
+//! is a range scan. Writes happen only through `Txn` (pending, overlay) and `Store::apply` (commit,
+//! replay); the persistence encoding lives in `journal`.
+
+pub mod journal;
+pub mod txn;
+
+use std::collections::BTreeMap;
+
+use serde::{Deserialize, Serialize};
+
+use crate::model::alias::AliasRecord;
+use crate::model::key::KeyRecord;
+
+pub use txn::{Txn, WriteSet};
+
+/// Where a record lives and what it is called there.
+#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
+pub struct RecordKey {
+    /// Account ID.
+    pub account_id: String,
+    /// Region.
+    pub region: String,
+    /// Key ID or alias name.
+    pub id: String,
+}
+
+impl RecordKey {
+    /// A key for `id` in the given account and Region.
+    pub fn new(account_id: &str, region: &str, id: &str) -> Self {
+        Self {
+            account_id: account_id.into(),
+            region: region.into(),
+            id: id.into(),
+        }
+    }
+}
+
+/// One table: records of one kind.
+pub type Table<V> = BTreeMap<RecordKey, V>;
+
+/// All persistent state.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct Store {
+    /// Keys by key ID.
+    pub keys: Table<KeyRecord>,
+    /// Aliases by alias name.
+    pub aliases: Table<AliasRecord>,
+}
+
+impl Store {
+    /// Applies a committed write set.
+    pub fn apply(&mut self, writes: WriteSet) {
+        apply_table(&mut self.keys, writes.keys);
+        apply_table(&mut self.aliases, writes.aliases);
+    }
+}
+
+fn apply_table<V>(table: &mut Table<V>, writes: Vec<(RecordKey, Option<V>)>) {
+    for (k, v) in writes {
+        match v {
+            Some(v) => table.insert(k, v),
+            None => table.remove(&k),
+        };
+    }
+}
+
+/// The records of `table` in one account and Region, in id order.
+pub fn scan<'a, V>(
+    table: &'a Table<V>,
+    account_id: &str,
+    region: &str,
+) -> impl Iterator<Item = (&'a RecordKey, &'a V)> {
+    let start = RecordKey::new(account_id, region, "");
+    let (account_id, region) = (account_id.to_string(), region.to_string());
+    table
+        .range(start..)
+        .take_while(move |(k, _)| k.account_id == account_id && k.region == region)
+}

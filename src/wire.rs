@@ -1,0 +1,57 @@
+//! The one door: AWS JSON 1.1. Every caller — the JS client, the SDK request handler, the HTTP
+//! server — arrives here with `(target, ctx, body)` and leaves with `(status, body, entry)`. Errors
+//! become the `{"__type","message"}` envelope with AWS's status codes.
+
+use crate::api::{ErrorCode, Operation};
+use crate::context::RequestCtx;
+use crate::engine::Engine;
+use crate::error::KmsError;
+
+/// What a request produced.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Outcome {
+    /// HTTP status: 200, 400 for client errors, 5xx for server faults.
+    pub status: u16,
+    /// The response body or the error envelope.
+    pub body: Vec<u8>,
+    /// The journal entry to make durable before acknowledging, when the call wrote anything.
+    pub entry: Option<Vec<u8>>,
+}
+
+/// Handles one request. `ctx_json` is the context the door built (see `RequestCtx`).
+pub fn handle(engine: &mut Engine, target: &str, ctx_json: &[u8], body: &[u8]) -> Outcome {
+    let Some(op) = Operation::from_target(target) else {
+        return error(&KmsError::new(ErrorCode::UnknownOperationException, ""));
+    };
+    let ctx = match serde_json::from_slice::<RequestCtx>(ctx_json) {
+        Ok(ctx) if ctx.is_valid() => ctx,
+        _ => {
+            return error(&KmsError::internal(
+                "The request context from the client is invalid.",
+            ))
+        }
+    };
+    handle_op(engine, op, &ctx, body)
+}
+
+/// Handles one request whose operation and context are already known.
+pub fn handle_op(engine: &mut Engine, op: Operation, ctx: &RequestCtx, body: &[u8]) -> Outcome {
+    match engine.dispatch(op, ctx, body) {
+        Ok((body, entry)) => Outcome {
+            status: 200,
+            body,
+            entry,
+        },
+        Err(e) => error(&e),
+    }
+}
+
+/// The error envelope for `e`.
+pub fn error(e: &KmsError) -> Outcome {
+    let body = serde_json::json!({ "__type": e.code.name(), "message": e.message });
+    Outcome {
+        status: e.code.http_status(),
+        body: body.to_string().into_bytes(),
+        entry: None,
+    }
+}
