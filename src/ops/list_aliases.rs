@@ -8,6 +8,9 @@ use crate::model::paging;
 use super::Env;
 
 const DEFAULT_LIMIT: usize = 50;
+/// The model allows Limit up to 1000, but ListAliases documents 1–100 (§2.17); larger values get
+/// at most 100 ("might return fewer").
+const MAX_LIMIT: i64 = 100;
 
 /// Runs ListAliases.
 pub fn run(env: &mut Env<'_, '_>, req: ListAliasesRequest) -> KmsResult<ListAliasesResponse> {
@@ -25,7 +28,7 @@ pub fn run(env: &mut Env<'_, '_>, req: ListAliasesRequest) -> KmsResult<ListAlia
         aliases,
         |a| a.name.clone(),
         req.marker.as_deref(),
-        req.limit,
+        req.limit.map(|l| l.min(MAX_LIMIT)),
         DEFAULT_LIMIT,
     )?;
     let entries = page

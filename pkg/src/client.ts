@@ -1,0 +1,149 @@
+/**
+ * `KMSClient`: the in-process twin of `@aws-sdk/client-kms`'s client.
+ *
+ * Owns: client configuration and its validation, the request context (account, region, request id,
+ * clock), and `send()`: serialize → engine → deserialize or reject.
+ * Must not: encode anything itself (`wire.ts`), build exceptions (`exceptions.ts`) or touch wasm
+ * (`engine.ts`).
+ *
+ * @module
+ */
+import { Command, responseMetadata, type HttpHandlerOptions, type MetadataBearer } from "./command.js";
+import { engineFor } from "./engine.js";
+import { exceptionFromWire } from "./exceptions.js";
+// Loads the generated exception classes, which register themselves for exceptionFromWire.
+import "./generated/errors.js";
+import { MemoryStorage } from "./storage/memory.js";
+import type { StorageAdapter } from "./storage/adapter.js";
+import { fromWire, parseJson, toWire } from "./wire.js";
+
+/** Configuration of {@link KMSClient}. */
+export interface KMSClientConfig {
+  /** AWS region the keys live in, e.g. "us-east-1". Required, as in the SDK. */
+  region: string;
+  /** 12-digit AWS account id used in ARNs. Default "000000000000". */
+  accountId?: string;
+  /** Accepted for SDK compatibility and ignored: nothing is signed or checked. */
+  credentials?: unknown;
+  /**
+   * Where keys are kept. Default: the process-wide shared {@link MemoryStorage}, so every client
+   * created without `storage` sees the same keys.
+   */
+  storage?: StorageAdapter;
+  /** Clock for key timestamps and expiry: a `Date` or epoch milliseconds. Default `Date.now`. */
+  clock?: () => Date | number;
+}
+
+/** The configuration a {@link KMSClient} runs with, after defaults. */
+export interface KMSClientResolvedConfig {
+  /** See {@link KMSClientConfig.region}. */
+  readonly region: string;
+  /** See {@link KMSClientConfig.accountId}. */
+  readonly accountId: string;
+  /** See {@link KMSClientConfig.storage}. */
+  readonly storage: StorageAdapter;
+  /** See {@link KMSClientConfig.clock}. */
+  readonly clock: () => Date | number;
+}
+
+/** Any command object: ours, or the real SDK's (which carries `input` and is named `XxxCommand`). */
+export interface AnyCommand {
+  /** The request members. */
+  readonly input?: object;
+}
+
+type Callback<T> = (err: any, data?: T) => void;
+
+const REGION = /^[a-z]{2,}(?:-[a-z0-9]+)+-\d+$/;
+let defaultStorage: StorageAdapter | undefined;
+
+function operationOf(command: AnyCommand): string {
+  const ctor = (command as { constructor?: { operation?: unknown; name?: unknown } } | null)?.constructor;
+  if (typeof ctor?.operation === "string") return ctor.operation;
+  // The real SDK's commands have no static operation; their class name is the operation + "Command".
+  if (typeof ctor?.name === "string" && /^[A-Z]\w*Command$/.test(ctor.name)) return ctor.name.slice(0, -"Command".length);
+  throw new TypeError("KMSClient.send: expected a command object such as new EncryptCommand(input)");
+}
+
+function uuidV4(): string {
+  const c = globalThis.crypto;
+  if (typeof c?.randomUUID === "function") return c.randomUUID();
+  const b = c.getRandomValues(new Uint8Array(16));
+  b[6] = (b[6]! & 0x0f) | 0x40;
+  b[8] = (b[8]! & 0x3f) | 0x80;
+  const h = Array.from(b, (x) => x.toString(16).padStart(2, "0")).join("");
+  return `${h.slice(0, 8)}-${h.slice(8, 12)}-${h.slice(12, 16)}-${h.slice(16, 20)}-${h.slice(20)}`;
+}
+
+/**
+ * An AWS KMS client that runs KMS in process (Rust compiled to WebAssembly) instead of calling AWS.
+ * It has the same commands, results and exceptions as `@aws-sdk/client-kms`, and also accepts that
+ * package's command objects.
+ *
+ * @example
+ * ```ts
+ * import { KMSClient, CreateKeyCommand, EncryptCommand, DecryptCommand } from "kms-wasm";
+ *
+ * const client = new KMSClient({ region: "us-east-1" });
+ * const { KeyMetadata } = await client.send(new CreateKeyCommand({}));
+ * const { CiphertextBlob } = await client.send(
+ *   new EncryptCommand({ KeyId: KeyMetadata!.KeyId, Plaintext: new TextEncoder().encode("hi") }),
+ * );
+ * const { Plaintext } = await client.send(new DecryptCommand({ CiphertextBlob }));
+ * ```
+ */
+export class KMSClient {
+  /** The resolved configuration. */
+  readonly config: KMSClientResolvedConfig;
+
+  /**
+   * @param config - `region` is required; see {@link KMSClientConfig}.
+   * @throws TypeError when `region` is missing or malformed, or `accountId` is not 12 digits.
+   */
+  constructor(config: KMSClientConfig) {
+    const { region, accountId = "000000000000", storage, clock = Date.now } = config ?? ({} as KMSClientConfig);
+    if (typeof region !== "string" || !REGION.test(region)) {
+      throw new TypeError(`KMSClient: config.region must be an AWS region such as "us-east-1", got ${JSON.stringify(region)}`);
+    }
+    if (typeof accountId !== "string" || !/^\d{12}$/.test(accountId)) {
+      throw new TypeError(`KMSClient: config.accountId must be 12 digits, got ${JSON.stringify(accountId)}`);
+    }
+    if (typeof clock !== "function") throw new TypeError("KMSClient: config.clock must be a function");
+    this.config = Object.freeze({ region, accountId, clock, storage: storage ?? (defaultStorage ??= MemoryStorage.shared()) });
+  }
+
+  /**
+   * Runs a command. Resolves with the operation's output plus `$metadata`, or rejects with a
+   * {@link KMSServiceException} subclass, exactly as the SDK does. An acknowledged write is already
+   * durable in the configured storage.
+   */
+  send<I extends object, O extends MetadataBearer>(command: Command<I, O>, options?: HttpHandlerOptions): Promise<O>;
+  send<I extends object, O extends MetadataBearer>(command: Command<I, O>, cb: Callback<O>): void;
+  send<I extends object, O extends MetadataBearer>(command: Command<I, O>, options: HttpHandlerOptions, cb: Callback<O>): void;
+  send(command: AnyCommand, options?: HttpHandlerOptions): Promise<any>;
+  send(command: AnyCommand, optionsOrCb?: HttpHandlerOptions | Callback<any>, cb?: Callback<any>): Promise<any> | void {
+    const callback = typeof optionsOrCb === "function" ? optionsOrCb : cb;
+    const options = typeof optionsOrCb === "function" ? undefined : optionsOrCb;
+    const result = this.#send(command, options);
+    if (!callback) return result;
+    result.then((data) => callback(null, data), (err) => callback(err));
+  }
+
+  async #send(command: AnyCommand, options: HttpHandlerOptions | undefined): Promise<MetadataBearer> {
+    const operation = operationOf(command);
+    if (options?.abortSignal?.aborted) {
+      throw Object.assign(new Error("Request aborted"), { name: "AbortError" });
+    }
+    const requestId = uuidV4();
+    const t = this.config.clock();
+    const now = (t instanceof Date ? t.getTime() : t) / 1000;
+    const ctx = JSON.stringify({ accountId: this.config.accountId, region: this.config.region, requestId, now });
+    const body = toWire(operation, command.input);
+    const out = await engineFor(this.config.storage).dispatchWire(`TrentService.${operation}`, ctx, body, requestId);
+    if (out.status === 200) return { $metadata: responseMetadata(200, requestId), ...fromWire(operation, out.body) };
+    throw exceptionFromWire(out.status, parseJson(out.body), requestId);
+  }
+
+  /** Releases nothing and returns: the engine and storage outlive the client, as other clients may share them. Present for SDK compatibility. */
+  destroy(): void {}
+}

@@ -1,0 +1,152 @@
+/**
+ * The wasm engine, one per storage instance: lazy instantiation, the journal in front of it, and
+ * recovery from a wasm trap.
+ *
+ * Owns: the only import of the wasm-bindgen glue (`./wasm/kms_wasm.js`, CONVENTIONS.md boundary
+ * rule 7); the per-storage `EngineHandle` table; `dispatchWire()`, the single door every caller uses.
+ * Must not: touch `node:*` (this module is in the browser-safe graph), build exceptions itself
+ * (it asks `exceptions.ts`), or know request/response shapes (that is `wire.ts`).
+ *
+ * @module
+ */
+import * as glue from "./wasm/kms_wasm.js";
+import { Journal } from "./journal.js";
+import type { StorageAdapter } from "./storage/adapter.js";
+import { engineCrash } from "./exceptions.js";
+
+/** Where the wasm bytes come from: the fs in Node (`node.ts`), an embedded base64 module elsewhere (`portable.ts`). */
+export type WasmSource = () => Promise<BufferSource | WebAssembly.Module>;
+
+/** The result of one call through the AWS JSON 1.1 door. */
+export interface WireOutcome {
+  /** 200, or the error status (400 client fault, 500 server fault). */
+  status: number;
+  /** The response body, or the `{"__type","message"}` error envelope. */
+  body: Uint8Array;
+}
+
+let source: WasmSource | undefined;
+let loading: Promise<void> | undefined;
+// Bumped whenever the wasm instance is replaced after a trap. Every WasmEngine belongs to one
+// generation: its pointer means nothing in the new instance's memory, so it must never be used again.
+let generation = 0;
+
+/** Sets where the wasm module is loaded from; each entry point calls this once. @internal */
+export function setWasmSource(s: WasmSource): void {
+  source = s;
+}
+
+function loadWasm(): Promise<void> {
+  loading ??= (async () => {
+    if (!source) throw new Error("kms-wasm: no wasm source configured; import the package through its entry point");
+    await glue.default({ module_or_path: await source() });
+  })().catch((err: unknown) => {
+    loading = undefined; // let a later call try again (e.g. a transient fetch failure)
+    throw err;
+  });
+  return loading;
+}
+
+/** Thrown by a generation-guarded engine method when a trap elsewhere replaced the wasm instance. */
+class StaleEngine extends Error {
+  constructor(readonly beforeDispatch: boolean) {
+    super("kms-wasm engine was reloaded after a crash");
+  }
+}
+
+const isTrap = (err: unknown): boolean => err instanceof WebAssembly.RuntimeError;
+
+/** Replaces the crashed instance and returns the panic text Rust's hook left behind. */
+function resetAfterTrap(err: unknown): string {
+  let panic: string | undefined;
+  try { panic = glue.take_panic_message() ?? undefined; } catch { /* the dead instance may not answer */ }
+  generation++;
+  // Emitted by `wasm-bindgen --experimental-reset-state-function` (scripts/build.mjs): it instantiates
+  // the already-compiled module afresh, synchronously.
+  (glue as unknown as { __wbg_reset_state?: () => void }).__wbg_reset_state?.();
+  return panic ?? String((err as Error)?.message ?? err);
+}
+
+interface OpenEngine {
+  journal: Journal;
+  dispatch(target: string, ctx: string, body: Uint8Array): { status: number; body: Uint8Array; entry?: Uint8Array };
+}
+
+/** One wasm engine and its journal over one storage instance. Several clients may share it. @internal */
+export class EngineHandle {
+  #open: Promise<OpenEngine> | undefined;
+  #generation = -1;
+
+  constructor(readonly storage: StorageAdapter) {}
+
+  /**
+   * Runs one AWS JSON 1.1 call: `target` "TrentService.Encrypt", `ctx` the JSON request context,
+   * `body` the request bytes. Resolves once any write it made is durable in storage.
+   */
+  async dispatchWire(target: string, ctx: string, body: Uint8Array, requestId: string): Promise<WireOutcome> {
+    for (let attempt = 0; ; attempt++) {
+      let open: OpenEngine;
+      try {
+        open = await this.#ensureOpen();
+      } catch (err) {
+        if (isTrap(err)) throw engineCrash(resetAfterTrap(err), requestId);
+        throw err;
+      }
+      try {
+        const out = await open.journal.run(() => open.dispatch(target, ctx, body));
+        return { status: out.status, body: out.body };
+      } catch (err) {
+        // Nothing ran yet: another call's crash replaced the instance while this one was queued.
+        if (err instanceof StaleEngine && err.beforeDispatch && attempt < 3) continue;
+        if (err instanceof StaleEngine) throw engineCrash(err.message, requestId);
+        if (!isTrap(err)) throw err;
+        const panic = resetAfterTrap(err);
+        // Reload from storage now, so the next call finds a replayed engine; a failure here is
+        // reported by that next call.
+        await this.#ensureOpen().catch(() => undefined);
+        throw engineCrash(panic, requestId);
+      }
+    }
+  }
+
+  #ensureOpen(): Promise<OpenEngine> {
+    if (!this.#open || this.#generation !== generation) {
+      this.#open = this.#create();
+      this.#open.catch(() => { this.#open = undefined; });
+    }
+    return this.#open;
+  }
+
+  async #create(): Promise<OpenEngine> {
+    await loadWasm();
+    const gen = (this.#generation = generation);
+    const engine = new glue.WasmEngine();
+    const live = (beforeDispatch = false) => {
+      if (gen !== generation) throw new StaleEngine(beforeDispatch);
+    };
+    const journal = new Journal(this.storage, {
+      restore: (s?: Uint8Array) => { live(); engine.restore(s ?? new Uint8Array(0)); },
+      apply: (e: Uint8Array) => { live(); engine.apply(e); },
+      snapshot: () => { live(); return engine.snapshot(); },
+      commit: () => { live(); engine.commit(); },
+      abort: () => { live(); engine.abort(); },
+    });
+    await journal.open();
+    return {
+      journal,
+      dispatch: (target, ctx, body) => {
+        live(true);
+        return engine.dispatch(target, ctx, body);
+      },
+    };
+  }
+}
+
+const handles = new WeakMap<StorageAdapter, EngineHandle>();
+
+/** The engine for `storage`, created on first use: one per storage instance. @internal */
+export function engineFor(storage: StorageAdapter): EngineHandle {
+  let h = handles.get(storage);
+  if (!h) handles.set(storage, (h = new EngineHandle(storage)));
+  return h;
+}

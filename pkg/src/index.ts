@@ -1,0 +1,24 @@
+/**
+ * kms-wasm's public surface, browser-safe: the `@aws-sdk/client-kms` look-alike (`KMSClient`, `KMS`,
+ * every `XxxCommand`, exceptions, enums, model types, paginators) plus the storage adapters that
+ * work everywhere.
+ *
+ * This barrel is not an entry point by itself: `node.ts` and `portable.ts` re-export it after
+ * telling the engine where the wasm bytes come from. It must never reach `node:*` (a packaging test
+ * bundles it for the browser and fails on any Node built-in).
+ *
+ * @packageDocumentation
+ */
+export { KMSClient, type KMSClientConfig, type KMSClientResolvedConfig, type AnyCommand } from "./client.js";
+export { KMS, type KMSPaginatorMethods } from "./aggregated.js";
+export { Command as $Command, type MetadataBearer, type MetadataBearer as __MetadataBearer, type ResponseMetadata, type HttpHandlerOptions } from "./command.js";
+export {
+  KMSServiceException, type ServiceExceptionOptions, type ExceptionOptionType, type HttpResponse, type HeaderBag, type RetryableTrait,
+} from "./exceptions.js";
+export * from "./generated/commands.js";
+export * from "./generated/models.js";
+export * from "./generated/enums.js";
+export * from "./generated/errors.js";
+export * from "./paginators.js";
+export { MemoryStorage } from "./storage/memory.js";
+export { StorageConflict, SnapshotRequired, type StorageAdapter, type StorageLoadResult } from "./storage/adapter.js";

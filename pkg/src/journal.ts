@@ -1,0 +1,226 @@
+/**
+ * The durability protocol between one engine and one {@link StorageAdapter}: replay on open,
+ * catch-up before every call, compare-and-set append after every write, bounded retry on
+ * conflict, and periodic compaction.
+ *
+ * Owns: the engine's committed version and the order in which calls reach the engine.
+ * Must not: know the entry or snapshot formats (the engine owns them) or anything about KMS.
+ * Internal: `engine.ts` uses it; it is not part of the public API.
+ *
+ * @module
+ */
+
+import { SnapshotRequired, StorageConflict } from "./storage/adapter.js";
+import type { StorageAdapter } from "./storage/adapter.js";
+
+/** The replay side of an engine: what the journal needs to rebuild state from storage. */
+export interface JournalEngine {
+  /** Resets the state to `snapshot`, or to the empty state when it is `undefined`. */
+  restore(snapshot: Uint8Array | undefined): void;
+  /** Applies a committed entry (replay of a write made by this or another engine). */
+  apply(entry: Uint8Array): void;
+  /** Serialises the current (committed) state. */
+  snapshot(): Uint8Array;
+}
+
+/**
+ * An engine that also holds a pending write between a dispatch and its outcome: the wasm
+ * `WasmEngine` wrapper implements it.
+ */
+export interface TransactionalEngine extends JournalEngine {
+  /** Applies the pending entry produced by the last dispatch. */
+  commit(): void;
+  /** Drops the pending entry produced by the last dispatch (a no-op when there is none). */
+  abort(): void;
+}
+
+/**
+ * The result of one engine dispatch. `entry` is present iff the call wrote something; the engine
+ * then holds it pending until the journal calls `commit()` or `abort()`.
+ */
+export interface Dispatched {
+  /** HTTP-like status of the response. */
+  status: number;
+  /** Response body bytes. */
+  body: Uint8Array;
+  /** The journal entry to persist, when the call wrote something. */
+  entry?: Uint8Array;
+}
+
+/** Options for {@link Journal}. */
+export interface JournalOptions {
+  /** Compact after this many versions past the newest snapshot (default 1000; 0 disables). */
+  compactEvery?: number;
+  /** How many times a call is re-run after losing an append race before giving up (default 1000). */
+  maxRetries?: number;
+}
+
+/**
+ * Runs engine calls one at a time against a storage adapter so that every acknowledged write is
+ * durable and every call sees the writes acknowledged before it, by any engine on the same storage.
+ *
+ * Do not call `run()` from inside a dispatch: the call would wait for itself.
+ */
+export class Journal {
+  /** The storage this journal persists to. */
+  readonly storage: StorageAdapter;
+  readonly #engine: TransactionalEngine;
+  readonly #compactEvery: number;
+  readonly #maxRetries: number;
+  #version = 0;
+  #snapshotVersion = 0;
+  /** True until the engine has been loaded, or after the engine may have diverged from storage. */
+  #stale = true;
+  #tail: Promise<unknown> = Promise.resolve();
+
+  /**
+   * @param storage - where entries are persisted
+   * @param engine - the engine whose state the journal keeps in step with storage
+   * @param options - compaction and retry policy
+   */
+  constructor(storage: StorageAdapter, engine: TransactionalEngine, options: JournalOptions = {}) {
+    this.storage = storage;
+    this.#engine = engine;
+    this.#compactEvery = nonNegative(options.compactEvery ?? 1000, "compactEvery");
+    this.#maxRetries = nonNegative(options.maxRetries ?? 1000, "maxRetries");
+  }
+
+  /** The version of the engine's committed state. */
+  get version(): number {
+    return this.#version;
+  }
+
+  /** Loads the snapshot and replays the entries into the engine. Optional: `run()` opens lazily. */
+  open(): Promise<void> {
+    return this.#enqueue(async () => {
+      if (this.#stale) await this.#reload();
+    });
+  }
+
+  /**
+   * Brings the engine up to date with storage, then calls `dispatch` and, if it produced an entry,
+   * appends it and commits it. Resolves with the dispatch result once the entry (if any) is
+   * durable; rejects, with nothing acknowledged, if storage fails.
+   *
+   * @param dispatch - runs one call against the engine; may be called several times if other
+   *   writers win the race for the next version
+   * @throws {@link StorageConflict} after `maxRetries` lost races
+   * @throws whatever the storage or `dispatch` throws; the pending entry is aborted first
+   */
+  run(dispatch: () => Dispatched): Promise<Dispatched> {
+    return this.#enqueue(() => this.#run(dispatch));
+  }
+
+  /** Waits for queued calls to finish, then closes the storage. */
+  close(): Promise<void> {
+    return this.#enqueue(async () => {
+      await this.storage.close?.();
+    });
+  }
+
+  /** Chains `task` after every earlier task; a failed task does not block the ones after it. */
+  #enqueue<T>(task: () => Promise<T>): Promise<T> {
+    const result = this.#tail.then(task);
+    this.#tail = result.then(ignore, ignore);
+    return result;
+  }
+
+  async #run(dispatch: () => Dispatched): Promise<Dispatched> {
+    for (let attempt = 0; ; attempt++) {
+      await this.#catchUp();
+      let out: Dispatched;
+      try {
+        out = dispatch();
+      } catch (err) {
+        this.#abort();
+        throw err;
+      }
+      if (out.entry === undefined) return out;
+      try {
+        await this.storage.append(this.#version + 1, out.entry);
+      } catch (err) {
+        this.#abort();
+        if (StorageConflict.isInstance(err) && attempt < this.#maxRetries) continue;
+        throw err;
+      }
+      try {
+        this.#engine.commit();
+      } catch (err) {
+        // The entry is durable but the engine did not take it: reload from storage next time.
+        this.#stale = true;
+        throw err;
+      }
+      this.#version++;
+      if (this.#compactEvery > 0 && this.#version - this.#snapshotVersion >= this.#compactEvery) {
+        // Queued rather than awaited: the caller's write is already durable and need not wait.
+        void this.#enqueue(() => this.#compact());
+      }
+      return out;
+    }
+  }
+
+  /** Applies what other writers committed since our version. */
+  async #catchUp(): Promise<void> {
+    if (this.#stale) return this.#reload();
+    let entries: Uint8Array[];
+    try {
+      entries = await this.storage.readSince(this.#version);
+    } catch (err) {
+      if (SnapshotRequired.isInstance(err)) return this.#reload();
+      throw err;
+    }
+    this.#applyAll(entries);
+  }
+
+  async #reload(): Promise<void> {
+    const loaded = await this.storage.load();
+    this.#stale = true;
+    this.#engine.restore(loaded.snapshot);
+    this.#version = loaded.snapshotVersion;
+    this.#snapshotVersion = loaded.snapshotVersion;
+    this.#applyAll(loaded.entries);
+    this.#stale = false;
+  }
+
+  #applyAll(entries: Uint8Array[]): void {
+    for (const entry of entries) {
+      try {
+        this.#engine.apply(entry);
+      } catch (err) {
+        // A half-applied batch leaves state we cannot describe by a version: rebuild next time.
+        this.#stale = true;
+        throw err;
+      }
+      this.#version++;
+    }
+  }
+
+  async #compact(): Promise<void> {
+    const compact = this.storage.compact;
+    if (compact === undefined || this.#stale) return;
+    // Move the mark even if compaction fails, so a failing store is retried every `compactEvery`
+    // writes instead of on every write. A failed compaction loses nothing: entries stay.
+    this.#snapshotVersion = this.#version;
+    try {
+      await compact.call(this.storage, this.#version, this.#engine.snapshot());
+    } catch {
+      // Ignored by design (see above); the next compaction tries again.
+    }
+  }
+
+  #abort(): void {
+    try {
+      this.#engine.abort();
+    } catch {
+      // The engine may be dead (wasm trap); its owner reloads it. The original error matters more.
+      this.#stale = true;
+    }
+  }
+}
+
+function nonNegative(value: number, what: string): number {
+  if (!Number.isSafeInteger(value) || value < 0) throw new RangeError(`Journal: ${what} must be a non-negative integer`);
+  return value;
+}
+
+function ignore(): void {}

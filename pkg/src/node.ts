@@ -1,0 +1,15 @@
+/**
+ * The Node entry (`exports["."].node`): everything in `index.ts`, plus `FileSystemStorage`, with the
+ * wasm read from the `.wasm` file next to this module instead of a base64 copy.
+ *
+ * @packageDocumentation
+ */
+import { readFile } from "node:fs/promises";
+import { setWasmSource } from "./engine.js";
+
+// Resolved against this module: pkg/dist/node.js (ESM) and pkg/dist/node.cjs (the build rewrites
+// import.meta.url from __filename) both sit next to pkg/dist/wasm/.
+setWasmSource(() => readFile(new URL("./wasm/kms_wasm_bg.wasm", import.meta.url)));
+
+export * from "./index.js";
+export { FileSystemStorage } from "./storage/fs.js";

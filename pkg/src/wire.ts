@@ -1,0 +1,110 @@
+/**
+ * Converts between the SDK's JavaScript values and AWS JSON 1.1 bytes, driven by generated/shapes.ts
+ * exactly like the SDK's serializers: blobs are `Uint8Array` <-> base64 (standard, padded),
+ * timestamps are `Date` <-> epoch seconds, `undefined`/`null` members are dropped.
+ *
+ * Owns: every base64 and epoch encoding in the package (CONVENTIONS.md, boundary rule 7).
+ * Must not: know about errors, storage or the engine.
+ *
+ * @module
+ */
+import { shapes, type Members, type Shape } from "./generated/shapes.js";
+
+const ALPHABET = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
+const LOOKUP = new Int16Array(128).fill(-1);
+for (let i = 0; i < ALPHABET.length; i++) LOOKUP[ALPHABET.charCodeAt(i)] = i;
+
+// A table codec rather than btoa/atob or Buffer: it works identically in every runtime and never
+// builds an intermediate binary string.
+/** Standard, padded base64 of `bytes`. @internal */
+export function base64Encode(bytes: Uint8Array): string {
+  let out = "";
+  let i = 0;
+  for (; i + 2 < bytes.length; i += 3) {
+    const n = (bytes[i]! << 16) | (bytes[i + 1]! << 8) | bytes[i + 2]!;
+    out += ALPHABET[n >> 18]! + ALPHABET[(n >> 12) & 63]! + ALPHABET[(n >> 6) & 63]! + ALPHABET[n & 63]!;
+  }
+  if (i < bytes.length) {
+    const n = (bytes[i]! << 16) | ((bytes[i + 1] ?? 0) << 8);
+    out += ALPHABET[n >> 18]! + ALPHABET[(n >> 12) & 63]! + (i + 1 < bytes.length ? ALPHABET[(n >> 6) & 63]! : "=") + "=";
+  }
+  return out;
+}
+
+/** Decodes standard base64 (padding optional). @internal */
+export function base64Decode(text: string): Uint8Array {
+  const clean = text.replace(/=+$/, "");
+  const out = new Uint8Array(Math.floor((clean.length * 3) / 4));
+  let bits = 0, acc = 0, o = 0;
+  for (let i = 0; i < clean.length; i++) {
+    const c = clean.charCodeAt(i);
+    const v = c < 128 ? LOOKUP[c]! : -1;
+    if (v < 0) throw new TypeError(`invalid base64 character at ${i}`);
+    acc = (acc << 6) | v;
+    bits += 6;
+    if (bits >= 8) { bits -= 8; out[o++] = (acc >> bits) & 0xff; }
+  }
+  return out.subarray(0, o);
+}
+
+const utf8 = new TextEncoder();
+const utf8Decoder = new TextDecoder();
+
+function encodeValue(shape: Shape | undefined, value: unknown): unknown {
+  if (value === undefined || value === null) return undefined;
+  if (shape === "b") {
+    // The SDK also accepts a string for a blob input and sends its UTF-8 bytes.
+    if (typeof value === "string") return base64Encode(utf8.encode(value));
+    if (ArrayBuffer.isView(value)) return base64Encode(new Uint8Array(value.buffer, value.byteOffset, value.byteLength));
+    if (value instanceof ArrayBuffer) return base64Encode(new Uint8Array(value));
+    return value;
+  }
+  if (shape === "t") {
+    if (value instanceof Date) return value.getTime() / 1000;
+    return value;
+  }
+  if (Array.isArray(value)) return value.map((v) => encodeValue(typeof shape === "object" && "l" in shape ? shape.l : undefined, v) ?? null);
+  if (typeof value === "object" && !(value instanceof Date) && !ArrayBuffer.isView(value)) {
+    const members = shape && typeof shape === "object" && "s" in shape ? shape.s : undefined;
+    const inner = shape && typeof shape === "object" && "m" in shape ? shape.m : undefined;
+    const out: Record<string, unknown> = {};
+    for (const [k, v] of Object.entries(value)) {
+      const e = encodeValue(members ? members[k] : inner, v);
+      if (e !== undefined) out[k] = e;
+    }
+    return out;
+  }
+  return value;
+}
+
+function decodeValue(shape: Shape | undefined, value: unknown): unknown {
+  if (value === null || value === undefined || shape === undefined) return value;
+  if (shape === "b") return typeof value === "string" ? base64Decode(value) : value;
+  // Math.round as the SDK's parseEpochTimestamp does, so fractional seconds map to the same Date.
+  if (shape === "t") return typeof value === "number" ? new Date(Math.round(value * 1000)) : value;
+  if ("l" in shape) return Array.isArray(value) ? value.map((v) => decodeValue(shape.l, v)) : value;
+  if (typeof value !== "object") return value;
+  const out: Record<string, unknown> = {};
+  for (const [k, v] of Object.entries(value)) out[k] = decodeValue("m" in shape ? shape.m : shape.s[k], v);
+  return out;
+}
+
+/** Serializes an operation's input to AWS JSON 1.1 request bytes. @internal */
+export function toWire(operation: string, input: object | undefined): Uint8Array {
+  const members: Members | undefined = shapes[operation]?.input;
+  return utf8.encode(JSON.stringify(encodeValue(members ? { s: members } : undefined, input ?? {}) ?? {}));
+}
+
+/** Parses AWS JSON 1.1 bytes (empty = `{}`) without applying shapes; used for error envelopes. @internal */
+export function parseJson(body: Uint8Array): unknown {
+  const text = utf8Decoder.decode(body);
+  if (!text.trim()) return {};
+  try { return JSON.parse(text); } catch { return {}; }
+}
+
+/** Deserializes an operation's AWS JSON 1.1 response bytes to the SDK's output values. @internal */
+export function fromWire(operation: string, body: Uint8Array): Record<string, unknown> {
+  const members: Members | undefined = shapes[operation]?.output;
+  const parsed = parseJson(body);
+  return (members ? decodeValue({ s: members }, parsed) : parsed) as Record<string, unknown>;
+}

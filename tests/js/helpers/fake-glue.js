@@ -1,0 +1,71 @@
+// A stand-in for the wasm-bindgen glue (pkg/src/wasm/kms_wasm.js) with the same exports, written in
+// JS, so the TypeScript side can be developed and tested while the Rust engine is not built.
+// Implements CreateKey, DescribeKey, Encrypt, Decrypt and ListKeys crudely; everything else answers
+// UnsupportedOperationException. Target "TrentService.CrashForTest" simulates a Rust panic (a trap).
+// Install it with `node tests/js/helpers/install-fake-wasm.mjs` (writes pkg/src/wasm/).
+let instance = 0;
+let panicMessage;
+const enc = new TextEncoder();
+const dec = new TextDecoder();
+const json = (v) => enc.encode(JSON.stringify(v));
+const b64 = (u8) => Buffer.from(u8).toString("base64");
+
+export default async function init() { instance++; }
+export function initSync() { instance++; }
+export function take_panic_message() { const m = panicMessage; panicMessage = undefined; return m; }
+export function __wbg_reset_state() { instance++; }
+
+export class WasmEngine {
+  #keys = new Map();
+  #pending;
+  restore(snapshot) { this.#keys = new Map(snapshot.length ? JSON.parse(dec.decode(snapshot)) : []); }
+  apply(entry) { for (const [id, k] of JSON.parse(dec.decode(entry))) this.#keys.set(id, k); }
+  snapshot() { return json([...this.#keys]); }
+  commit() { if (this.#pending) this.apply(this.#pending); this.#pending = undefined; }
+  abort() { this.#pending = undefined; }
+  dispatch(target, ctxText, body) {
+    const ctx = JSON.parse(ctxText);
+    const req = JSON.parse(dec.decode(body));
+    const op = target.replace(/^TrentService\./, "");
+    const err = (status, type, message) => ({ status, body: json({ __type: type, message }) });
+    const find = (keyId) => this.#keys.get(String(keyId).split("/").pop());
+    switch (op) {
+      case "CrashForTest":
+        panicMessage = "panicked at src/fake.rs:1:1: crash requested";
+        throw new WebAssembly.RuntimeError("unreachable");
+      case "CreateKey": {
+        const id = crypto.randomUUID();
+        const meta = { AWSAccountId: ctx.accountId, KeyId: id, Arn: `arn:aws:kms:${ctx.region}:${ctx.accountId}:key/${id}`, CreationDate: ctx.now, Enabled: true, Description: req.Description ?? "", KeyState: "Enabled", KeySpec: "SYMMETRIC_DEFAULT" };
+        const entry = json([[id, meta]]);
+        this.#pending = entry;
+        return { status: 200, body: json({ KeyMetadata: meta }), entry };
+      }
+      case "DescribeKey": {
+        const k = find(req.KeyId);
+        return k ? { status: 200, body: json({ KeyMetadata: k }) } : err(400, "NotFoundException", `Key '${req.KeyId}' does not exist`);
+      }
+      case "Encrypt": {
+        const k = find(req.KeyId);
+        if (!k) return err(400, "NotFoundException", `Key '${req.KeyId}' does not exist`);
+        const blob = new Uint8Array([...enc.encode(k.KeyId), 0, ...Buffer.from(req.Plaintext, "base64")]);
+        return { status: 200, body: json({ CiphertextBlob: b64(blob), KeyId: k.Arn, EncryptionAlgorithm: "SYMMETRIC_DEFAULT" }) };
+      }
+      case "Decrypt": {
+        const blob = Buffer.from(req.CiphertextBlob, "base64");
+        const k = find(dec.decode(blob.subarray(0, blob.indexOf(0))));
+        if (!k) return err(400, "InvalidCiphertextException", "");
+        return { status: 200, body: json({ Plaintext: b64(blob.subarray(blob.indexOf(0) + 1)), KeyId: k.Arn, EncryptionAlgorithm: "SYMMETRIC_DEFAULT" }) };
+      }
+      case "ListKeys": {
+        const all = [...this.#keys.values()];
+        const start = Number(req.Marker ?? 0), limit = req.Limit ?? 100;
+        const page = all.slice(start, start + limit).map((k) => ({ KeyId: k.KeyId, KeyArn: k.Arn }));
+        const more = start + limit < all.length;
+        return { status: 200, body: json({ Keys: page, Truncated: more, ...(more ? { NextMarker: String(start + limit) } : {}) }) };
+      }
+      default:
+        return err(400, "UnsupportedOperationException", `${op} is not implemented in this fake engine`);
+    }
+  }
+}
+
