@@ -126,7 +126,8 @@ export class FileSystemStorage implements StorageAdapter {
     // files under us, which it does only after publishing a snapshot above `version`.
     const snapshotVersion = await this.#newestSnapshot();
     if (snapshotVersion > version) throw new SnapshotRequired(version, snapshotVersion);
-    this.#knownHead = Math.max(this.#knownHead, version + entries.length);
+    // Only versions actually seen count as known: `version` itself is the caller's claim.
+    if (entries.length > 0) this.#knownHead = Math.max(this.#knownHead, version + entries.length);
     return entries;
   }
 
