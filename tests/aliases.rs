@@ -32,7 +32,10 @@ fn list_aliases(e: &mut Engine, body: Value) -> Value {
 fn create_alias_then_list_aliases_shows_it() {
     let mut e = engine();
     let (id, _) = new_key(&mut e, &ctx());
-    assert_eq!(create_alias(&mut e, "alias/my-app_key/1", &id).unwrap(), json!({}));
+    assert_eq!(
+        create_alias(&mut e, "alias/my-app_key/1", &id).unwrap(),
+        json!({})
+    );
     let listed = list_aliases(&mut e, json!({}));
     assert_eq!(
         listed,
@@ -82,7 +85,12 @@ fn alias_without_prefix_is_validation_exception() {
         PREFIX_MESSAGE,
     );
     assert_error(
-        err_untouched(&mut e, "DeleteAlias", &ctx(), json!({"AliasName": "my-alias"})),
+        err_untouched(
+            &mut e,
+            "DeleteAlias",
+            &ctx(),
+            json!({"AliasName": "my-alias"}),
+        ),
         "ValidationException",
         PREFIX_MESSAGE,
     );
@@ -146,7 +154,10 @@ fn duplicate_alias_is_already_exists_exception() {
             json!({"AliasName": "alias/dup", "TargetKeyId": b}),
         ),
         "AlreadyExistsException",
-        &format!("An alias with the name {} already exists", ctx().arn("alias/dup")),
+        &format!(
+            "An alias with the name {} already exists",
+            ctx().arn("alias/dup")
+        ),
     );
 }
 
@@ -305,13 +316,23 @@ fn delete_alias_removes_only_the_alias() {
     let (id, _) = new_key(&mut e, &ctx());
     create_alias(&mut e, "alias/gone", &id).unwrap();
     assert_eq!(
-        ok(&mut e, "DeleteAlias", &ctx(), json!({"AliasName": "alias/gone"})),
+        ok(
+            &mut e,
+            "DeleteAlias",
+            &ctx(),
+            json!({"AliasName": "alias/gone"})
+        ),
         json!({})
     );
     assert_eq!(list_aliases(&mut e, json!({}))["Aliases"], json!([]));
     assert_eq!(describe(&mut e, &ctx(), &id)["KeyState"], "Enabled");
     assert_error(
-        err_untouched(&mut e, "DescribeKey", &ctx(), json!({"KeyId": "alias/gone"})),
+        err_untouched(
+            &mut e,
+            "DescribeKey",
+            &ctx(),
+            json!({"KeyId": "alias/gone"}),
+        ),
         "NotFoundException",
         &format!("Alias {} is not found.", ctx().arn("alias/gone")),
     );
@@ -323,7 +344,12 @@ fn delete_alias_removes_only_the_alias() {
 fn delete_alias_of_missing_alias_is_not_found() {
     let mut e = engine();
     assert_error(
-        err_untouched(&mut e, "DeleteAlias", &ctx(), json!({"AliasName": "alias/never"})),
+        err_untouched(
+            &mut e,
+            "DeleteAlias",
+            &ctx(),
+            json!({"AliasName": "alias/never"}),
+        ),
         "NotFoundException",
         &format!("Alias {} is not found.", ctx().arn("alias/never")),
     );
@@ -391,7 +417,12 @@ fn list_aliases_pages_with_limit_and_marker() {
         "ValidationException",
         "1 validation error detected: Value '1001' at 'limit' failed to satisfy constraint: Member must have value less than or equal to 1000",
     );
-    let (kind, _) = err_untouched(&mut e, "ListAliases", &ctx(), json!({"Marker": "bm90LW91cnM"}));
+    let (kind, _) = err_untouched(
+        &mut e,
+        "ListAliases",
+        &ctx(),
+        json!({"Marker": "bm90LW91cnM"}),
+    );
     assert_eq!(kind, "InvalidMarkerException");
 }
 

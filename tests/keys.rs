@@ -61,7 +61,9 @@ fn create_key_returns_symmetric_metadata_shape() {
     assert_eq!(md["MultiRegion"], false);
     let material = md["CurrentKeyMaterialId"].as_str().unwrap();
     assert_eq!(material.len(), 64);
-    assert!(material.bytes().all(|b| b.is_ascii_hexdigit() && !b.is_ascii_uppercase()));
+    assert!(material
+        .bytes()
+        .all(|b| b.is_ascii_hexdigit() && !b.is_ascii_uppercase()));
 }
 
 #[test]
@@ -150,7 +152,14 @@ fn create_key_with_two_violations_counts_both() {
 #[test]
 fn create_hmac_key_without_key_usage_is_validation_exception() {
     let mut e = engine();
-    for spec in ["HMAC_224", "HMAC_256", "HMAC_384", "HMAC_512", "RSA_2048", "ECC_NIST_P256"] {
+    for spec in [
+        "HMAC_224",
+        "HMAC_256",
+        "HMAC_384",
+        "HMAC_512",
+        "RSA_2048",
+        "ECC_NIST_P256",
+    ] {
         assert_error(
             err_untouched(&mut e, "CreateKey", &ctx(), json!({"KeySpec": spec})),
             "ValidationException",
@@ -211,10 +220,7 @@ fn create_key_of_unimplemented_spec_is_unsupported_operation_exception() {
 #[test]
 fn create_key_of_unimplemented_origin_or_multi_region_is_unsupported() {
     let mut e = engine();
-    for body in [
-        json!({"Origin": "EXTERNAL"}),
-        json!({"MultiRegion": true}),
-    ] {
+    for body in [json!({"Origin": "EXTERNAL"}), json!({"MultiRegion": true})] {
         let (kind, _) = err_untouched(&mut e, "CreateKey", &ctx(), body);
         assert_eq!(kind, "UnsupportedOperationException");
     }
@@ -399,14 +405,23 @@ fn disable_then_enable_key_moves_between_states() {
     let mut e = engine();
     let c = ctx();
     let (id, _) = new_key(&mut e, &c);
-    assert_eq!(ok(&mut e, "DisableKey", &c, json!({"KeyId": id})), json!({}));
+    assert_eq!(
+        ok(&mut e, "DisableKey", &c, json!({"KeyId": id})),
+        json!({})
+    );
     let md = describe(&mut e, &c, &id);
-    assert_eq!((md["KeyState"].clone(), md["Enabled"].clone()), (json!("Disabled"), json!(false)));
+    assert_eq!(
+        (md["KeyState"].clone(), md["Enabled"].clone()),
+        (json!("Disabled"), json!(false))
+    );
     // Idempotent.
     ok(&mut e, "DisableKey", &c, json!({"KeyId": id}));
     ok(&mut e, "EnableKey", &c, json!({"KeyId": key_arn(&c, &id)}));
     let md = describe(&mut e, &c, &id);
-    assert_eq!((md["KeyState"].clone(), md["Enabled"].clone()), (json!("Enabled"), json!(true)));
+    assert_eq!(
+        (md["KeyState"].clone(), md["Enabled"].clone()),
+        (json!("Enabled"), json!(true))
+    );
     ok(&mut e, "EnableKey", &c, json!({"KeyId": id}));
 }
 

@@ -1,4 +1,5 @@
 //! The README's operation table must say exactly what the engine implements: no more, no less.
+#![allow(clippy::unwrap_used, clippy::expect_used)]
 
 use kms_wasm::api::Operation;
 use kms_wasm::ops::is_implemented;
@@ -10,23 +11,44 @@ fn readme() -> String {
 #[test]
 fn readme_table_lists_exactly_the_implemented_operations() {
     let text = readme();
-    let section = text.split("## Implemented operations").nth(1).expect("section").split("\n## ").next().unwrap();
+    let section = text
+        .split("## Implemented operations")
+        .nth(1)
+        .expect("section")
+        .split("\n## ")
+        .next()
+        .unwrap();
     let listed: Vec<&str> = section
         .lines()
         .filter_map(|l| l.strip_prefix("| `"))
         .filter_map(|l| l.split('`').next())
         .collect();
-    let implemented: Vec<&str> = Operation::ALL.iter().filter(|op| is_implemented(**op)).map(|op| op.name()).collect();
+    let implemented: Vec<&str> = Operation::ALL
+        .iter()
+        .filter(|op| is_implemented(**op))
+        .map(|op| op.name())
+        .collect();
     let mut a = listed.clone();
     let mut b = implemented.clone();
     a.sort_unstable();
     b.sort_unstable();
     assert_eq!(a, b, "README table vs implemented operations");
 
-    let missing = section.split("Not yet supported").nth(1).expect("not-yet list");
+    let missing = section
+        .split("Not yet supported")
+        .nth(1)
+        .expect("not-yet list");
     for op in Operation::ALL.iter().filter(|op| !is_implemented(**op)) {
-        assert!(missing.contains(op.name()), "{} missing from the not-yet list", op.name());
+        assert!(
+            missing.contains(op.name()),
+            "{} missing from the not-yet list",
+            op.name()
+        );
     }
-    let count = format!("{} of the {} KMS operations", implemented.len(), Operation::ALL.len());
+    let count = format!(
+        "{} of the {} KMS operations",
+        implemented.len(),
+        Operation::ALL.len()
+    );
     assert!(section.contains(&count), "README should say '{count}'");
 }

@@ -88,7 +88,11 @@ fn decrypt_by_alias_finds_the_key() {
         json!({"AliasName": "alias/app", "TargetKeyId": id}),
     );
     let blob = encrypt(&mut e, &ctx(), "alias/app", b"secret", None);
-    let out = decrypt(&mut e, json!({"CiphertextBlob": blob, "KeyId": "alias/app"})).unwrap();
+    let out = decrypt(
+        &mut e,
+        json!({"CiphertextBlob": blob, "KeyId": "alias/app"}),
+    )
+    .unwrap();
     assert_eq!(out["KeyId"], arn);
 }
 
@@ -182,7 +186,11 @@ fn decrypt_with_context_when_none_was_used_is_invalid_ciphertext() {
         "",
     );
     // An empty context is the same as none.
-    decrypt(&mut e, json!({"CiphertextBlob": blob, "EncryptionContext": {}})).unwrap();
+    decrypt(
+        &mut e,
+        json!({"CiphertextBlob": blob, "EncryptionContext": {}}),
+    )
+    .unwrap();
 }
 
 #[test]
@@ -192,7 +200,12 @@ fn decrypt_with_key_id_of_another_key_is_incorrect_key_exception() {
     let (b, _) = new_key(&mut e, &ctx());
     let blob = encrypt(&mut e, &ctx(), &a, b"x", None);
     assert_error(
-        err_untouched(&mut e, "Decrypt", &ctx(), json!({"CiphertextBlob": blob, "KeyId": b})),
+        err_untouched(
+            &mut e,
+            "Decrypt",
+            &ctx(),
+            json!({"CiphertextBlob": blob, "KeyId": b}),
+        ),
         "IncorrectKeyException",
         "The key ID in the request does not identify a CMK that can perform this operation.",
     );
@@ -209,7 +222,12 @@ fn decrypt_of_tampered_blob_is_invalid_ciphertext_exception() {
         let mut bad = blob.clone();
         bad[i] ^= 0x01;
         assert_error(
-            err_untouched(&mut e, "Decrypt", &ctx(), json!({"CiphertextBlob": b64(&bad)})),
+            err_untouched(
+                &mut e,
+                "Decrypt",
+                &ctx(),
+                json!({"CiphertextBlob": b64(&bad)}),
+            ),
             "InvalidCiphertextException",
             "",
         );
@@ -219,7 +237,12 @@ fn decrypt_of_tampered_blob_is_invalid_ciphertext_exception() {
     for i in 5..22 {
         let mut bad = blob.clone();
         bad[i] ^= 0x10;
-        let (kind, _) = err_untouched(&mut e, "Decrypt", &ctx(), json!({"CiphertextBlob": b64(&bad)}));
+        let (kind, _) = err_untouched(
+            &mut e,
+            "Decrypt",
+            &ctx(),
+            json!({"CiphertextBlob": b64(&bad)}),
+        );
         assert!(
             kind == "InvalidCiphertextException" || kind == "NotFoundException",
             "{kind}"
@@ -247,12 +270,22 @@ fn decrypt_of_truncated_or_garbage_blob_is_invalid_ciphertext_exception() {
     let mut extended = blob.clone();
     extended.push(0);
     assert_error(
-        err_untouched(&mut e, "Decrypt", &ctx(), json!({"CiphertextBlob": b64(&extended)})),
+        err_untouched(
+            &mut e,
+            "Decrypt",
+            &ctx(),
+            json!({"CiphertextBlob": b64(&extended)}),
+        ),
         "InvalidCiphertextException",
         "",
     );
     assert_error(
-        err_untouched(&mut e, "Decrypt", &ctx(), json!({"CiphertextBlob": b64(&[0u8; 200])})),
+        err_untouched(
+            &mut e,
+            "Decrypt",
+            &ctx(),
+            json!({"CiphertextBlob": b64(&[0u8; 200])}),
+        ),
         "InvalidCiphertextException",
         "",
     );
@@ -307,15 +340,27 @@ fn cryptographic_operations_with_disabled_key_are_disabled_exception() {
     for (op, body) in [
         ("Encrypt", json!({"KeyId": id, "Plaintext": b64(b"x")})),
         ("Decrypt", json!({"CiphertextBlob": blob})),
-        ("ReEncrypt", json!({"CiphertextBlob": blob, "DestinationKeyId": other})),
-        ("ReEncrypt", json!({"CiphertextBlob": other_blob, "DestinationKeyId": id})),
-        ("GenerateDataKey", json!({"KeyId": id, "KeySpec": "AES_256"})),
+        (
+            "ReEncrypt",
+            json!({"CiphertextBlob": blob, "DestinationKeyId": other}),
+        ),
+        (
+            "ReEncrypt",
+            json!({"CiphertextBlob": other_blob, "DestinationKeyId": id}),
+        ),
+        (
+            "GenerateDataKey",
+            json!({"KeyId": id, "KeySpec": "AES_256"}),
+        ),
         (
             "GenerateDataKeyWithoutPlaintext",
             json!({"KeyId": id, "KeySpec": "AES_256"}),
         ),
         // DryRun does not hide a state error (§2.18).
-        ("Encrypt", json!({"KeyId": id, "Plaintext": b64(b"x"), "DryRun": true})),
+        (
+            "Encrypt",
+            json!({"KeyId": id, "Plaintext": b64(b"x"), "DryRun": true}),
+        ),
     ] {
         assert_error(
             err_untouched(&mut e, op, &ctx(), body),
@@ -338,7 +383,10 @@ fn cryptographic_operations_with_key_pending_deletion_are_kms_invalid_state_exce
     for (op, body) in [
         ("Encrypt", json!({"KeyId": id, "Plaintext": b64(b"x")})),
         ("Decrypt", json!({"CiphertextBlob": blob})),
-        ("ReEncrypt", json!({"CiphertextBlob": blob, "DestinationKeyId": other})),
+        (
+            "ReEncrypt",
+            json!({"CiphertextBlob": blob, "DestinationKeyId": other}),
+        ),
         ("GenerateDataKey", json!({"KeyId": id, "NumberOfBytes": 8})),
         (
             "GenerateDataKeyWithoutPlaintext",
@@ -467,10 +515,18 @@ fn re_encrypt_moves_a_ciphertext_to_another_key_and_context() {
     assert_eq!(resp["SourceEncryptionAlgorithm"], "SYMMETRIC_DEFAULT");
     assert_eq!(resp["DestinationEncryptionAlgorithm"], "SYMMETRIC_DEFAULT");
     assert_eq!(resp["SourceKeyMaterialId"], src["CurrentKeyMaterialId"]);
-    assert_eq!(resp["DestinationKeyMaterialId"], dst["CurrentKeyMaterialId"]);
+    assert_eq!(
+        resp["DestinationKeyMaterialId"],
+        dst["CurrentKeyMaterialId"]
+    );
     let new_blob = resp["CiphertextBlob"].as_str().unwrap();
     assert_error(
-        err_untouched(&mut e, "Decrypt", &ctx(), json!({"CiphertextBlob": new_blob})),
+        err_untouched(
+            &mut e,
+            "Decrypt",
+            &ctx(),
+            json!({"CiphertextBlob": new_blob}),
+        ),
         "InvalidCiphertextException",
         "",
     );
@@ -607,13 +663,39 @@ fn generate_data_key_needs_exactly_one_of_key_spec_and_number_of_bytes() {
 fn generate_random_returns_the_requested_number_of_bytes() {
     let mut e = engine();
     let before = e.snapshot();
-    let a = unb64(&ok(&mut e, "GenerateRandom", &ctx(), json!({"NumberOfBytes": 1}))["Plaintext"]);
+    let a = unb64(
+        &ok(
+            &mut e,
+            "GenerateRandom",
+            &ctx(),
+            json!({"NumberOfBytes": 1}),
+        )["Plaintext"],
+    );
     assert_eq!(a.len(), 1);
-    let b = ok(&mut e, "GenerateRandom", &ctx(), json!({"NumberOfBytes": 1024}));
+    let b = ok(
+        &mut e,
+        "GenerateRandom",
+        &ctx(),
+        json!({"NumberOfBytes": 1024}),
+    );
     assert_eq!(b.as_object().unwrap().len(), 1, "{b}");
     assert_eq!(unb64(&b["Plaintext"]).len(), 1024);
-    let c = unb64(&ok(&mut e, "GenerateRandom", &ctx(), json!({"NumberOfBytes": 32}))["Plaintext"]);
-    let d = unb64(&ok(&mut e, "GenerateRandom", &ctx(), json!({"NumberOfBytes": 32}))["Plaintext"]);
+    let c = unb64(
+        &ok(
+            &mut e,
+            "GenerateRandom",
+            &ctx(),
+            json!({"NumberOfBytes": 32}),
+        )["Plaintext"],
+    );
+    let d = unb64(
+        &ok(
+            &mut e,
+            "GenerateRandom",
+            &ctx(),
+            json!({"NumberOfBytes": 32}),
+        )["Plaintext"],
+    );
     assert_ne!(c, d);
     assert_eq!(before, e.snapshot(), "GenerateRandom writes nothing");
 }
@@ -643,12 +725,22 @@ fn encrypt_with_absent_or_malformed_key_is_not_found() {
     let mut e = engine();
     let id = "00000000-0000-4000-8000-000000000000";
     assert_error(
-        err_untouched(&mut e, "Encrypt", &ctx(), json!({"KeyId": id, "Plaintext": b64(b"x")})),
+        err_untouched(
+            &mut e,
+            "Encrypt",
+            &ctx(),
+            json!({"KeyId": id, "Plaintext": b64(b"x")}),
+        ),
         "NotFoundException",
         &format!("Key '{}' does not exist", key_arn(&ctx(), id)),
     );
     assert_error(
-        err_untouched(&mut e, "Encrypt", &ctx(), json!({"KeyId": "nope", "Plaintext": b64(b"x")})),
+        err_untouched(
+            &mut e,
+            "Encrypt",
+            &ctx(),
+            json!({"KeyId": "nope", "Plaintext": b64(b"x")}),
+        ),
         "NotFoundException",
         "Invalid keyId 'nope'",
     );
@@ -671,12 +763,19 @@ fn symmetric_operations_write_nothing() {
     let before = e.snapshot();
     let blob = encrypt(&mut e, &ctx(), &id, b"x", None);
     decrypt(&mut e, json!({"CiphertextBlob": blob})).unwrap();
-    ok(&mut e, "GenerateDataKey", &ctx(), json!({"KeyId": id, "KeySpec": "AES_256"}));
+    ok(
+        &mut e,
+        "GenerateDataKey",
+        &ctx(),
+        json!({"KeyId": id, "KeySpec": "AES_256"}),
+    );
     let out = kms_wasm::wire::handle(
         &mut e,
         "TrentService.Encrypt",
         &ctx_json(&ctx()),
-        json!({"KeyId": id, "Plaintext": b64(b"x")}).to_string().as_bytes(),
+        json!({"KeyId": id, "Plaintext": b64(b"x")})
+            .to_string()
+            .as_bytes(),
     );
     assert_eq!(out.status, 200);
     assert!(out.entry.is_none(), "Encrypt needs no journal entry");

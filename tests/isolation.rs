@@ -1,0 +1,196 @@
+//! Accounts × Regions are separate worlds: keys and aliases of one are never visible from another
+//! (AWS-KMS-BEHAVIOUR.md §2.1).
+#![allow(
+    clippy::unwrap_used,
+    clippy::expect_used,
+    clippy::indexing_slicing,
+    clippy::panic
+)]
+
+mod common;
+
+use common::*;
+use kms_wasm::RequestCtx;
+use serde_json::{json, Value};
+
+const OTHER_ACCOUNT: &str = "444455556666";
+
+fn worlds() -> [RequestCtx; 4] {
+    [
+        ctx(),
+        ctx_in(ACCOUNT, "eu-west-1"),
+        ctx_in(OTHER_ACCOUNT, REGION),
+        ctx_in(OTHER_ACCOUNT, "eu-west-1"),
+    ]
+}
+
+fn key_ids(v: &Value) -> Vec<String> {
+    v["Keys"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|k| k["KeyId"].as_str().unwrap().to_string())
+        .collect()
+}
+
+#[test]
+fn list_keys_shows_only_the_callers_account_and_region() {
+    let mut e = engine();
+    let mut ids = Vec::new();
+    for (i, w) in worlds().iter().enumerate() {
+        let mine: Vec<String> = (0..=i).map(|_| new_key(&mut e, w).0).collect();
+        ids.push(mine);
+    }
+    for (w, mine) in worlds().iter().zip(&ids) {
+        let mut listed = key_ids(&ok(&mut e, "ListKeys", w, json!({})));
+        listed.sort();
+        let mut expected = mine.clone();
+        expected.sort();
+        assert_eq!(listed, expected, "{} {}", w.account_id, w.region);
+        for k in ok(&mut e, "ListKeys", w, json!({}))["Keys"]
+            .as_array()
+            .unwrap()
+        {
+            assert!(
+                k["KeyArn"]
+                    .as_str()
+                    .unwrap()
+                    .contains(&format!(":{}:{}:key/", w.region, w.account_id)),
+                "{k}"
+            );
+        }
+    }
+}
+
+#[test]
+fn the_same_alias_name_lives_independently_in_each_account_and_region() {
+    let mut e = engine();
+    let mut targets = Vec::new();
+    for w in worlds() {
+        let (id, _) = new_key(&mut e, &w);
+        ok(
+            &mut e,
+            "CreateAlias",
+            &w,
+            json!({"AliasName": "alias/shared", "TargetKeyId": id}),
+        );
+        targets.push(id);
+    }
+    for (w, id) in worlds().iter().zip(&targets) {
+        assert_eq!(describe(&mut e, w, "alias/shared")["KeyId"], json!(id));
+        let aliases = ok(&mut e, "ListAliases", w, json!({}))["Aliases"].clone();
+        assert_eq!(aliases.as_array().unwrap().len(), 1);
+        assert_eq!(aliases[0]["TargetKeyId"], json!(id));
+        assert_eq!(aliases[0]["AliasArn"], w.arn("alias/shared"));
+    }
+    // Deleting one leaves the others.
+    ok(
+        &mut e,
+        "DeleteAlias",
+        &ctx(),
+        json!({"AliasName": "alias/shared"}),
+    );
+    let (kind, _) = err_untouched(
+        &mut e,
+        "DescribeKey",
+        &ctx(),
+        json!({"KeyId": "alias/shared"}),
+    );
+    assert_eq!(kind, "NotFoundException");
+    for w in &worlds()[1..] {
+        describe(&mut e, w, "alias/shared");
+    }
+}
+
+#[test]
+fn key_arn_of_another_account_is_not_found() {
+    let mut e = engine();
+    let other = ctx_in(OTHER_ACCOUNT, REGION);
+    let (id, arn) = new_key(&mut e, &other);
+    assert_error(
+        err_untouched(&mut e, "DescribeKey", &ctx(), json!({"KeyId": arn})),
+        "NotFoundException",
+        &format!("Key '{arn}' does not exist"),
+    );
+    // The bare ID names this account's ARN.
+    assert_error(
+        err_untouched(&mut e, "DescribeKey", &ctx(), json!({"KeyId": id})),
+        "NotFoundException",
+        &format!("Key '{}' does not exist", key_arn(&ctx(), &id)),
+    );
+    for op in [
+        "DisableKey",
+        "EnableKey",
+        "ScheduleKeyDeletion",
+        "GetKeyPolicy",
+    ] {
+        let (kind, _) = err_untouched(&mut e, op, &ctx(), json!({"KeyId": arn}));
+        assert_eq!(kind, "NotFoundException", "{op}");
+    }
+    let (kind, _) = err_untouched(
+        &mut e,
+        "Encrypt",
+        &ctx(),
+        json!({"KeyId": arn, "Plaintext": b64(b"x")}),
+    );
+    assert_eq!(kind, "NotFoundException");
+    assert_eq!(describe(&mut e, &other, &id)["KeyState"], "Enabled");
+}
+
+#[test]
+fn alias_arn_of_another_account_is_not_found() {
+    let mut e = engine();
+    let other = ctx_in(OTHER_ACCOUNT, REGION);
+    let (id, _) = new_key(&mut e, &other);
+    ok(
+        &mut e,
+        "CreateAlias",
+        &other,
+        json!({"AliasName": "alias/theirs", "TargetKeyId": id}),
+    );
+    let alias_arn = other.arn("alias/theirs");
+    assert_error(
+        err_untouched(&mut e, "DescribeKey", &ctx(), json!({"KeyId": alias_arn})),
+        "NotFoundException",
+        &format!("Alias {alias_arn} is not found."),
+    );
+}
+
+#[test]
+fn ciphertext_of_another_account_or_region_does_not_decrypt() {
+    let mut e = engine();
+    let c = ctx();
+    let (id, _) = new_key(&mut e, &c);
+    let blob = encrypt(&mut e, &c, &id, b"private", None);
+    for w in &worlds()[1..] {
+        let (kind, _) = err_untouched(&mut e, "Decrypt", w, json!({"CiphertextBlob": blob}));
+        assert!(
+            kind == "NotFoundException" || kind == "InvalidCiphertextException",
+            "{kind}"
+        );
+    }
+    ok(&mut e, "Decrypt", &c, json!({"CiphertextBlob": blob}));
+}
+
+#[test]
+fn state_changes_stay_in_their_own_world() {
+    let mut e = engine();
+    let mut ids = Vec::new();
+    for w in worlds() {
+        ids.push(new_key(&mut e, &w).0);
+    }
+    ok(&mut e, "DisableKey", &ctx(), json!({"KeyId": ids[0]}));
+    ok(
+        &mut e,
+        "TagResource",
+        &ctx(),
+        json!({"KeyId": ids[0], "Tags": [{"TagKey": "a", "TagValue": "b"}]}),
+    );
+    for (w, id) in worlds().iter().zip(&ids).skip(1) {
+        assert_eq!(describe(&mut e, w, id)["KeyState"], "Enabled");
+        assert_eq!(
+            ok(&mut e, "ListResourceTags", w, json!({"KeyId": id}))["Tags"],
+            json!([])
+        );
+    }
+}
