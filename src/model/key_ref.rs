@@ -47,7 +47,7 @@ fn parse_arn(ctx: &RequestCtx, input: &str, rest: &str, forms: Forms) -> KmsResu
     let [partition, service, region, account, resource] = parts.as_slice() else {
         return Err(KmsError::invalid_arn(input));
     };
-    if service != &"kms" || partition.is_empty() || account.len() != 12 {
+    if service != &"kms" || *partition != ctx.partition() || account.len() != 12 {
         return Err(KmsError::invalid_arn(input));
     }
     if *region != ctx.region {
@@ -193,6 +193,8 @@ mod tests {
             parse(&ctx(), dashless, Forms::Any).unwrap_err().message,
             format!("Invalid keyId '{dashless}'")
         );
+        let other_partition = "arn:aws-cn:kms:us-east-1:111122223333:key/1234abcd-12ab-34cd-56ef-1234567890ab";
+        assert!(parse(&ctx(), other_partition, Forms::Any).unwrap_err().message.starts_with("Invalid arn"));
         let other = "arn:aws:kms:eu-west-1:111122223333:key/1234abcd-12ab-34cd-56ef-1234567890ab";
         assert_eq!(
             parse(&ctx(), other, Forms::Any).unwrap_err().message,
