@@ -193,8 +193,12 @@ mod tests {
             parse(&ctx(), dashless, Forms::Any).unwrap_err().message,
             format!("Invalid keyId '{dashless}'")
         );
-        let other_partition = "arn:aws-cn:kms:us-east-1:111122223333:key/1234abcd-12ab-34cd-56ef-1234567890ab";
-        assert!(parse(&ctx(), other_partition, Forms::Any).unwrap_err().message.starts_with("Invalid arn"));
+        let other_partition =
+            "arn:aws-cn:kms:us-east-1:111122223333:key/1234abcd-12ab-34cd-56ef-1234567890ab";
+        assert!(parse(&ctx(), other_partition, Forms::Any)
+            .unwrap_err()
+            .message
+            .starts_with("Invalid arn"));
         let other = "arn:aws:kms:eu-west-1:111122223333:key/1234abcd-12ab-34cd-56ef-1234567890ab";
         assert_eq!(
             parse(&ctx(), other, Forms::Any).unwrap_err().message,
