@@ -4,6 +4,8 @@
 #   - the Rust toolchain of rust-toolchain.toml with the wasm32-unknown-unknown target
 #   - wasm-bindgen-cli at exactly the wasm-bindgen version in Cargo.lock (the two must match)
 #   - npm dependencies from package-lock.json
+#   - Debian's chromium (apt-get), for the browser tests driven by playwright-core
+#   - a Python venv in .tools/venv with awscli and boto3 (tests/python/requirements.txt), for the HTTP-door tests
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -32,4 +34,35 @@ if [ ! -f "$stamp" ] || ! cmp -s package-lock.json "$stamp"; then
   log "installing npm dependencies"
   npm ci --no-audit --no-fund --loglevel=error
   cp package-lock.json "$stamp"
+fi
+
+# AWS CLI and boto3 for the HTTP-door tests, in a venv of our own (never a global install).
+venv=.tools/venv
+reqs=tests/python/requirements.txt
+if [ ! -x "$venv/bin/aws" ] || ! cmp -s "$reqs" "$venv/.kms-wasm-requirements"; then
+  log "installing awscli and boto3 into $venv"
+  if ! python3 -m venv "$venv" >/dev/null 2>&1; then
+    # Debian splits ensurepip out of python3; install it when we can, then retry.
+    if [ "$(id -u)" = 0 ] && command -v apt-get >/dev/null 2>&1; then
+      { apt-get update -qq && apt-get install -y -qq python3-venv; } >/dev/null 2>&1 || true
+    fi
+    rm -rf "$venv"
+    python3 -m venv "$venv"
+  fi
+  "$venv/bin/python" -m pip install --quiet --disable-pip-version-check -r "$reqs"
+  cp "$reqs" "$venv/.kms-wasm-requirements"
+fi
+
+# Chromium for tests/browser (playwright-core drives /usr/bin/chromium). Only Debian's package:
+# `npx playwright install` downloads browsers from outside the package registries and cannot work here.
+if [ ! -x /usr/bin/chromium ]; then
+  if [ "$(id -u)" = 0 ] && command -v apt-get >/dev/null 2>&1; then
+    log "installing Debian's chromium for the browser tests"
+    # Not fatal here: the rest of the suite can still run, and the browser step fails saying why.
+    if ! { apt-get update -qq && apt-get install -y -qq chromium; } >/dev/null 2>&1; then
+      log "apt-get could not install chromium; the browser tests will fail until it is installed"
+    fi
+  else
+    log "chromium is missing and cannot be installed here (needs root and apt-get); the browser tests will fail until it is: sudo apt-get install chromium"
+  fi
 fi

@@ -21,4 +21,7 @@ export * from "./generated/enums.js";
 export * from "./generated/errors.js";
 export * from "./paginators.js";
 export { MemoryStorage } from "./storage/memory.js";
+export { IndexedDBStorage, type IndexedDBStorageOptions } from "./storage/indexeddb.js";
 export { StorageConflict, SnapshotRequired, type StorageAdapter, type StorageLoadResult } from "./storage/adapter.js";
+export { kmsRequestHandler, type KmsRequestHandler, type KmsRequestHandlerOptions, type KmsHttpRequest, type KmsHttpResponse } from "./http/handler.js";
+export { DEFAULT_ACCOUNT_ID, DEFAULT_REGION, type CallerMapping } from "./http/scope.js";

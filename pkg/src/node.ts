@@ -13,3 +13,4 @@ setWasmSource(() => readFile(new URL("./wasm/kms_wasm_bg.wasm", import.meta.url)
 
 export * from "./index.js";
 export { FileSystemStorage } from "./storage/fs.js";
+export { createKmsServer, type KmsServer, type KmsServerOptions } from "./http/server.js";

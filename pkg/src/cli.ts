@@ -1,0 +1,101 @@
+#!/usr/bin/env node
+/**
+ * The `kms-wasm` command (package.json "bin"):
+ *
+ * ```sh
+ * npx kms-wasm serve --port 4599 --data-dir .kms   # then: aws --endpoint-url http://127.0.0.1:4599 kms list-keys
+ * ```
+ *
+ * Owns: argument parsing, the startup line, and turning SIGINT/SIGTERM into a graceful close.
+ * Must not: hold any server logic (that is `http/server.ts`).
+ *
+ * @packageDocumentation
+ */
+import { parseArgs } from "node:util";
+import { createKmsServer } from "./node.js";
+
+const USAGE = `Usage: kms-wasm serve [options]
+
+Runs an AWS KMS endpoint (AWS JSON 1.1) for the AWS CLI, boto3, Terraform and any SDK.
+
+Options:
+  --port N          TCP port (default 4599; 0 picks a free one)
+  --host ADDR       interface to listen on (default 127.0.0.1; nothing is authenticated)
+  --data-dir DIR    keep keys in DIR, shared safely with other processes using it
+                    (default: in memory, lost on exit)
+  --account-id ID   account for access keys that are not 12 digits (default 000000000000)
+  --region NAME     Region for unsigned requests (default us-east-1)
+  -h, --help        this text
+
+Point clients at it with --endpoint-url http://HOST:PORT or AWS_ENDPOINT_URL_KMS=http://HOST:PORT.
+Signatures are not verified.`;
+
+/** Runs the CLI with `argv` (without node and the script); resolves with the exit code once a signal closed the server. */
+async function main(argv: string[]): Promise<number> {
+  let parsed;
+  try {
+    parsed = parseArgs({
+      args: argv,
+      allowPositionals: true,
+      options: {
+        port: { type: "string" },
+        host: { type: "string" },
+        "data-dir": { type: "string" },
+        "account-id": { type: "string" },
+        region: { type: "string" },
+        help: { type: "boolean", short: "h" },
+      },
+    });
+  } catch (err) {
+    console.error(`kms-wasm: ${(err as Error).message}\n\n${USAGE}`);
+    return 2;
+  }
+  const { values, positionals } = parsed;
+  if (values.help) {
+    console.log(USAGE);
+    return 0;
+  }
+  if (positionals[0] !== "serve" || positionals.length > 1) {
+    console.error(USAGE);
+    return 2;
+  }
+  const port = Number(values.port ?? 4599);
+  if (!Number.isInteger(port) || port < 0 || port > 65535) {
+    console.error(`kms-wasm: --port must be 0–65535, got ${values.port}`);
+    return 2;
+  }
+  const server = await createKmsServer({
+    port,
+    host: values.host ?? "127.0.0.1",
+    dataDir: values["data-dir"],
+    accountId: values["account-id"],
+    region: values.region,
+  });
+  // The first line is the contract scripts and tests read: the endpoint URL is its last word.
+  console.log(`kms-wasm: KMS endpoint listening on ${server.url}`);
+  console.log(`kms-wasm: data ${values["data-dir"] ? `in ${values["data-dir"]}` : "in memory (lost on exit; use --data-dir to keep it)"}`);
+  console.log(`kms-wasm: try  AWS_ENDPOINT_URL_KMS=${server.url} aws kms list-keys`);
+
+  await new Promise<void>((resolve) => {
+    const stop = (signal: string) => {
+      console.log(`kms-wasm: ${signal}, finishing requests in flight`);
+      // A second signal means "now": in-flight writes are durable or not acknowledged either way.
+      process.once("SIGINT", () => process.exit(130));
+      process.once("SIGTERM", () => process.exit(143));
+      void server.close().then(resolve);
+    };
+    process.once("SIGINT", () => stop("SIGINT"));
+    process.once("SIGTERM", () => stop("SIGTERM"));
+  });
+  console.log("kms-wasm: stopped");
+  return 0;
+}
+
+main(process.argv.slice(2)).then(
+  (code) => { process.exitCode = code; },
+  (err: unknown) => {
+    const message = String((err as Error)?.message ?? err);
+    console.error(message.startsWith("kms-wasm") ? message : `kms-wasm: ${message}`);
+    process.exitCode = 1;
+  },
+);

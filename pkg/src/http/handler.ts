@@ -1,0 +1,287 @@
+/**
+ * `kmsRequestHandler()`: an SDK v3 `RequestHandler` that answers the real `@aws-sdk/client-kms`
+ * in process, plus the door logic the HTTP server shares with it.
+ *
+ * Owns: turning one AWS JSON 1.1 HTTP request (headers + body bytes) into one `dispatchWire` call
+ * and its answer: content type, target, caller scope, request ID, the response headers.
+ * Must not: validate request members (that is the engine's job, behind the one wire), encode
+ * blobs or timestamps (the SDK's serializers already did), or touch `node:*` (this module is in
+ * the browser-safe graph).
+ *
+ * @module
+ */
+import { engineFor } from "../engine.js";
+import { MemoryStorage } from "../storage/memory.js";
+import type { StorageAdapter } from "../storage/adapter.js";
+import { callerOf, checkCallerMapping, type CallerMapping, type ResolvedCallerMapping } from "./scope.js";
+
+/**
+ * Options of {@link kmsRequestHandler}; also accepted by `createKmsServer`.
+ *
+ * @example
+ * ```ts
+ * const options: KmsRequestHandlerOptions = {
+ *   storage: new MemoryStorage("tests"),
+ *   accessKeyMap: { AKIDALICE: "111122223333" },
+ *   clock: () => new Date("2030-01-01T00:00:00Z"),
+ * };
+ * ```
+ */
+export interface KmsRequestHandlerOptions extends CallerMapping {
+  /**
+   * Where keys are kept. Default: the process-wide shared `MemoryStorage` — the same store a
+   * `KMSClient` from `kms-wasm` uses when it has no `storage`, so both see the same keys.
+   */
+  storage?: StorageAdapter;
+  /** The request time the engine sees: a `Date` or epoch milliseconds. Default `Date.now`. */
+  clock?: () => Date | number;
+}
+
+/**
+ * The parts of smithy's `HttpRequest` this handler reads. The SDK passes its own `HttpRequest`;
+ * calling `handle` by hand needs only this much.
+ *
+ * @example
+ * ```ts
+ * const request: KmsHttpRequest = {
+ *   method: "POST", path: "/", body: '{"NumberOfBytes":16}',
+ *   headers: { "content-type": "application/x-amz-json-1.1", "x-amz-target": "TrentService.GenerateRandom" },
+ * };
+ * ```
+ */
+export interface KmsHttpRequest {
+  /** "POST" for every KMS operation. */
+  method?: string;
+  /** "/" for KMS. */
+  path?: string;
+  /** Request headers; names in any case. */
+  headers: Record<string, string | undefined>;
+  /** The JSON body: a string, bytes, a Blob, a web `ReadableStream` or a Node `Readable`. */
+  body?: unknown;
+}
+
+/**
+ * The response handed back to the SDK: the shape of smithy's `HttpResponse`.
+ *
+ * @example
+ * ```ts
+ * const { response } = await kmsRequestHandler().handle(request);
+ * JSON.parse(new TextDecoder().decode(response.body)); // { Plaintext: "…" } or { __type, message }
+ * ```
+ */
+export interface KmsHttpResponse {
+  /** 200, 400 for client faults, 500 for server faults. */
+  statusCode: number;
+  /** Lower-case header names, as the SDK's deserializers look them up. */
+  headers: Record<string, string>;
+  /** The response body bytes. */
+  body: Uint8Array;
+}
+
+/**
+ * What smithy calls a `RequestHandler` (and `HttpHandler`): pass it as the SDK's `requestHandler`.
+ *
+ * @example
+ * ```ts
+ * const handler: KmsRequestHandler = kmsRequestHandler();
+ * const kms = new KMSClient({ region: "us-east-1", requestHandler: handler }); // from @aws-sdk/client-kms
+ * ```
+ */
+export interface KmsRequestHandler {
+  /** Tells smithy which protocol the handler speaks. */
+  readonly metadata: { handlerProtocol: string };
+  /** Answers one request. Rejects only if the storage itself fails (the adapter's own error) or the request was aborted first. */
+  handle(request: KmsHttpRequest, options?: { abortSignal?: { aborted: boolean } }): Promise<{ response: KmsHttpResponse }>;
+  /** Accepted and ignored: there is no connection to configure. Present because smithy's `HttpHandler` interface has it. */
+  updateHttpClientConfig(key: never, value: never): void;
+  /** Always `{}`: there is no connection to configure. Present because smithy's `HttpHandler` interface has it. */
+  httpHandlerConfigs(): Record<string, never>;
+  /** Releases nothing: the engine and storage outlive the handler, as clients may share them. */
+  destroy(): void;
+}
+
+/**
+ * A request handler for the real `@aws-sdk/client-kms` that runs KMS in process instead of calling
+ * AWS. The SDK still builds, signs and parses everything itself, so its own result types, exception
+ * classes (`instanceof NotFoundException`), `$metadata` and paginators all work unchanged.
+ *
+ * The Region comes from the request's SigV4 credential scope (i.e. the client's `region`), the
+ * account from the access key (see {@link CallerMapping}). Signatures are not verified. Works in
+ * Node and in browsers.
+ *
+ * @param options - storage, account mapping and clock; all optional
+ * @throws TypeError when an account in the options is not 12 digits.
+ * @example
+ * ```ts
+ * import { KMSClient, CreateKeyCommand, paginateListKeys, NotFoundException } from "@aws-sdk/client-kms";
+ * import { kmsRequestHandler, MemoryStorage } from "kms-wasm";
+ *
+ * const kms = new KMSClient({
+ *   region: "eu-west-1",
+ *   credentials: { accessKeyId: "111122223333", secretAccessKey: "unused" }, // → account 111122223333
+ *   requestHandler: kmsRequestHandler({ storage: new MemoryStorage() }),
+ * });
+ * const { KeyMetadata } = await kms.send(new CreateKeyCommand({}));
+ * console.log(KeyMetadata.Arn); // arn:aws:kms:eu-west-1:111122223333:key/…
+ * ```
+ */
+export function kmsRequestHandler(options: KmsRequestHandlerOptions = {}): KmsRequestHandler {
+  const door = kmsDoor(options);
+  return {
+    metadata: { handlerProtocol: "http/1.1" },
+    async handle(request, handlerOptions) {
+      if (handlerOptions?.abortSignal?.aborted) throw abortError();
+      const headers = lowerCaseHeaders(request.headers);
+      const body = await bodyBytes(request.body);
+      // Checked again after reading a streamed body; once the engine has the request it runs to
+      // the end, as a request already on the wire to AWS would.
+      if (handlerOptions?.abortSignal?.aborted) throw abortError();
+      const out = await door({ header: (name) => headers[name], body });
+      return {
+        response: {
+          statusCode: out.status,
+          headers: {
+            "x-amzn-requestid": out.requestId,
+            "content-type": CONTENT_TYPE,
+            "content-length": String(out.body.byteLength),
+          },
+          body: out.body,
+        },
+      };
+    },
+    updateHttpClientConfig() {},
+    httpHandlerConfigs: () => ({}),
+    destroy() {},
+  };
+}
+
+/** The content type of every answer, as AWS sends for JSON 1.1 services. @internal */
+export const CONTENT_TYPE = "application/x-amz-json-1.1";
+
+/** One request as the doors see it. @internal */
+export interface DoorRequest {
+  /** Reads a request header by lower-case name. */
+  header(name: string): string | undefined;
+  /** The whole request body. */
+  body: Uint8Array;
+}
+
+/** One answer: the doors add their own headers around it. @internal */
+export interface DoorResponse {
+  status: number;
+  body: Uint8Array;
+  requestId: string;
+}
+
+/**
+ * The door logic shared by `kmsRequestHandler` and `createKmsServer`: content type, scope, then
+ * one `dispatchWire`. Rejects only with a non-AWS error (a storage failure); each door decides how
+ * to report that. @internal
+ */
+export function kmsDoor(options: KmsRequestHandlerOptions = {}): (request: DoorRequest) => Promise<DoorResponse> {
+  const mapping: ResolvedCallerMapping = checkCallerMapping(options);
+  const storage = options.storage ?? MemoryStorage.shared();
+  const clock = options.clock ?? Date.now;
+  if (typeof clock !== "function") throw new TypeError("kms-wasm: clock must be a function");
+  const engine = engineFor(storage);
+  return async ({ header, body }) => {
+    const requestId = uuidV4();
+    const refuse = (code: string, message: string): DoorResponse => ({ status: 400, requestId, body: envelope(code, message) });
+    // AWS picks the protocol by content type; a request in none it speaks is an unknown operation.
+    // AWS answers that with a bare `<UnknownOperationException/>`; we answer in JSON, which is
+    // what every JSON 1.1 client can parse. application/json is accepted too (curl, Postman).
+    const type = (header("content-type") ?? "").split(";")[0]!.trim().toLowerCase();
+    if (type !== CONTENT_TYPE && type !== "application/json") {
+      return refuse("UnknownOperationException", `Expected Content-Type ${CONTENT_TYPE}, got ${JSON.stringify(header("content-type") ?? "")}.`);
+    }
+    const caller = callerOf(header, mapping);
+    if ("code" in caller) return refuse(caller.code, caller.message);
+    const t = clock();
+    const now = (t instanceof Date ? t.getTime() : t) / 1000;
+    const ctx = JSON.stringify({ accountId: caller.accountId, region: caller.region, requestId, now });
+    // A missing or unknown target is answered by the engine (UnknownOperationException), so the
+    // list of operations lives in one place: the generated Rust router.
+    const target = (header("x-amz-target") ?? "").trim();
+    try {
+      const out = await engine.dispatchWire(target, ctx, body, requestId);
+      return { status: out.status, body: out.body, requestId };
+    } catch (err) {
+      // The engine crashed and reloaded (KMSInternalException, already an AWS error): answer it
+      // as AWS would answer an internal failure, so the SDK builds its own exception from it.
+      const e = err as { name?: unknown; $fault?: unknown; message?: unknown; $metadata?: { httpStatusCode?: number } };
+      if (typeof e?.name === "string" && (e.$fault === "server" || e.$fault === "client")) {
+        return { status: e.$metadata?.httpStatusCode ?? 500, requestId, body: envelope(e.name, String(e.message ?? "")) };
+      }
+      throw err;
+    }
+  };
+}
+
+/** `{"__type","message"}` as bytes, the AWS JSON 1.1 error envelope. @internal */
+export function envelope(code: string, message: string): Uint8Array {
+  return new TextEncoder().encode(JSON.stringify({ __type: code, message }));
+}
+
+function lowerCaseHeaders(headers: Record<string, string | undefined> | undefined): Record<string, string | undefined> {
+  const out: Record<string, string | undefined> = {};
+  for (const [k, v] of Object.entries(headers ?? {})) out[k.toLowerCase()] = v;
+  return out;
+}
+
+/** Every body type smithy's serializers or a caller may hand a request handler, as bytes. */
+async function bodyBytes(body: unknown): Promise<Uint8Array> {
+  if (body === undefined || body === null) return new Uint8Array(0);
+  if (typeof body === "string") return new TextEncoder().encode(body);
+  if (body instanceof Uint8Array) return body;
+  if (body instanceof ArrayBuffer) return new Uint8Array(body);
+  if (ArrayBuffer.isView(body)) return new Uint8Array(body.buffer, body.byteOffset, body.byteLength);
+  const b = body as { arrayBuffer?: () => Promise<ArrayBuffer>; getReader?: () => ReadableStreamDefaultReader<unknown> };
+  if (typeof b.getReader === "function") return concat(readerChunks(b.getReader()));
+  if (typeof (body as AsyncIterable<unknown>)[Symbol.asyncIterator] === "function") return concat(body as AsyncIterable<unknown>);
+  if (typeof b.arrayBuffer === "function") return new Uint8Array(await b.arrayBuffer()); // Blob
+  throw new TypeError(`kmsRequestHandler: unsupported request body type ${Object.prototype.toString.call(body)}`);
+}
+
+async function* readerChunks(reader: ReadableStreamDefaultReader<unknown>): AsyncIterable<unknown> {
+  try {
+    for (;;) {
+      const { done, value } = await reader.read();
+      if (done) return;
+      yield value;
+    }
+  } finally {
+    reader.releaseLock();
+  }
+}
+
+async function concat(chunks: AsyncIterable<unknown>): Promise<Uint8Array> {
+  const parts: Uint8Array[] = [];
+  let size = 0;
+  for await (const chunk of chunks) {
+    const bytes = typeof chunk === "string" ? new TextEncoder().encode(chunk) : await bodyBytes(chunk);
+    parts.push(bytes);
+    size += bytes.byteLength;
+  }
+  const out = new Uint8Array(size);
+  let at = 0;
+  for (const p of parts) {
+    out.set(p, at);
+    at += p.byteLength;
+  }
+  return out;
+}
+
+// What smithy's own handlers throw, so retry and abort handling treat it the same way.
+function abortError(): Error {
+  return Object.assign(new Error("Request aborted"), { name: "AbortError" });
+}
+
+function uuidV4(): string {
+  const c = globalThis.crypto;
+  if (typeof c?.randomUUID === "function") return c.randomUUID();
+  const b = c.getRandomValues(new Uint8Array(16));
+  b[6] = (b[6]! & 0x0f) | 0x40;
+  b[8] = (b[8]! & 0x3f) | 0x80;
+  const h = Array.from(b, (x) => x.toString(16).padStart(2, "0")).join("");
+  return `${h.slice(0, 8)}-${h.slice(8, 12)}-${h.slice(12, 16)}-${h.slice(16, 20)}-${h.slice(20)}`;
+}

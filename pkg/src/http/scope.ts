@@ -1,0 +1,167 @@
+/**
+ * Who is calling and where, read from an HTTP request's SigV4 `Authorization` header: the Region
+ * from the credential scope, the account from the access key through a documented mapping.
+ *
+ * Owns: parsing the scope and the access-key → account mapping, for both HTTP doors
+ * (`kmsRequestHandler` and `createKmsServer`). Must not: verify signatures (an emulator has no
+ * secrets to check them against; the README says so), touch `node:*` (browser-safe graph), or
+ * validate anything the engine validates.
+ *
+ * @module
+ */
+
+/**
+ * The account used when the access key maps to none: `"000000000000"`.
+ *
+ * @example
+ * ```ts
+ * kmsRequestHandler({ accountId: DEFAULT_ACCOUNT_ID }); // the same as kmsRequestHandler()
+ * ```
+ */
+export const DEFAULT_ACCOUNT_ID = "000000000000";
+/**
+ * The Region used when a request carries no SigV4 scope at all (e.g. a hand-written curl): `"us-east-1"`.
+ *
+ * @example
+ * ```ts
+ * kmsRequestHandler({ region: DEFAULT_REGION }); // the same as kmsRequestHandler()
+ * ```
+ */
+export const DEFAULT_REGION = "us-east-1";
+
+/**
+ * How an HTTP door maps callers to accounts and Regions. The mapping, in order:
+ *
+ * 1. `accessKeyMap[accessKeyId]`, when present;
+ * 2. the access key itself, when it is exactly 12 digits (`AWS_ACCESS_KEY_ID=111122223333` acts as
+ *    account 111122223333 — the same convention LocalStack uses);
+ * 3. otherwise `accountId` (default {@link DEFAULT_ACCOUNT_ID}).
+ *
+ * The Region is the one in the credential scope; a request with no scope uses `region`
+ * (default {@link DEFAULT_REGION}).
+ *
+ * @example
+ * ```ts
+ * const mapping: CallerMapping = { accessKeyMap: { AKIDALICE: "111122223333" }, accountId: "444455556666" };
+ * ```
+ */
+export interface CallerMapping {
+  /** Access key ID → 12-digit account ID. A `Map` or a plain object. */
+  accessKeyMap?: Record<string, string> | ReadonlyMap<string, string>;
+  /** The account for access keys the map does not name and that are not 12 digits. Default "000000000000". */
+  accountId?: string;
+  /** The Region for requests without a SigV4 credential scope. Default "us-east-1". */
+  region?: string;
+}
+
+/**
+ * The caller, as far as the request tells.
+ *
+ * @example
+ * ```ts
+ * const caller: Caller = { accountId: "111122223333", region: "eu-west-1" };
+ * ```
+ */
+export interface Caller {
+  /** 12-digit account ID. */
+  accountId: string;
+  /** Region name, e.g. "eu-west-1". */
+  region: string;
+}
+
+/**
+ * A request the door must refuse before it reaches the engine.
+ *
+ * @example
+ * ```ts
+ * const refused: ScopeError = { code: "InvalidSignatureException", message: "Credential should be scoped to a valid region, not 'x'." };
+ * ```
+ */
+export interface ScopeError {
+  /** The AWS error code for `__type`. */
+  code: string;
+  /** For people. */
+  message: string;
+}
+
+const ACCOUNT = /^\d{12}$/;
+// Same shape KMSClient accepts; the engine also rejects anything else, but with a 500, and a bad
+// scope is the caller's fault.
+const REGION = /^[a-z]{2,}(?:-[a-z0-9]+)+-\d+$/;
+// SigV4: "AWS4-HMAC-SHA256 Credential=AKID/20240101/us-east-1/kms/aws4_request, SignedHeaders=…".
+// SigV4a has no Region in the scope ("AKID/20240101/kms/aws4_request") and sends X-Amz-Region-Set.
+const CREDENTIAL = /Credential=([^,\s]+)/;
+
+/**
+ * A {@link CallerMapping} after {@link checkCallerMapping}: defaults filled in, the map normalised.
+ *
+ * @example
+ * ```ts
+ * const resolved: ResolvedCallerMapping = checkCallerMapping({}); // { accountId: "000000000000", region: "us-east-1", accessKeyMap: Map(0) }
+ * ```
+ */
+export interface ResolvedCallerMapping {
+  /** See {@link CallerMapping.accountId}. */
+  readonly accountId: string;
+  /** See {@link CallerMapping.region}. */
+  readonly region: string;
+  /** See {@link CallerMapping.accessKeyMap}; a private copy, so later edits to the caller's object do not leak in. */
+  readonly accessKeyMap: ReadonlyMap<string, string>;
+}
+
+/**
+ * Checks a {@link CallerMapping} once, at construction, so a typo fails loudly instead of every
+ * request later.
+ *
+ * @throws TypeError when an account is not 12 digits or the default Region is malformed.
+ * @example
+ * ```ts
+ * const mapping = checkCallerMapping({ accessKeyMap: { AKIDALICE: "111122223333" } });
+ * ```
+ */
+export function checkCallerMapping(mapping: CallerMapping = {}): ResolvedCallerMapping {
+  const { accountId = DEFAULT_ACCOUNT_ID, region = DEFAULT_REGION, accessKeyMap } = mapping;
+  if (typeof accountId !== "string" || !ACCOUNT.test(accountId)) {
+    throw new TypeError(`kms-wasm: accountId must be 12 digits, got ${JSON.stringify(accountId)}`);
+  }
+  if (typeof region !== "string" || !REGION.test(region)) {
+    throw new TypeError(`kms-wasm: region must be an AWS region such as "us-east-1", got ${JSON.stringify(region)}`);
+  }
+  const map = new Map(accessKeyMap instanceof Map ? accessKeyMap : Object.entries(accessKeyMap ?? {}));
+  for (const [key, account] of map) {
+    if (typeof account !== "string" || !ACCOUNT.test(account)) {
+      throw new TypeError(`kms-wasm: accessKeyMap[${JSON.stringify(key)}] must be a 12-digit account ID, got ${JSON.stringify(account)}`);
+    }
+  }
+  return { accountId, region, accessKeyMap: map };
+}
+
+/**
+ * The account and Region of a request, from its `Authorization` header (and `X-Amz-Region-Set` for
+ * SigV4a). The signature is never checked.
+ *
+ * @param header - reads one request header by lower-case name
+ * @returns the caller, or the error to answer with (400) when the scope names a malformed Region
+ * @example
+ * ```ts
+ * const caller = callerOf((name) => headers[name], checkCallerMapping());
+ * // Authorization: AWS4-HMAC-SHA256 Credential=111122223333/20240101/eu-west-1/kms/aws4_request, …
+ * // → { accountId: "111122223333", region: "eu-west-1" }
+ * ```
+ */
+export function callerOf(header: (name: string) => string | undefined, mapping: ResolvedCallerMapping): Caller | ScopeError {
+  const credential = CREDENTIAL.exec(header("authorization") ?? "")?.[1];
+  if (credential === undefined) return { accountId: mapping.accountId, region: mapping.region };
+  const parts = credential.split("/");
+  const accessKeyId = parts[0] ?? "";
+  const accountId = mapping.accessKeyMap.get(accessKeyId) ?? (ACCOUNT.test(accessKeyId) ? accessKeyId : mapping.accountId);
+  // SigV4 has 5 parts (key/date/region/service/aws4_request); SigV4a has 4 and a Region-set header
+  // that may list several Regions or "*": the first concrete one is the best answer we have.
+  const region = parts.length >= 5 ? parts[2] : header("x-amz-region-set")?.split(",")[0]?.trim();
+  if (region === undefined || region === "" || region === "*") return { accountId, region: mapping.region };
+  if (!REGION.test(region)) {
+    // AWS's text when a scope names no real Region.
+    return { code: "InvalidSignatureException", message: `Credential should be scoped to a valid region, not '${region}'.` };
+  }
+  return { accountId, region };
+}
