@@ -53,6 +53,18 @@ if [ ! -x "$venv/bin/aws" ] || ! cmp -s "$reqs" "$venv/.kms-wasm-requirements"; 
   cp "$reqs" "$venv/.kms-wasm-requirements"
 fi
 
+# AWS CLI v2 for the README's v2 walk-through (PyPI only has v1): Debian's awscli package.
+if ! /usr/bin/aws --version 2>&1 | grep -q '^aws-cli/2\.'; then
+  if [ "$(id -u)" = 0 ] && command -v apt-get >/dev/null 2>&1; then
+    log "installing Debian's awscli (AWS CLI v2)"
+    if ! { apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq awscli; } >/dev/null 2>&1; then
+      log "apt-get could not install awscli; the AWS CLI v2 test will fail until it is installed"
+    fi
+  else
+    log "AWS CLI v2 is missing and cannot be installed here (needs root and apt-get): sudo apt-get install awscli"
+  fi
+fi
+
 # Chromium for tests/browser (playwright-core drives /usr/bin/chromium). Only Debian's package:
 # `npx playwright install` downloads browsers from outside the package registries and cannot work here.
 if [ ! -x /usr/bin/chromium ]; then

@@ -98,3 +98,17 @@ test("boto3 works against the server, with endpoint_url and with AWS_ENDPOINT_UR
     }
   }
 });
+
+/** Debian's AWS CLI v2, installed by scripts/setup.sh with apt-get (PyPI only has v1). */
+const awsV2 = "/usr/bin/aws";
+
+test("the README's v2 walk-through, exactly as AWS documents it, works with AWS CLI v2", { timeout: 120_000 }, async () => {
+  const version = await run(awsV2, ["--version"], { timeoutMs: 60_000 }).catch((e) => ({ code: 1, stdout: "", stderr: String(e) }));
+  assert.match(`${version.stdout}${version.stderr}`, /aws-cli\/2\./, `AWS CLI v2 is expected at ${awsV2} (scripts/setup.sh installs Debian's awscli)`);
+  const readme = readFileSync(join(root, "README.md"), "utf8");
+  const m = /<!-- cli-walkthrough-v2[^>]*-->\n```sh\n([\s\S]*?)```/.exec(readme);
+  assert.ok(m, "README has the cli-walkthrough-v2 block");
+  const script = `aws() { ${awsV2} "$@"; }\n` + m[1].replaceAll("http://127.0.0.1:4599", server.url);
+  const out = await runWalkthrough(script);
+  assert.ok(out.split("\n").includes("hello kms world!"), out);
+});
