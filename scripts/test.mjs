@@ -4,7 +4,7 @@
 //
 //   setup → codegen freshness → Rust (fmt, clippy, cargo test) → build the package →
 //   JS suite (node --test, importing the package by name) → type parity with @aws-sdk/client-kms →
-//   consumer projects (Jest 30 CJS, Vitest 4 ESM)
+//   consumer projects (Jest 30 CJS, Vitest 4 ESM) → browser (www/ sandbox in headless Chromium)
 //
 // Set KMS_WASM_TEST_SKIP=rust,consumers (comma list of step names) to skip steps while iterating.
 import { spawn } from "node:child_process";
@@ -96,6 +96,8 @@ if (build.status !== 0) {
   if (existsSync(join(root, "tests/types/tsconfig.json"))) await check("types", bin("tsc"), ["--noEmit", "-p", "tests/types"]);
   if (existsSync(join(root, "scripts/test-consumers.mjs")) && !skip.has("consumers"))
     await check("consumers", process.execPath, ["scripts/test-consumers.mjs"]);
+  // The sandbox and IndexedDBStorage in headless Chromium; fails loudly when Chromium is missing.
+  await suite("browser", process.execPath, ["scripts/test-browser.mjs"], nodeCounts);
 }
 
 if (failures.length) console.log(`\nfailed steps: ${failures.join(", ")}`);

@@ -4,7 +4,8 @@
 
 use serde::Deserialize;
 
-/// The caller's account and Region, the request ID and the request time.
+/// The caller's account and Region, the request ID and the request time, and who the caller is
+/// (an IAM principal, the identity policies that apply to it, and whether policies are enforced).
 #[derive(Debug, Clone, PartialEq, Deserialize)]
 #[serde(rename_all = "camelCase")]
 pub struct RequestCtx {
@@ -17,6 +18,21 @@ pub struct RequestCtx {
     pub request_id: String,
     /// The request time in epoch seconds (fractional, millisecond precision).
     pub now: f64,
+    /// The caller's IAM ARN (`arn:aws:iam::111122223333:role/App`, an assumed-role session ARN…).
+    /// `None` is the account root, `arn:<partition>:iam::<account>:root`.
+    #[serde(default)]
+    pub principal: Option<String>,
+    /// IAM identity policies (JSON documents) attached to the caller. The account root ignores
+    /// them: IAM always allows the root user.
+    #[serde(default)]
+    pub identity_policies: Vec<String>,
+    /// Whether key policies, identity policies and grants are enforced (default true).
+    #[serde(default = "enforce_by_default")]
+    pub enforce_policies: bool,
+}
+
+fn enforce_by_default() -> bool {
+    true
 }
 
 impl RequestCtx {
@@ -27,6 +43,39 @@ impl RequestCtx {
             region: region.into(),
             request_id: String::new(),
             now,
+            principal: None,
+            identity_policies: Vec::new(),
+            enforce_policies: true,
+        }
+    }
+
+    /// The same context for another caller (`None`: the account root).
+    pub fn with_principal(mut self, principal: Option<&str>) -> Self {
+        self.principal = principal.map(str::to_string);
+        self
+    }
+
+    /// The account root's ARN, `arn:<partition>:iam::<account>:root`.
+    pub fn root_arn(&self) -> String {
+        format!("arn:{}:iam::{}:root", self.partition(), self.account_id)
+    }
+
+    /// The caller's ARN (the account root unless a principal was given).
+    pub fn principal_arn(&self) -> String {
+        self.principal.clone().unwrap_or_else(|| self.root_arn())
+    }
+
+    /// Whether the caller is the root user of the account the request addresses.
+    pub fn is_root(&self) -> bool {
+        match &self.principal {
+            None => true,
+            Some(p) => {
+                p.strip_prefix("arn:")
+                    .and_then(|r| r.strip_prefix(self.partition()))
+                    .and_then(|r| r.strip_prefix(":iam::"))
+                    .and_then(|r| r.strip_prefix(self.account_id.as_str()))
+                    == Some(":root")
+            }
         }
     }
 
@@ -57,6 +106,7 @@ impl RequestCtx {
                 .all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'-')
             && self.now.is_finite()
             && self.now >= 0.0
+            && self.principal.as_deref().is_none_or(is_principal_arn)
     }
 }
 
@@ -69,4 +119,31 @@ pub fn partition_of(region: &str) -> &'static str {
     } else {
         "aws"
     }
+}
+
+/// Whether `arn` names an IAM principal: `arn:<partition>:iam::<12 digits>:<root|user/…|role/…>`
+/// or an STS session `arn:<partition>:sts::<12 digits>:assumed-role/<role>/<session>`.
+pub fn is_principal_arn(arn: &str) -> bool {
+    let parts: Vec<&str> = arn.splitn(6, ':').collect();
+    let [prefix, partition, service, region, account, resource] = parts.as_slice() else {
+        return false;
+    };
+    let iam_resource = resource == &"root"
+        || ["user/", "role/", "federated-user/", "group/"]
+            .iter()
+            .any(|p| resource.len() > p.len() && resource.starts_with(p));
+    let sts_resource = resource
+        .strip_prefix("assumed-role/")
+        .is_some_and(|r| r.split('/').count() == 2 && r.split('/').all(|x| !x.is_empty()))
+        || resource.starts_with("federated-user/");
+    *prefix == "arn"
+        && partition.starts_with("aws")
+        && region.is_empty()
+        && account.len() == 12
+        && account.bytes().all(|b| b.is_ascii_digit())
+        && match *service {
+            "iam" => iam_resource,
+            "sts" => sts_resource,
+            _ => false,
+        }
 }

@@ -2,4 +2,8 @@
 //! and failures are opaque so nothing can leak why a decryption failed.
 
 pub mod aes_gcm;
+pub mod digest;
+pub mod ecc;
+pub mod hmac;
 pub mod rng;
+pub mod rsa;

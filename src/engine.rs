@@ -2,10 +2,14 @@
 //! `dispatch` runs one operation in a transaction and leaves its writes pending; the caller makes
 //! them durable and then `commit`s (or `abort`s). Replay (`restore`, `apply`) never re-runs
 //! commands, it applies resulting records, so it needs no randomness and cannot diverge.
+//! After each operation, `authorize` checks the caller against every key the operation touched.
+
+mod authorize;
 
 use crate::api::Operation;
 use crate::context::RequestCtx;
 use crate::crypto::rng::{OsRandom, RandomSource};
+use crate::crypto::rsa::HostKeyPool;
 use crate::error::{KmsError, KmsResult};
 use crate::ops::{self, Env};
 use crate::store::journal::{self, DecodeError};
@@ -15,7 +19,9 @@ use crate::store::{Store, Txn, WriteSet};
 pub struct Engine {
     store: Store,
     rng: Box<dyn RandomSource>,
+    host_keys: HostKeyPool,
     pending: Option<WriteSet>,
+    policies: authorize::PolicyCache,
 }
 
 impl Default for Engine {
@@ -35,7 +41,9 @@ impl Engine {
         Self {
             store: Store::default(),
             rng,
+            host_keys: HostKeyPool::default(),
             pending: None,
+            policies: authorize::PolicyCache::default(),
         }
     }
 
@@ -54,9 +62,22 @@ impl Engine {
             txn: &mut txn,
             ctx,
             rng: self.rng.as_mut(),
+            host_keys: &mut self.host_keys,
         };
-        let response = ops::dispatch(op, body, &mut env)?;
+        let result = ops::dispatch(op, body, &mut env);
+        if let Err(e) = &result {
+            if authorize::precedes_authorization(e) {
+                return result.map(|r| (r, None));
+            }
+        }
+        // Invalid grant tokens, then authorization, override the operation's own outcome, and
+        // either drops the transaction's writes.
+        authorize::check_grant_tokens(body)?;
+        let touched = txn.take_touched();
+        authorize::authorize(&mut self.policies, &self.store, op, ctx, body, &touched)?;
+        let response = result?;
         let writes = txn.into_write_set();
+        authorize::check_create_key_lockout(op, ctx, body, &writes)?;
         if writes.is_empty() {
             return Ok((response, None));
         }
@@ -94,6 +115,32 @@ impl Engine {
     /// The whole state, for compaction.
     pub fn snapshot(&self) -> Vec<u8> {
         journal::encode_snapshot(&self.store)
+    }
+
+    /// Parks an RSA private key the host generated (PKCS#8 DER) for the next CreateKey or
+    /// GenerateDataKeyPair of `spec` (`RSA_2048`, `RSA_3072` or `RSA_4096`). The key is checked
+    /// here (it parses, its modulus has exactly the spec's size, exponent 65537) and kept in memory
+    /// only; a key that fails the checks is refused and never used.
+    pub fn provide_host_key(&mut self, spec: &str, pkcs8_der: &[u8]) -> Result<(), KmsError> {
+        let bits = match spec {
+            "RSA_2048" => 2048,
+            "RSA_3072" => 3072,
+            "RSA_4096" => 4096,
+            _ => return Err(KmsError::validation(format!("No host keys for {spec}."))),
+        };
+        self.host_keys
+            .offer(bits, pkcs8_der)
+            .map_err(|_| KmsError::validation(format!("The host key is not a valid {spec} key.")))
+    }
+
+    /// How many host-supplied keys of `spec` are waiting.
+    pub fn host_keys_available(&self, spec: &str) -> usize {
+        match spec {
+            "RSA_2048" => self.host_keys.available(2048),
+            "RSA_3072" => self.host_keys.available(3072),
+            "RSA_4096" => self.host_keys.available(4096),
+            _ => 0,
+        }
     }
 
     /// Read access for tests and tools.

@@ -122,6 +122,33 @@ impl KmsError {
         Self::new(ErrorCode::InvalidCiphertextException, "")
     }
 
+    /// No policy allows the caller the action on the resource (IAM's implicit deny). `kind` is
+    /// `resource-based` for a key, `identity-based` for operations on no key.
+    pub fn access_denied(principal: &str, action: &str, resource: &str, kind: &str) -> Self {
+        Self::new(
+            ErrorCode::AccessDeniedException,
+            format!(
+                "User: {principal} is not authorized to perform: {action} on resource: {resource} because no {kind} policy allows the {action} action"
+            ),
+        )
+    }
+
+    /// A Deny statement applies (`kind` as for `access_denied`).
+    pub fn access_denied_explicitly(
+        principal: &str,
+        action: &str,
+        resource: &str,
+        kind: &str,
+    ) -> Self {
+        Self::new(
+            ErrorCode::AccessDeniedException,
+            format!(
+                "User: {principal} is not authorized to perform: {action} on resource: {resource} with an explicit deny in a{} {kind} policy",
+                if kind.starts_with('i') { "n" } else { "" }
+            ),
+        )
+    }
+
     /// DryRun was set and every check passed.
     pub fn dry_run() -> Self {
         Self::new(

@@ -2,13 +2,17 @@
 //! format, aliases, tags and policies. Pure data and rules: no store, no JSON wire, no clock.
 
 pub mod alias;
+pub mod asymmetric;
 pub mod ciphertext;
 pub mod data_key;
 pub mod encryption_context;
+pub mod grant;
 pub mod key;
 pub mod key_ref;
+pub mod mac;
 pub mod paging;
 pub mod policy;
+pub mod policy_eval;
 pub mod rotation;
 pub mod specs;
 pub mod symmetric;

@@ -5,9 +5,11 @@
 mod cancel_key_deletion;
 mod common;
 mod create_alias;
+mod create_grant;
 mod create_key;
 mod decrypt;
 mod delete_alias;
+mod derive_shared_secret;
 mod describe_key;
 mod disable_key;
 mod disable_key_rotation;
@@ -15,21 +17,32 @@ mod enable_key;
 mod enable_key_rotation;
 mod encrypt;
 mod generate_data_key;
+mod generate_data_key_pair;
+mod generate_data_key_pair_without_plaintext;
 mod generate_data_key_without_plaintext;
+mod generate_mac;
 mod generate_random;
 mod get_key_policy;
 mod get_key_rotation_status;
+mod get_public_key;
 mod list_aliases;
+mod list_grants;
 mod list_key_policies;
 mod list_keys;
 mod list_resource_tags;
+mod list_retirable_grants;
 mod put_key_policy;
 mod re_encrypt;
+mod retire_grant;
+mod revoke_grant;
 mod schedule_key_deletion;
+mod sign;
 mod tag_resource;
 mod untag_resource;
 mod update_alias;
 mod update_key_description;
+mod verify;
+mod verify_mac;
 
 use serde::de::DeserializeOwned;
 use serde::Serialize;
@@ -38,6 +51,7 @@ use crate::api::validate::Validate;
 use crate::api::{decode_request, Operation};
 use crate::context::RequestCtx;
 use crate::crypto::rng::RandomSource;
+use crate::crypto::rsa::HostKeyPool;
 use crate::error::{KmsError, KmsResult};
 use crate::store::Txn;
 
@@ -49,6 +63,8 @@ pub struct Env<'t, 's> {
     pub ctx: &'t RequestCtx,
     /// Randomness.
     pub rng: &'t mut dyn RandomSource,
+    /// RSA keys the host generated ahead of demand (see `Engine::provide_host_key`).
+    pub host_keys: &'t mut HostKeyPool,
 }
 
 impl Env<'_, '_> {
@@ -117,9 +133,11 @@ fn route(op: Operation) -> Route {
     routes! { op;
         CancelKeyDeletion => cancel_key_deletion,
         CreateAlias => create_alias,
+        CreateGrant => create_grant,
         CreateKey => create_key,
         Decrypt => decrypt,
         DeleteAlias => delete_alias,
+        DeriveSharedSecret => derive_shared_secret,
         DescribeKey => describe_key,
         DisableKey => disable_key,
         DisableKeyRotation => disable_key_rotation,
@@ -127,20 +145,31 @@ fn route(op: Operation) -> Route {
         EnableKeyRotation => enable_key_rotation,
         Encrypt => encrypt,
         GenerateDataKey => generate_data_key,
+        GenerateDataKeyPair => generate_data_key_pair,
+        GenerateDataKeyPairWithoutPlaintext => generate_data_key_pair_without_plaintext,
         GenerateDataKeyWithoutPlaintext => generate_data_key_without_plaintext,
+        GenerateMac => generate_mac,
         GenerateRandom => generate_random,
         GetKeyPolicy => get_key_policy,
         GetKeyRotationStatus => get_key_rotation_status,
+        GetPublicKey => get_public_key,
         ListAliases => list_aliases,
+        ListGrants => list_grants,
         ListKeyPolicies => list_key_policies,
         ListKeys => list_keys,
         ListResourceTags => list_resource_tags,
+        ListRetirableGrants => list_retirable_grants,
         PutKeyPolicy => put_key_policy,
         ReEncrypt => re_encrypt,
+        RetireGrant => retire_grant,
+        RevokeGrant => revoke_grant,
         ScheduleKeyDeletion => schedule_key_deletion,
+        Sign => sign,
         TagResource => tag_resource,
         UntagResource => untag_resource,
         UpdateAlias => update_alias,
         UpdateKeyDescription => update_key_description,
+        Verify => verify,
+        VerifyMac => verify_mac,
     }
 }

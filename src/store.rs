@@ -10,6 +10,7 @@ use std::collections::BTreeMap;
 use serde::{Deserialize, Serialize};
 
 use crate::model::alias::AliasRecord;
+use crate::model::grant::GrantRecord;
 use crate::model::key::KeyRecord;
 
 pub use txn::{Txn, WriteSet};
@@ -21,7 +22,7 @@ pub struct RecordKey {
     pub account_id: String,
     /// Region.
     pub region: String,
-    /// Key ID or alias name.
+    /// Key ID, alias name, or `<key ID>/<grant ID>`.
     pub id: String,
 }
 
@@ -46,6 +47,8 @@ pub struct Store {
     pub keys: Table<KeyRecord>,
     /// Aliases by alias name.
     pub aliases: Table<AliasRecord>,
+    /// Grants by `<key ID>/<grant ID>`, so one key's grants are adjacent.
+    pub grants: Table<GrantRecord>,
 }
 
 impl Store {
@@ -53,6 +56,25 @@ impl Store {
     pub fn apply(&mut self, writes: WriteSet) {
         apply_table(&mut self.keys, writes.keys);
         apply_table(&mut self.aliases, writes.aliases);
+        apply_table(&mut self.grants, writes.grants);
+    }
+
+    /// The grants of one key, in grant-ID order.
+    pub fn grants_of<'a>(
+        &'a self,
+        account_id: &str,
+        region: &str,
+        key_id: &str,
+    ) -> impl Iterator<Item = &'a GrantRecord> {
+        let prefix = format!("{key_id}/");
+        let start = RecordKey::new(account_id, region, &prefix);
+        let (account_id, region) = (account_id.to_string(), region.to_string());
+        self.grants
+            .range(start..)
+            .take_while(move |(k, _)| {
+                k.account_id == account_id && k.region == region && k.id.starts_with(&prefix)
+            })
+            .map(|(_, v)| v)
     }
 }
 

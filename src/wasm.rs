@@ -1,4 +1,4 @@
-//! The only wasm-bindgen file: `WasmEngine` for JS. Seven methods over `Engine` and `wire::handle`;
+//! The only wasm-bindgen file: `WasmEngine` for JS. Nine methods over `Engine` and `wire::handle`;
 //! bytes in, bytes out. A panic hook keeps the panic text so JS can report it after a trap.
 
 use std::sync::Mutex;
@@ -80,6 +80,19 @@ impl WasmEngine {
     /// Drops the pending writes of the last dispatch.
     pub fn abort(&mut self) {
         self.engine.abort();
+    }
+
+    /// Parks a host-generated RSA private key (PKCS#8 DER) for the next key of `spec`; Rust
+    /// validates it first and refuses a key that does not fit.
+    pub fn provide_host_key(&mut self, spec: &str, pkcs8_der: &[u8]) -> Result<(), JsError> {
+        self.engine
+            .provide_host_key(spec, pkcs8_der)
+            .map_err(|e| JsError::new(&e.message))
+    }
+
+    /// How many host-generated keys of `spec` are waiting.
+    pub fn host_keys_available(&self, spec: &str) -> usize {
+        self.engine.host_keys_available(spec)
     }
 
     /// The whole state.

@@ -374,11 +374,13 @@ fn put_key_policy_replaces_the_policy() {
     assert_eq!(parsed, policy);
 }
 
+/// A policy that keeps the account root in charge (so the lockout safety check passes).
+const ROOT_POLICY: &str = r#"{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Principal":{"AWS":"arn:aws:iam::111122223333:root"},"Action":"kms:*","Resource":"*"}]}"#;
+
 #[test]
 fn create_key_with_policy_keeps_it() {
     let mut e = engine();
-    let policy = json!({"Version": "2012-10-17", "Statement": []}).to_string();
-    let md = ok(&mut e, "CreateKey", &ctx(), json!({"Policy": policy}))["KeyMetadata"].clone();
+    let md = ok(&mut e, "CreateKey", &ctx(), json!({"Policy": ROOT_POLICY}))["KeyMetadata"].clone();
     let got = ok(
         &mut e,
         "GetKeyPolicy",
@@ -387,7 +389,25 @@ fn create_key_with_policy_keeps_it() {
     )["Policy"]
         .clone();
     let parsed: Value = serde_json::from_str(got.as_str().unwrap()).unwrap();
-    assert_eq!(parsed, json!({"Version": "2012-10-17", "Statement": []}));
+    assert_eq!(parsed, serde_json::from_str::<Value>(ROOT_POLICY).unwrap());
+}
+
+#[test]
+fn get_key_policy_reformats_a_written_policy_as_aws_does() {
+    let mut e = engine();
+    let (id, _) = new_key(&mut e, &ctx());
+    let written = r#"{"Version":"2012-10-17","Id":"mine","Statement":[{"Sid":"Root","Effect":"Allow","Principal":{"AWS":"111122223333"},"Action":["kms:*"],"Resource":"*","Condition":{}}]}"#;
+    ok(
+        &mut e,
+        "PutKeyPolicy",
+        &ctx(),
+        json!({"KeyId": id, "Policy": written}),
+    );
+    let got = ok(&mut e, "GetKeyPolicy", &ctx(), json!({"KeyId": id}))["Policy"].clone();
+    assert_eq!(
+        got.as_str().unwrap(),
+        "{\n  \"Version\" : \"2012-10-17\",\n  \"Id\" : \"mine\",\n  \"Statement\" : [ {\n    \"Sid\" : \"Root\",\n    \"Effect\" : \"Allow\",\n    \"Principal\" : {\n      \"AWS\" : \"111122223333\"\n    },\n    \"Action\" : [ \"kms:*\" ],\n    \"Resource\" : \"*\",\n    \"Condition\" : { }\n  } ]\n}"
+    );
 }
 
 #[test]
@@ -461,7 +481,7 @@ fn put_key_policy_works_while_pending_deletion() {
         &mut e,
         "PutKeyPolicy",
         &ctx(),
-        json!({"KeyId": id, "Policy": "{\"Statement\":[]}"}),
+        json!({"KeyId": id, "Policy": ROOT_POLICY}),
     );
     ok(&mut e, "GetKeyPolicy", &ctx(), json!({"KeyId": id}));
 }

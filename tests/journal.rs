@@ -102,7 +102,7 @@ fn history(e: &mut Engine) -> (Vec<Vec<u8>>, Vec<Sealed>) {
             &mut j,
             "PutKeyPolicy",
             c,
-            json!({"KeyId": a, "Policy": "{\"Statement\":[]}"}),
+            json!({"KeyId": a, "Policy": r#"{"Statement":[{"Effect":"Allow","Principal":{"AWS":"*"},"Action":"kms:*","Resource":"*"}]}"#}),
         );
         run(
             e,

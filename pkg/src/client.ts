@@ -32,6 +32,37 @@ export interface KMSClientConfig {
   storage?: StorageAdapter;
   /** Clock for key timestamps and expiry: a `Date` or epoch milliseconds. Default `Date.now`. */
   clock?: () => Date | number;
+  /**
+   * Who is calling: an IAM principal ARN such as `"arn:aws:iam::111122223333:role/App"`,
+   * `"arn:aws:iam::111122223333:user/alice"` or an assumed-role session
+   * `"arn:aws:sts::111122223333:assumed-role/App/session"`. Default: the account root
+   * (`arn:aws:iam::<accountId>:root`). Its account becomes `accountId` when that is not given.
+   *
+   * A principal other than the root is authorized like AWS does it: by the key policy, by
+   * {@link KMSClientConfig.identityPolicies} when the key policy delegates to the account (the
+   * default policy does), and by grants. A denied call rejects with `AccessDeniedException`.
+   *
+   * @example
+   * ```ts
+   * const app = new KMSClient({
+   *   region: "us-east-1",
+   *   principal: "arn:aws:iam::111122223333:role/App",
+   *   identityPolicies: [{ Version: "2012-10-17", Statement: [{ Effect: "Allow", Action: ["kms:Encrypt", "kms:Decrypt"], Resource: "*" }] }],
+   * });
+   * ```
+   */
+  principal?: string;
+  /**
+   * IAM identity policies attached to {@link KMSClientConfig.principal} (policy documents, as
+   * objects or JSON strings). They are ignored for the account root, which IAM always allows.
+   * Default: none.
+   */
+  identityPolicies?: (string | object)[];
+  /**
+   * Whether key policies, identity policies and grants are enforced. Default `true`; `false` lets
+   * every caller do everything (the pre-policy behaviour of emulators).
+   */
+  enforcePolicies?: boolean;
 }
 
 /** The configuration a {@link KMSClient} runs with, after defaults. */
@@ -44,6 +75,12 @@ export interface KMSClientResolvedConfig {
   readonly storage: StorageAdapter;
   /** See {@link KMSClientConfig.clock}. */
   readonly clock: () => Date | number;
+  /** See {@link KMSClientConfig.principal}; `undefined` is the account root. */
+  readonly principal: string | undefined;
+  /** See {@link KMSClientConfig.identityPolicies}, as JSON strings. */
+  readonly identityPolicies: readonly string[];
+  /** See {@link KMSClientConfig.enforcePolicies}. */
+  readonly enforcePolicies: boolean;
 }
 
 /** Any command object: ours, or the real SDK's (which carries `input` and is named `XxxCommand`). */
@@ -55,6 +92,23 @@ export interface AnyCommand {
 type Callback<T> = (err: any, data?: T) => void;
 
 const REGION = /^[a-z]{2,}(?:-[a-z0-9]+)+-\d+$/;
+// The principal forms the engine accepts (RequestCtx::is_valid in src/context.rs).
+const PRINCIPAL =
+  /^arn:aws[a-z-]*:(?:iam::(\d{12}):(?:root|(?:user|role|group|federated-user)\/.+)|sts::(\d{12}):(?:assumed-role\/[^/]+\/[^/]+|federated-user\/.+))$/;
+
+function identityPolicy(p: unknown, i: number): string {
+  const text = typeof p === "string" ? p : JSON.stringify(p);
+  let doc: unknown;
+  try {
+    doc = typeof p === "string" ? JSON.parse(p) : p;
+  } catch {
+    doc = undefined;
+  }
+  if (typeof text !== "string" || doc === null || typeof doc !== "object" || Array.isArray(doc)) {
+    throw new TypeError(`KMSClient: config.identityPolicies[${i}] must be a policy document (object or JSON string)`);
+  }
+  return text;
+}
 let defaultStorage: StorageAdapter | undefined;
 
 function operationOf(command: AnyCommand): string {
@@ -98,10 +152,18 @@ export class KMSClient {
 
   /**
    * @param config - `region` is required; see {@link KMSClientConfig}.
-   * @throws TypeError when `region` is missing or malformed, or `accountId` is not 12 digits.
+   * @throws TypeError when `region` is missing or malformed, `accountId` is not 12 digits,
+   *   `principal` is not an IAM principal ARN of that account, or an identity policy is not a
+   *   policy document.
    */
   constructor(config: KMSClientConfig) {
-    const { region, accountId = "000000000000", storage, clock = Date.now } = config ?? ({} as KMSClientConfig);
+    const { region, storage, clock = Date.now, principal, identityPolicies = [], enforcePolicies = true } =
+      config ?? ({} as KMSClientConfig);
+    if (principal !== undefined && (typeof principal !== "string" || !PRINCIPAL.test(principal))) {
+      throw new TypeError(`KMSClient: config.principal must be an IAM principal ARN, got ${JSON.stringify(principal)}`);
+    }
+    const principalAccount = principal === undefined ? undefined : PRINCIPAL.exec(principal)!.slice(1).find(Boolean);
+    const accountId = config?.accountId ?? principalAccount ?? "000000000000";
     if (typeof region !== "string" || !REGION.test(region)) {
       throw new TypeError(`KMSClient: config.region must be an AWS region such as "us-east-1", got ${JSON.stringify(region)}`);
     }
@@ -109,7 +171,20 @@ export class KMSClient {
       throw new TypeError(`KMSClient: config.accountId must be 12 digits, got ${JSON.stringify(accountId)}`);
     }
     if (typeof clock !== "function") throw new TypeError("KMSClient: config.clock must be a function");
-    this.config = Object.freeze({ region, accountId, clock, storage: storage ?? (defaultStorage ??= MemoryStorage.shared()) });
+    if (principalAccount !== undefined && principalAccount !== accountId) {
+      throw new TypeError(`KMSClient: config.principal ${principal} is not in account ${accountId}`);
+    }
+    if (!Array.isArray(identityPolicies)) throw new TypeError("KMSClient: config.identityPolicies must be an array");
+    if (typeof enforcePolicies !== "boolean") throw new TypeError("KMSClient: config.enforcePolicies must be a boolean");
+    this.config = Object.freeze({
+      region,
+      accountId,
+      clock,
+      storage: storage ?? (defaultStorage ??= MemoryStorage.shared()),
+      principal,
+      identityPolicies: Object.freeze(identityPolicies.map(identityPolicy)),
+      enforcePolicies,
+    });
   }
 
   /**
@@ -137,7 +212,16 @@ export class KMSClient {
     const requestId = uuidV4();
     const t = this.config.clock();
     const now = (t instanceof Date ? t.getTime() : t) / 1000;
-    const ctx = JSON.stringify({ accountId: this.config.accountId, region: this.config.region, requestId, now });
+    const { accountId, region, principal, identityPolicies, enforcePolicies } = this.config;
+    const ctx = JSON.stringify({
+      accountId,
+      region,
+      requestId,
+      now,
+      ...(principal !== undefined && { principal }),
+      ...(identityPolicies.length > 0 && { identityPolicies }),
+      ...(!enforcePolicies && { enforcePolicies }),
+    });
     const body = toWire(operation, command.input);
     const out = await engineFor(this.config.storage).dispatchWire(`TrentService.${operation}`, ctx, body, requestId);
     if (out.status === 200) return { $metadata: responseMetadata(200, requestId), ...fromWire(operation, out.body) };

@@ -70,6 +70,60 @@ function resetAfterTrap(err: unknown): string {
 interface OpenEngine {
   journal: Journal;
   dispatch(target: string, ctx: string, body: Uint8Array): { status: number; body: Uint8Array; entry?: Uint8Array };
+  /** Parks a host-generated RSA key (PKCS#8) in the engine; Rust validates it. */
+  provideHostKey(spec: string, pkcs8: Uint8Array): void;
+  /** How many host keys of `spec` are waiting. */
+  hostKeysAvailable(spec: string): number;
+}
+
+const RSA_BITS: Record<string, number> = { RSA_2048: 2048, RSA_3072: 3072, RSA_4096: 4096 };
+const KEYGEN_TARGETS = new Set([
+  "TrentService.CreateKey",
+  "TrentService.GenerateDataKeyPair",
+  "TrentService.GenerateDataKeyPairWithoutPlaintext",
+]);
+
+/** The slice of WebCrypto's SubtleCrypto used here (typed locally: the package builds without DOM types). */
+interface HostSubtle {
+  generateKey(algorithm: object, extractable: boolean, usages: string[]): Promise<{ privateKey: unknown }>;
+  exportKey(format: "pkcs8", key: unknown): Promise<ArrayBuffer>;
+}
+
+/** The RSA spec a CreateKey / GenerateDataKeyPair* body asks for, if any. */
+function rsaSpecOf(target: string, body: Uint8Array): string | undefined {
+  if (!KEYGEN_TARGETS.has(target)) return undefined;
+  try {
+    const req = JSON.parse(new TextDecoder().decode(body)) as Record<string, unknown>;
+    const spec = target === "TrentService.CreateKey" ? (req.KeySpec ?? req.CustomerMasterKeySpec) : req.KeyPairSpec;
+    return typeof spec === "string" && spec in RSA_BITS ? spec : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
+/**
+ * RSA key generation in wasm takes seconds (RSA_4096: often 10 s or more), so when a request is
+ * about to need an RSA key and none is waiting, generate one with the host's WebCrypto and hand
+ * the PKCS#8 bytes to Rust, which checks them before use. Any failure (no WebCrypto, a refused
+ * key) is silent: Rust then generates the key itself.
+ */
+async function provideRsaKey(open: OpenEngine, target: string, body: Uint8Array): Promise<void> {
+  const spec = rsaSpecOf(target, body);
+  const subtle = (globalThis as { crypto?: { subtle?: HostSubtle } }).crypto?.subtle;
+  if (!spec || !subtle) return;
+  try {
+    if (open.hostKeysAvailable(spec) > 0) return;
+    const pair = await subtle.generateKey(
+      { name: "RSASSA-PKCS1-v1_5", modulusLength: RSA_BITS[spec], publicExponent: new Uint8Array([1, 0, 1]), hash: "SHA-256" },
+      true,
+      ["sign", "verify"],
+    );
+    const pkcs8 = new Uint8Array(await subtle.exportKey("pkcs8", pair.privateKey));
+    open.provideHostKey(spec, pkcs8);
+  } catch (err) {
+    if (isTrap(err) || err instanceof StaleEngine) throw err;
+    // Fall back to Rust keygen.
+  }
 }
 
 /** One wasm engine and its journal over one storage instance. Several clients may share it. @internal */
@@ -93,6 +147,7 @@ export class EngineHandle {
         throw err;
       }
       try {
+        await provideRsaKey(open, target, body);
         const out = await open.journal.run(() => open.dispatch(target, ctx, body));
         return { status: out.status, body: out.body };
       } catch (err) {
@@ -137,6 +192,14 @@ export class EngineHandle {
       dispatch: (target, ctx, body) => {
         live(true);
         return engine.dispatch(target, ctx, body);
+      },
+      provideHostKey: (spec, pkcs8) => {
+        live(true);
+        engine.provide_host_key(spec, pkcs8);
+      },
+      hostKeysAvailable: (spec) => {
+        live(true);
+        return engine.host_keys_available(spec);
       },
     };
   }

@@ -58,3 +58,62 @@ impl RandomSource for SeededRandom {
         Ok(())
     }
 }
+
+/// Lends a `RandomSource` to RustCrypto APIs, which want `rand_core::{RngCore, CryptoRng}`.
+/// `RngCore::fill_bytes` cannot fail, so a host failure is recorded in `failed` (and the bytes are
+/// left zero); the caller checks `failed` after the operation and discards its result.
+pub struct RngAdapter<'a> {
+    source: &'a mut dyn RandomSource,
+    /// Whether any request for randomness failed.
+    pub failed: bool,
+}
+
+impl<'a> RngAdapter<'a> {
+    /// An adapter over `source`.
+    pub fn new(source: &'a mut dyn RandomSource) -> Self {
+        Self {
+            source,
+            failed: false,
+        }
+    }
+
+    /// `Ok(value)` unless the randomness failed while producing it.
+    pub fn check<T>(&self, value: T) -> Result<T, RngError> {
+        if self.failed {
+            Err(RngError)
+        } else {
+            Ok(value)
+        }
+    }
+}
+
+impl rand_core::RngCore for RngAdapter<'_> {
+    fn next_u32(&mut self) -> u32 {
+        rand_core::impls::next_u32_via_fill(self)
+    }
+
+    fn next_u64(&mut self) -> u64 {
+        rand_core::impls::next_u64_via_fill(self)
+    }
+
+    fn fill_bytes(&mut self, dest: &mut [u8]) {
+        if self.source.fill(dest).is_err() {
+            self.failed = true;
+            dest.fill(0);
+        }
+    }
+
+    fn try_fill_bytes(&mut self, dest: &mut [u8]) -> Result<(), rand_core::Error> {
+        self.fill_bytes(dest);
+        if self.failed {
+            Err(rand_core::Error::from(
+                core::num::NonZeroU32::new(rand_core::Error::CUSTOM_START)
+                    .unwrap_or(core::num::NonZeroU32::MIN),
+            ))
+        } else {
+            Ok(())
+        }
+    }
+}
+
+impl rand_core::CryptoRng for RngAdapter<'_> {}

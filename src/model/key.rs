@@ -91,8 +91,13 @@ pub struct KeyRecord {
     pub tags: Vec<(String, String)>,
     /// Automatic rotation.
     pub rotation: Rotation,
-    /// Every material version, oldest first; the last is current.
+    /// Every material version, oldest first; the last is current. For RSA and ECC keys the bytes
+    /// are the PKCS#8 DER private key; for HMAC keys, the raw HMAC key.
     pub materials: Vec<KeyMaterial>,
+    /// The DER SubjectPublicKeyInfo of an asymmetric key, cached at creation (absent for symmetric
+    /// and HMAC keys, and in journals written before asymmetric keys existed).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub public_key: Option<Blob>,
 }
 
 impl KeyRecord {

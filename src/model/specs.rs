@@ -208,7 +208,22 @@ pub fn algorithms(spec: KeySpec, usage: Usage) -> Option<Algorithms> {
 /// Whether this emulator can generate and use material of this spec yet. The others are accepted
 /// by validation but refused at creation with UnsupportedOperationException, so nothing is faked.
 pub fn is_implemented(spec: KeySpec) -> bool {
-    matches!(spec, KeySpec::SYMMETRIC_DEFAULT)
+    use KeySpec as S;
+    matches!(
+        spec,
+        S::SYMMETRIC_DEFAULT
+            | S::RSA_2048
+            | S::RSA_3072
+            | S::RSA_4096
+            | S::ECC_NIST_P256
+            | S::ECC_NIST_P384
+            | S::ECC_NIST_P521
+            | S::ECC_SECG_P256K1
+            | S::HMAC_224
+            | S::HMAC_256
+            | S::HMAC_384
+            | S::HMAC_512
+    )
 }
 
 /// The CustomerMasterKeySpec that mirrors a KeySpec (the deprecated field carries the same name).

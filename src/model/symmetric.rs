@@ -4,7 +4,7 @@
 
 use std::collections::BTreeMap;
 
-use crate::api::{EncryptionAlgorithmSpec, KeyUsageType};
+use crate::api::{EncryptionAlgorithmSpec, KeySpec, KeyUsageType};
 use crate::crypto::aes_gcm::NONCE_LEN;
 use crate::error::{KmsError, KmsResult};
 use crate::model::ciphertext::{self, Parsed};
@@ -31,10 +31,20 @@ pub fn algorithm(key: &KeyRecord, requested: Option<&str>) -> KmsResult<Encrypti
     Ok(alg)
 }
 
-/// The checks before using `key` for `operation`: state, then usage.
+/// The checks before using `key` for `operation`: state, then usage, then that it is a symmetric
+/// encryption key at all (an RSA ENCRYPT_DECRYPT key cannot make or open symmetric ciphertexts:
+/// `Algorithm SYMMETRIC_DEFAULT is incompatible with key spec RSA_2048.`, AWS's text for Encrypt
+/// without an EncryptionAlgorithm).
 pub fn check_key(key: &KeyRecord, operation: &str) -> KmsResult<()> {
     key.require_usable()?;
-    key.require_usage(KeyUsageType::ENCRYPT_DECRYPT, operation)
+    key.require_usage(KeyUsageType::ENCRYPT_DECRYPT, operation)?;
+    if key.key_spec != KeySpec::SYMMETRIC_DEFAULT {
+        return Err(KmsError::incompatible_algorithm(
+            EncryptionAlgorithmSpec::SYMMETRIC_DEFAULT.as_str(),
+            key.key_spec.as_str(),
+        ));
+    }
+    Ok(())
 }
 
 /// Encrypts under the key's current material; returns the blob and the material used.

@@ -1,14 +1,16 @@
 //! Steps several operations share that need the store (so they cannot live in `model`): finding
-//! the key a symmetric ciphertext names and decrypting it, for Decrypt and ReEncrypt.
+//! the key a ciphertext belongs to and decrypting it, for Decrypt and ReEncrypt; making a data key
+//! pair for both GenerateDataKeyPair operations. A symmetric blob
+//! names its key; an RSA ciphertext is plain OAEP output, so it needs KeyId and EncryptionAlgorithm.
 
 use std::collections::BTreeMap;
 
-use crate::api::{Blob, EncryptionAlgorithmSpec};
+use crate::api::{Blob, DataKeyPairSpec, EncryptionAlgorithmSpec, KeySpec, KeyUsageType};
 use crate::error::{KmsError, KmsResult};
 use crate::model::ciphertext;
 use crate::model::key::KeyRecord;
 use crate::model::key_ref::Forms;
-use crate::model::symmetric;
+use crate::model::{asymmetric, symmetric};
 
 use super::Env;
 
@@ -18,8 +20,8 @@ pub struct Opened {
     pub key: KeyRecord,
     /// The plaintext.
     pub plaintext: Vec<u8>,
-    /// The material version that made it.
-    pub material_id: String,
+    /// The material version that made it (symmetric keys only, as AWS reports it).
+    pub material_id: Option<String>,
     /// The algorithm used.
     pub algorithm: EncryptionAlgorithmSpec,
 }
@@ -74,6 +76,9 @@ pub fn open(
         })?,
         (None, None) => return Err(KmsError::invalid_ciphertext()),
     };
+    if key.key_spec != KeySpec::SYMMETRIC_DEFAULT {
+        return open_asymmetric(env, src, key, blob, dry_run, ignore_ciphertext);
+    }
     symmetric::check_key(&key, src.operation)?;
     let algorithm = symmetric::algorithm(&key, src.algorithm)?;
     if dry_run && ignore_ciphertext {
@@ -84,7 +89,7 @@ pub fn open(
     if dry_run {
         return Err(KmsError::dry_run());
     }
-    let material_id = material.id.clone();
+    let material_id = Some(material.id.clone());
     Ok(Opened {
         key,
         plaintext,
@@ -93,7 +98,97 @@ pub fn open(
     })
 }
 
+/// Decrypt/ReEncrypt's source under an asymmetric key named by KeyId.
+fn open_asymmetric(
+    env: &mut Env<'_, '_>,
+    src: &Source<'_>,
+    key: KeyRecord,
+    blob: &Blob,
+    dry_run: bool,
+    ignore_ciphertext: bool,
+) -> KmsResult<Opened> {
+    key.require_usable()?;
+    key.require_usage(KeyUsageType::ENCRYPT_DECRYPT, src.operation)?;
+    let algorithm = symmetric::algorithm(&key, src.algorithm)?;
+    asymmetric::reject_context(src.context)?;
+    if dry_run && ignore_ciphertext {
+        return Err(KmsError::dry_run());
+    }
+    let plaintext = asymmetric::decrypt(&key, algorithm, &blob.0, env.rng)?;
+    if dry_run {
+        return Err(KmsError::dry_run());
+    }
+    Ok(Opened {
+        key,
+        plaintext,
+        material_id: None,
+        algorithm,
+    })
+}
+
 /// Whether DryRunModifiers contains IGNORE_CIPHERTEXT.
 pub fn ignores_ciphertext(modifiers: Option<&Vec<String>>) -> bool {
     modifiers.is_some_and(|m| m.iter().any(|x| x == "IGNORE_CIPHERTEXT"))
+}
+
+/// A data key pair made for GenerateDataKeyPair(WithoutPlaintext).
+pub struct DataKeyPair {
+    /// The symmetric key that encrypted the private key.
+    pub key: KeyRecord,
+    /// The spec of the pair.
+    pub spec: DataKeyPairSpec,
+    /// The PKCS#8 DER private key.
+    pub private_key: Vec<u8>,
+    /// The DER SubjectPublicKeyInfo.
+    pub public_key: Vec<u8>,
+    /// The private key encrypted under `key` with the encryption context.
+    pub ciphertext: Vec<u8>,
+    /// The material of `key` that encrypted it.
+    pub material_id: String,
+}
+
+/// The request members both GenerateDataKeyPair operations share.
+pub struct DataKeyPairRequest<'r> {
+    /// The symmetric encryption key.
+    pub key_id: Option<&'r str>,
+    /// KeyPairSpec (validated already).
+    pub spec: Option<&'r str>,
+    /// The encryption context bound to the encrypted private key.
+    pub context: Option<&'r BTreeMap<String, String>>,
+    /// DryRun.
+    pub dry_run: bool,
+    /// The operation name, for usage errors.
+    pub operation: &'r str,
+}
+
+/// Resolves and checks the symmetric key, generates the pair and encrypts its private key.
+pub fn data_key_pair(
+    env: &mut Env<'_, '_>,
+    req: &DataKeyPairRequest<'_>,
+) -> KmsResult<DataKeyPair> {
+    let name = req.spec.unwrap_or_default();
+    let spec = DataKeyPairSpec::from_str(name)
+        .ok_or_else(|| KmsError::validation(format!("Unknown KeyPairSpec {name}")))?;
+    let key = env
+        .txn
+        .resolve_key(env.ctx, req.key_id.unwrap_or_default(), Forms::Any)?;
+    symmetric::check_key(&key, req.operation)?;
+    let kind = asymmetric::pair_kind(spec).ok_or_else(|| {
+        KmsError::feature_not_implemented(&format!("KeyPairSpec {}", spec.as_str()))
+    })?;
+    if req.dry_run {
+        return Err(KmsError::dry_run());
+    }
+    let pair = asymmetric::generate(kind, env.rng, env.host_keys)?;
+    let nonce = env.random_array()?;
+    let (ciphertext, material) = symmetric::encrypt(&key, nonce, req.context, &pair.private_key)?;
+    let material_id = material.id.clone();
+    Ok(DataKeyPair {
+        key,
+        spec,
+        private_key: pair.private_key,
+        public_key: pair.public_key,
+        ciphertext,
+        material_id,
+    })
 }

@@ -1,13 +1,14 @@
-//! CreateKey: validates spec × usage × origin, then creates an Enabled key with fresh material, the
-//! default (or given) policy and tags.
+//! CreateKey: validates spec × usage × origin, then creates an Enabled key with fresh material (an AES
+//! key, an HMAC key, or an RSA/ECC key pair whose public half is cached), the default (or given)
+//! policy and tags.
 
 use crate::api::{
-    CreateKeyRequest, CreateKeyResponse, CustomerMasterKeySpec, ErrorCode, KeyManagerType, KeySpec,
-    KeyState, KeyUsageType, OriginType,
+    Blob, CreateKeyRequest, CreateKeyResponse, CustomerMasterKeySpec, ErrorCode, KeyManagerType,
+    KeySpec, KeyState, KeyUsageType, OriginType,
 };
 use crate::error::{KmsError, KmsResult};
 use crate::model::key::{KeyMaterial, KeyRecord, Rotation};
-use crate::model::{key_ref, policy, specs, tags};
+use crate::model::{asymmetric, key_ref, mac, policy, specs, tags};
 
 use super::Env;
 
@@ -65,7 +66,13 @@ pub fn run(env: &mut Env<'_, '_>, req: CreateKeyRequest) -> KmsResult<CreateKeyR
         }
     };
     let now = env.ctx.now;
-    let material = KeyMaterial::new(&key_id, env.random(32)?, now);
+    let (secret, public_key) = if let Some(kind) = asymmetric::kind(spec) {
+        let pair = asymmetric::generate(kind, env.rng, env.host_keys)?;
+        (pair.private_key, Some(Blob(pair.public_key)))
+    } else {
+        (env.random(mac::key_length(spec).unwrap_or(32))?, None)
+    };
+    let material = KeyMaterial::new(&key_id, secret, now);
     let key = KeyRecord {
         arn: env.ctx.arn(&format!("key/{key_id}")),
         key_id,
@@ -85,6 +92,7 @@ pub fn run(env: &mut Env<'_, '_>, req: CreateKeyRequest) -> KmsResult<CreateKeyR
         tags,
         rotation: Rotation::default(),
         materials: vec![material],
+        public_key,
     };
     let metadata = key.metadata();
     env.txn.put_key(key);

@@ -1,5 +1,6 @@
 //! Decrypt: a symmetric ciphertext, found by the key its header names (KeyId optional, but if given
-//! it must be that key), with exactly the encryption context it was made with.
+//! it must be that key), with exactly the encryption context it was made with; or an RSAES-OAEP
+//! ciphertext under the RSA key KeyId names, with its EncryptionAlgorithm.
 
 use crate::api::{Blob, DecryptRequest, DecryptResponse};
 use crate::error::{KmsError, KmsResult};
@@ -28,7 +29,7 @@ pub fn run(env: &mut Env<'_, '_>, req: DecryptRequest) -> KmsResult<DecryptRespo
         key_id: Some(opened.key.arn.clone()),
         plaintext: Some(Blob(opened.plaintext)),
         encryption_algorithm: Some(opened.algorithm),
-        key_material_id: Some(opened.material_id),
+        key_material_id: opened.material_id,
         ciphertext_for_recipient: None,
     })
 }

@@ -1,4 +1,5 @@
-//! DeleteAlias: removes an alias; the key is untouched.
+//! DeleteAlias: removes an alias; the key is untouched (but it is looked up, so the engine
+//! authorizes kms:DeleteAlias on it as AWS does).
 
 use crate::api::{DeleteAliasRequest, DeleteAliasResponse};
 use crate::error::{KmsError, KmsResult};
@@ -10,9 +11,10 @@ use super::Env;
 pub fn run(env: &mut Env<'_, '_>, req: DeleteAliasRequest) -> KmsResult<DeleteAliasResponse> {
     let name = req.alias_name.unwrap_or_default();
     alias::check_writable_name(&name)?;
-    if env.txn.alias(env.ctx, &name).is_none() {
+    let Some(alias) = env.txn.alias(env.ctx, &name) else {
         return Err(KmsError::alias_not_found(&env.ctx.arn(&name)));
-    }
+    };
+    env.txn.key(env.ctx, &alias.target_key_id);
     env.txn.delete_alias(env.ctx, &name);
     Ok(DeleteAliasResponse {})
 }

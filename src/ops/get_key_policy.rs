@@ -1,4 +1,4 @@
-//! GetKeyPolicy: the `default` policy document.
+//! GetKeyPolicy: the `default` policy document, pretty-printed as AWS returns it (§2.15).
 
 use crate::api::{GetKeyPolicyRequest, GetKeyPolicyResponse};
 use crate::error::KmsResult;
@@ -16,7 +16,7 @@ pub fn run(env: &mut Env<'_, '_>, req: GetKeyPolicyRequest) -> KmsResult<GetKeyP
     )?;
     policy::check_name(req.policy_name.as_deref(), false)?;
     Ok(GetKeyPolicyResponse {
-        policy: Some(key.policy),
+        policy: Some(policy::pretty(&key.policy)),
         policy_name: Some(policy::DEFAULT_POLICY_NAME.into()),
     })
 }

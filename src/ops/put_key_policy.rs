@@ -1,4 +1,7 @@
-//! PutKeyPolicy: replaces the `default` policy document after checking it.
+//! PutKeyPolicy: replaces the `default` policy document after checking it, including the lockout
+//! safety check (the new policy must let the caller call PutKeyPolicy again) unless
+//! BypassPolicyLockoutSafetyCheck is set. Authorization against the *old* policy happens in the
+//! engine, after this runs.
 
 use crate::api::{PutKeyPolicyRequest, PutKeyPolicyResponse};
 use crate::error::KmsResult;
@@ -17,6 +20,9 @@ pub fn run(env: &mut Env<'_, '_>, req: PutKeyPolicyRequest) -> KmsResult<PutKeyP
     )?;
     let document = req.policy.unwrap_or_default();
     policy::check_document(&document)?;
+    if req.bypass_policy_lockout_safety_check != Some(true) {
+        policy::check_lockout(env.ctx, &document, &key.arn)?;
+    }
     key.policy = document;
     env.txn.put_key(key);
     Ok(PutKeyPolicyResponse {})

@@ -6,6 +6,7 @@ use serde::{Deserialize, Serialize};
 
 use super::{RecordKey, Store, WriteSet};
 use crate::model::alias::AliasRecord;
+use crate::model::grant::GrantRecord;
 use crate::model::key::KeyRecord;
 
 const FORMAT: &str = "kms-wasm";
@@ -24,6 +25,9 @@ struct Snapshot {
     v: u32,
     keys: Vec<(RecordKey, KeyRecord)>,
     aliases: Vec<(RecordKey, AliasRecord)>,
+    /// Absent in snapshots written before grants existed.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    grants: Vec<(RecordKey, GrantRecord)>,
 }
 
 /// Why stored bytes could not be read back.
@@ -63,6 +67,11 @@ pub fn encode_snapshot(store: &Store) -> Vec<u8> {
             .iter()
             .map(|(k, v)| (k.clone(), v.clone()))
             .collect(),
+        grants: store
+            .grants
+            .iter()
+            .map(|(k, v)| (k.clone(), v.clone()))
+            .collect(),
     };
     serde_json::to_vec(&snapshot).unwrap_or_default()
 }
@@ -78,6 +87,7 @@ pub fn decode_snapshot(bytes: &[u8]) -> Result<Store, DecodeError> {
     Ok(Store {
         keys: snapshot.keys.into_iter().collect(),
         aliases: snapshot.aliases.into_iter().collect(),
+        grants: snapshot.grants.into_iter().collect(),
     })
 }
 

@@ -1,7 +1,12 @@
 //! `Txn`: a write overlay over the committed `Store`. Reads see the transaction's own pending
 //! writes; nothing touches the store until the engine commits the resulting `WriteSet` — so an
 //! operation that fails part-way leaves state untouched by construction.
+//!
+//! It also records every existing key it hands out (`key`, `resolve_key`) as *touched*, with the
+//! alias the caller named it by: the engine authorizes the operation on exactly those keys after it
+//! ran, so operations never have to call the authorizer themselves.
 
+use std::cell::Cell;
 use std::collections::BTreeMap;
 
 use serde::{Deserialize, Serialize};
@@ -10,6 +15,7 @@ use super::{scan, RecordKey, Store, Table};
 use crate::context::RequestCtx;
 use crate::error::{KmsError, KmsResult};
 use crate::model::alias::AliasRecord;
+use crate::model::grant::GrantRecord;
 use crate::model::key::KeyRecord;
 use crate::model::key_ref::{self, Forms, KeyRef};
 
@@ -22,13 +28,25 @@ pub struct WriteSet {
     /// Alias writes.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub aliases: Vec<(RecordKey, Option<AliasRecord>)>,
+    /// Grant writes (absent in entries written before grants existed).
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub grants: Vec<(RecordKey, Option<GrantRecord>)>,
 }
 
 impl WriteSet {
     /// True when nothing was written (reads cost no I/O).
     pub fn is_empty(&self) -> bool {
-        self.keys.is_empty() && self.aliases.is_empty()
+        self.keys.is_empty() && self.aliases.is_empty() && self.grants.is_empty()
     }
+}
+
+/// A key an operation used, and the alias the caller named it by (for `kms:RequestAlias`).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Touch {
+    /// The key ID.
+    pub key_id: String,
+    /// `alias/…` when the caller named the key by an alias.
+    pub alias: Option<String>,
 }
 
 /// Pending writes of one table.
@@ -71,6 +89,8 @@ pub struct Txn<'a> {
     base: &'a Store,
     keys: Overlay<KeyRecord>,
     aliases: Overlay<AliasRecord>,
+    grants: Overlay<GrantRecord>,
+    touched: Cell<Vec<Touch>>,
 }
 
 impl<'a> Txn<'a> {
@@ -80,7 +100,28 @@ impl<'a> Txn<'a> {
             base,
             keys: Overlay::new(),
             aliases: Overlay::new(),
+            grants: Overlay::new(),
+            touched: Cell::new(Vec::new()),
         }
+    }
+
+    /// The committed store this transaction reads (the state before the operation).
+    pub fn base(&self) -> &'a Store {
+        self.base
+    }
+
+    /// The keys handed out so far, in order (a key used twice appears twice); takes the list.
+    pub fn take_touched(&self) -> Vec<Touch> {
+        self.touched.take()
+    }
+
+    fn touch(&self, key_id: &str, alias: Option<&str>) {
+        let mut list = self.touched.take();
+        list.push(Touch {
+            key_id: key_id.to_string(),
+            alias: alias.map(str::to_string),
+        });
+        self.touched.set(list);
     }
 
     /// The writes made, for the journal and for commit.
@@ -88,15 +129,82 @@ impl<'a> Txn<'a> {
         WriteSet {
             keys: self.keys.writes.into_iter().collect(),
             aliases: self.aliases.writes.into_iter().collect(),
+            grants: self.grants.writes.into_iter().collect(),
         }
     }
 
-    /// A key by ID in the caller's account and Region.
+    /// A key by ID in the caller's account and Region (recorded as touched when it exists).
     pub fn key(&self, ctx: &RequestCtx, key_id: &str) -> Option<KeyRecord> {
-        self.keys.get(
+        let key = self.keys.get(
             &self.base.keys,
             &RecordKey::new(&ctx.account_id, &ctx.region, key_id),
-        )
+        );
+        if key.is_some() {
+            self.touch(key_id, None);
+        }
+        key
+    }
+
+    /// Whether a key ID is taken (CreateKey's collision check; not a use of the key).
+    pub fn key_exists(&self, ctx: &RequestCtx, key_id: &str) -> bool {
+        self.keys
+            .get(
+                &self.base.keys,
+                &RecordKey::new(&ctx.account_id, &ctx.region, key_id),
+            )
+            .is_some()
+    }
+
+    /// Deletes a key together with its aliases and grants (the end of a deletion window).
+    pub fn delete_key(&mut self, ctx: &RequestCtx, key_id: &str) {
+        self.keys
+            .writes
+            .insert(RecordKey::new(&ctx.account_id, &ctx.region, key_id), None);
+        for alias in self.aliases(ctx) {
+            if alias.target_key_id == key_id {
+                self.delete_alias(ctx, &alias.name);
+            }
+        }
+        for grant in self.grants_of(ctx, key_id) {
+            self.delete_grant(ctx, &grant);
+        }
+    }
+
+    /// The grants of a key, in grant-ID order.
+    pub fn grants_of(&self, ctx: &RequestCtx, key_id: &str) -> Vec<GrantRecord> {
+        let prefix = format!("{key_id}/");
+        self.grants
+            .list(&self.base.grants, &ctx.account_id, &ctx.region)
+            .into_iter()
+            .filter(|(k, _)| k.id.starts_with(&prefix))
+            .map(|(_, v)| v)
+            .collect()
+    }
+
+    /// Every grant in the caller's account and Region, by key ID then grant ID.
+    pub fn grants(&self, ctx: &RequestCtx) -> Vec<GrantRecord> {
+        self.grants
+            .list(&self.base.grants, &ctx.account_id, &ctx.region)
+            .into_iter()
+            .map(|(_, v)| v)
+            .collect()
+    }
+
+    /// Inserts or replaces a grant in the caller's account and Region.
+    pub fn put_grant(&mut self, ctx: &RequestCtx, grant: GrantRecord) {
+        let id = format!("{}/{}", grant.key_id, grant.grant_id);
+        self.grants.writes.insert(
+            RecordKey::new(&ctx.account_id, &ctx.region, &id),
+            Some(grant),
+        );
+    }
+
+    /// Deletes a grant.
+    pub fn delete_grant(&mut self, ctx: &RequestCtx, grant: &GrantRecord) {
+        let id = format!("{}/{}", grant.key_id, grant.grant_id);
+        self.grants
+            .writes
+            .insert(RecordKey::new(&ctx.account_id, &ctx.region, &id), None);
     }
 
     /// Every key in the caller's account and Region, by key ID.
@@ -146,15 +254,24 @@ impl<'a> Txn<'a> {
 
     /// Resolves a caller's key identifier to the key, with AWS's NotFoundException for each miss.
     pub fn resolve_key(&self, ctx: &RequestCtx, input: &str, forms: Forms) -> KmsResult<KeyRecord> {
-        let key_id = match key_ref::parse(ctx, input, forms)? {
-            KeyRef::KeyId(id) => id,
+        let (key_id, alias) = match key_ref::parse(ctx, input, forms)? {
+            KeyRef::KeyId(id) => (id, None),
             KeyRef::Alias(name) => {
-                self.alias(ctx, &name)
+                let target = self
+                    .alias(ctx, &name)
                     .ok_or_else(|| KmsError::alias_not_found(&ctx.arn(&name)))?
-                    .target_key_id
+                    .target_key_id;
+                (target, Some(name))
             }
         };
-        self.key(ctx, &key_id)
-            .ok_or_else(|| KmsError::key_not_found(&ctx.arn(&format!("key/{key_id}"))))
+        let key = self
+            .keys
+            .get(
+                &self.base.keys,
+                &RecordKey::new(&ctx.account_id, &ctx.region, &key_id),
+            )
+            .ok_or_else(|| KmsError::key_not_found(&ctx.arn(&format!("key/{key_id}"))))?;
+        self.touch(&key_id, alias.as_deref());
+        Ok(key)
     }
 }

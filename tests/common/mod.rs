@@ -40,14 +40,29 @@ pub fn at(now: f64) -> RequestCtx {
 
 /// The context as the doors send it to `wire::handle`.
 pub fn ctx_json(ctx: &RequestCtx) -> Vec<u8> {
-    json!({
+    let mut v = json!({
         "accountId": ctx.account_id,
         "region": ctx.region,
         "requestId": "00000000-0000-4000-8000-000000000000",
         "now": ctx.now,
-    })
-    .to_string()
-    .into_bytes()
+    });
+    if let Some(p) = &ctx.principal {
+        v["principal"] = json!(p);
+    }
+    if !ctx.identity_policies.is_empty() {
+        v["identityPolicies"] = json!(ctx.identity_policies);
+    }
+    if !ctx.enforce_policies {
+        v["enforcePolicies"] = json!(false);
+    }
+    v.to_string().into_bytes()
+}
+
+/// The default account and Region, called by `principal` with the given identity policies.
+pub fn as_principal(principal: &str, identity_policies: &[Value]) -> RequestCtx {
+    let mut c = ctx().with_principal(Some(principal));
+    c.identity_policies = identity_policies.iter().map(Value::to_string).collect();
+    c
 }
 
 /// An empty engine with reproducible randomness.

@@ -1,0 +1,125 @@
+//! Elliptic curves: P-256, P-384, P-521 and secp256k1. Key generation, PKCS#8/SPKI encoding, ECDSA
+//! over a precomputed digest with ASN.1 DER signatures, and ECDH (the raw x-coordinate, as
+//! OpenSSL and node:crypto return it). Keys travel as DER bytes; every failure is opaque.
+
+use super::rng::{RandomSource, RngAdapter};
+
+/// A curve.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Curve {
+    /// NIST P-256 (secp256r1).
+    P256,
+    /// NIST P-384 (secp384r1).
+    P384,
+    /// NIST P-521 (secp521r1).
+    P521,
+    /// secp256k1.
+    Secp256k1,
+}
+
+/// An elliptic-curve operation failed (bad key bytes, bad input, or the randomness failed).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct EccError;
+
+// Runs `$body` with `$c` bound to the curve's crate; the four crates share one API shape.
+macro_rules! with_curve {
+    ($curve:expr, $c:ident => $body:block) => {
+        match $curve {
+            Curve::P256 => {
+                use p256 as $c;
+                $body
+            }
+            Curve::P384 => {
+                use p384 as $c;
+                $body
+            }
+            Curve::P521 => {
+                use p521 as $c;
+                $body
+            }
+            Curve::Secp256k1 => {
+                use k256 as $c;
+                $body
+            }
+        }
+    };
+}
+
+/// A fresh private key as PKCS#8 DER.
+pub fn generate(curve: Curve, rng: &mut dyn RandomSource) -> Result<Vec<u8>, EccError> {
+    use p256::pkcs8::EncodePrivateKey;
+    let mut rng = RngAdapter::new(rng);
+    with_curve!(curve, c => {
+        let secret = c::SecretKey::random(&mut rng);
+        rng.check(()).map_err(|_| EccError)?;
+        Ok(secret.to_pkcs8_der().map_err(|_| EccError)?.as_bytes().to_vec())
+    })
+}
+
+/// SubjectPublicKeyInfo DER (uncompressed point) of the public half of a PKCS#8 private key.
+pub fn public_spki(curve: Curve, pkcs8: &[u8]) -> Result<Vec<u8>, EccError> {
+    use p256::pkcs8::{DecodePrivateKey, EncodePublicKey};
+    with_curve!(curve, c => {
+        let secret = c::SecretKey::from_pkcs8_der(pkcs8).map_err(|_| EccError)?;
+        Ok(secret.public_key().to_public_key_der().map_err(|_| EccError)?.into_vec())
+    })
+}
+
+/// Whether `pkcs8` is a private key on `curve`.
+pub fn is_private_key(curve: Curve, pkcs8: &[u8]) -> bool {
+    use p256::pkcs8::DecodePrivateKey;
+    with_curve!(curve, c => { c::SecretKey::from_pkcs8_der(pkcs8).is_ok() })
+}
+
+/// Signs a digest; returns the ASN.1 DER signature (SEQUENCE { r, s }).
+pub fn sign(
+    curve: Curve,
+    pkcs8: &[u8],
+    digest: &[u8],
+    rng: &mut dyn RandomSource,
+) -> Result<Vec<u8>, EccError> {
+    use p256::ecdsa::signature::hazmat::RandomizedPrehashSigner;
+    use p256::pkcs8::DecodePrivateKey;
+    let mut rng = RngAdapter::new(rng);
+    with_curve!(curve, c => {
+        let secret = c::SecretKey::from_pkcs8_der(pkcs8).map_err(|_| EccError)?;
+        let key = c::ecdsa::SigningKey::from_slice(&secret.to_bytes()).map_err(|_| EccError)?;
+        let sig: c::ecdsa::Signature =
+            key.sign_prehash_with_rng(&mut rng, digest).map_err(|_| EccError)?;
+        rng.check(())
+            .map_err(|_| EccError)?;
+        Ok(sig.to_der().as_bytes().to_vec())
+    })
+}
+
+/// Whether the DER `signature` is valid for `digest` under the SubjectPublicKeyInfo `spki`. A
+/// high-S signature is accepted (normalised first), as OpenSSL accepts it.
+pub fn verify(curve: Curve, spki: &[u8], digest: &[u8], signature: &[u8]) -> bool {
+    use p256::ecdsa::signature::hazmat::PrehashVerifier;
+    use p256::pkcs8::DecodePublicKey;
+    with_curve!(curve, c => {
+        let Ok(public) = c::PublicKey::from_public_key_der(spki) else {
+            return false;
+        };
+        let Ok(key) = c::ecdsa::VerifyingKey::from_sec1_bytes(&public.to_sec1_bytes()) else {
+            return false;
+        };
+        let Ok(sig) = c::ecdsa::Signature::from_der(signature) else {
+            return false;
+        };
+        let sig = sig.normalize_s().unwrap_or(sig);
+        key.verify_prehash(digest, &sig).is_ok()
+    })
+}
+
+/// ECDH between a PKCS#8 private key and a peer's SubjectPublicKeyInfo on the same curve: the
+/// shared x-coordinate. `Err` when the peer key is not a valid point of this curve.
+pub fn diffie_hellman(curve: Curve, pkcs8: &[u8], peer_spki: &[u8]) -> Result<Vec<u8>, EccError> {
+    use p256::pkcs8::{DecodePrivateKey, DecodePublicKey};
+    with_curve!(curve, c => {
+        let secret = c::SecretKey::from_pkcs8_der(pkcs8).map_err(|_| EccError)?;
+        let peer = c::PublicKey::from_public_key_der(peer_spki).map_err(|_| EccError)?;
+        let shared = c::ecdh::diffie_hellman(secret.to_nonzero_scalar(), peer.as_affine());
+        Ok(shared.raw_secret_bytes().to_vec())
+    })
+}

@@ -1,0 +1,531 @@
+//! Authorization after the fact: once an operation ran (in its transaction, nothing committed), the
+//! engine checks the caller against every key the operation touched, and AccessDeniedException
+//! replaces whatever the operation produced — so an unauthorized caller learns nothing about the
+//! key's state, and the transaction's writes are dropped. Operations on no key are authorized by
+//! identity policies alone (the account root always passes).
+//!
+//! Decisions read the committed store (the state before the operation): the key policy that
+//! authorizes a PutKeyPolicy is the old one. The policy texts are parsed once and cached.
+
+use std::cell::OnceCell;
+use std::collections::{BTreeMap, HashMap};
+use std::sync::Arc;
+
+use serde_json::Value;
+
+use crate::api::{ErrorCode, KeySpec, Operation};
+use crate::context::RequestCtx;
+use crate::error::{KmsError, KmsResult};
+use crate::model::grant::{self, GrantRecord};
+use crate::model::key::KeyRecord;
+use crate::model::key_ref::{self, Forms, KeyRef};
+use crate::model::policy::{self, caller_fact};
+use crate::model::policy_eval::{self, Caller, Decision, Facts, Policy, PolicyKind, Request};
+use crate::store::txn::Touch;
+use crate::store::{RecordKey, Store, WriteSet};
+
+/// Parsed policies by their text (key policies and identity policies alike).
+#[derive(Default)]
+pub struct PolicyCache {
+    key_policies: HashMap<String, Arc<Policy>>,
+    identity_policies: HashMap<String, Arc<Policy>>,
+}
+
+/// Cached policies kept before the cache starts over (a bound, not a tuning knob).
+const CACHE_LIMIT: usize = 512;
+
+impl PolicyCache {
+    /// The parsed policy; a document that does not parse allows nothing.
+    fn get(&mut self, text: &str, key_policy: bool) -> Arc<Policy> {
+        let map = if key_policy {
+            &mut self.key_policies
+        } else {
+            &mut self.identity_policies
+        };
+        if let Some(p) = map.get(text) {
+            return Arc::clone(p);
+        }
+        if map.len() >= CACHE_LIMIT {
+            map.clear();
+        }
+        let p = Arc::new(Policy::parse(text, key_policy).unwrap_or_default());
+        map.insert(text.to_string(), Arc::clone(&p));
+        p
+    }
+}
+
+/// Operations IAM alone authorizes: they act on no key (or, like ListAliases, only read).
+fn identity_only(op: Operation) -> bool {
+    use Operation as O;
+    matches!(
+        op,
+        O::CreateKey
+            | O::ListKeys
+            | O::ListAliases
+            | O::GenerateRandom
+            | O::ListRetirableGrants
+            | O::CreateCustomKeyStore
+            | O::DescribeCustomKeyStores
+            | O::DeleteCustomKeyStore
+            | O::ConnectCustomKeyStore
+            | O::DisconnectCustomKeyStore
+            | O::UpdateCustomKeyStore
+    )
+}
+
+/// Checks that must pass whatever the operation did: grant tokens in `GrantTokens` parse.
+pub fn check_grant_tokens(body: &[u8]) -> KmsResult<()> {
+    if !contains(body, b"\"GrantTokens\"") {
+        return Ok(());
+    }
+    let Ok(doc) = serde_json::from_slice::<Value>(body) else {
+        return Ok(());
+    };
+    if let Some(Value::Array(tokens)) = doc.get("GrantTokens") {
+        for t in tokens {
+            grant::parse_token(t.as_str().unwrap_or_default())?;
+        }
+    }
+    Ok(())
+}
+
+/// Whether `needle` (which starts with a quote) occurs in `haystack`. Quotes are rare in a body
+/// (never inside base64), so this costs next to nothing on a large Encrypt.
+fn contains(haystack: &[u8], needle: &[u8]) -> bool {
+    haystack
+        .iter()
+        .enumerate()
+        .filter(|(_, b)| **b == b'"')
+        .any(|(i, _)| haystack.get(i..i + needle.len()) == Some(needle))
+}
+
+/// The request body as JSON, parsed at most once and only when a decision needs it.
+struct Body<'a> {
+    bytes: &'a [u8],
+    doc: OnceCell<Value>,
+}
+
+impl Body<'_> {
+    fn get(&self, member: &str) -> Option<&Value> {
+        self.doc
+            .get_or_init(|| serde_json::from_slice(self.bytes).unwrap_or(Value::Null))
+            .get(member)
+    }
+
+    fn str(&self, member: &str) -> Option<&str> {
+        self.get(member).and_then(Value::as_str)
+    }
+
+    fn context(&self, member: &str) -> Option<BTreeMap<String, String>> {
+        let map = self.get(member)?.as_object()?;
+        Some(
+            map.iter()
+                .map(|(k, v)| (k.clone(), v.as_str().unwrap_or_default().to_string()))
+                .collect(),
+        )
+    }
+}
+
+/// Authorizes `op` for the caller on every key in `touched`. `Ok` means allowed.
+pub fn authorize(
+    cache: &mut PolicyCache,
+    store: &Store,
+    op: Operation,
+    ctx: &RequestCtx,
+    body: &[u8],
+    touched: &[Touch],
+) -> KmsResult<()> {
+    if !ctx.enforce_policies || op == Operation::RetireGrant {
+        // RetireGrant is authorized by the grant itself, inside the operation.
+        return Ok(());
+    }
+    let root = ctx.is_root();
+    let body = Body {
+        bytes: body,
+        doc: OnceCell::new(),
+    };
+    if identity_only(op) {
+        return if root || !crate::ops::is_implemented(op) {
+            Ok(())
+        } else {
+            authorize_identity(cache, op, ctx, &body, "*")
+        };
+    }
+    let destination = match op {
+        Operation::ReEncrypt => destination_key_id(store, ctx, &body),
+        _ => None,
+    };
+    let op_action = format!("kms:{}", op.name());
+    let mut seen: Vec<(&str, &str)> = Vec::new();
+    for (i, touch) in touched.iter().enumerate() {
+        let actions: &[&str] = match (&destination, op) {
+            (Some(d), Operation::ReEncrypt) if *d == touch.key_id => {
+                // The destination is touched first; touched again, it is also the source.
+                let again = touched.iter().take(i).any(|t| t.key_id == touch.key_id);
+                if again {
+                    &["kms:ReEncryptFrom"]
+                } else {
+                    &["kms:ReEncryptTo"]
+                }
+            }
+            (_, Operation::ReEncrypt) => &["kms:ReEncryptFrom"],
+            _ => &[],
+        };
+        let actions: Vec<&str> = if actions.is_empty() {
+            vec![op_action.as_str()]
+        } else {
+            actions.to_vec()
+        };
+        for action in actions {
+            if seen.contains(&(touch.key_id.as_str(), action)) {
+                continue;
+            }
+            seen.push((touch.key_id.as_str(), action));
+            let Some(key) =
+                store
+                    .keys
+                    .get(&RecordKey::new(&ctx.account_id, &ctx.region, &touch.key_id))
+            else {
+                // Created by this very operation: nothing to authorize against.
+                continue;
+            };
+            authorize_key(cache, store, ctx, &body, key, touch, action)?;
+        }
+    }
+    if !root
+        && matches!(
+            op,
+            Operation::CreateAlias | Operation::UpdateAlias | Operation::DeleteAlias
+        )
+    {
+        // Alias operations also need IAM permission on the alias itself.
+        if let Some(name) = body.str("AliasName") {
+            let arn = ctx.arn(name);
+            authorize_identity(cache, op, ctx, &body, &arn)?;
+        }
+    }
+    Ok(())
+}
+
+/// The destination key of a ReEncrypt, resolved as the operation resolves it.
+fn destination_key_id(store: &Store, ctx: &RequestCtx, body: &Body<'_>) -> Option<String> {
+    match key_ref::parse(ctx, body.str("DestinationKeyId")?, Forms::Any).ok()? {
+        KeyRef::KeyId(id) => Some(id),
+        KeyRef::Alias(name) => store
+            .aliases
+            .get(&RecordKey::new(&ctx.account_id, &ctx.region, &name))
+            .map(|a| a.target_key_id.clone()),
+    }
+}
+
+fn caller_of(ctx: &RequestCtx) -> KmsResult<Caller> {
+    Caller::from_arn(&ctx.principal_arn())
+        .ok_or_else(|| KmsError::internal("The request context from the client is invalid."))
+}
+
+fn identity_policies(cache: &mut PolicyCache, ctx: &RequestCtx) -> Vec<Arc<Policy>> {
+    ctx.identity_policies
+        .iter()
+        .map(|p| cache.get(p, false))
+        .collect()
+}
+
+fn authorize_identity(
+    cache: &mut PolicyCache,
+    op: Operation,
+    ctx: &RequestCtx,
+    body: &Body<'_>,
+    resource: &str,
+) -> KmsResult<()> {
+    let caller = caller_of(ctx)?;
+    let action = format!("kms:{}", op.name());
+    let identity = identity_policies(cache, ctx);
+    let facts = RequestFacts {
+        caller: &caller,
+        ctx,
+        body,
+        key: None,
+        store: None,
+        alias: None,
+        action: &action,
+        aliases: OnceCell::new(),
+    };
+    let req = Request {
+        caller: &caller,
+        action: &action,
+        resource,
+        facts: &facts,
+    };
+    match policy_eval::decide(None, &identity, &req) {
+        Decision::Allow => Ok(()),
+        Decision::ExplicitDeny(_) => Err(KmsError::access_denied_explicitly(
+            &caller.arn,
+            &action,
+            resource,
+            "identity-based",
+        )),
+        Decision::ImplicitDeny(_) => Err(KmsError::access_denied(
+            &caller.arn,
+            &action,
+            resource,
+            "identity-based",
+        )),
+    }
+}
+
+fn authorize_key(
+    cache: &mut PolicyCache,
+    store: &Store,
+    ctx: &RequestCtx,
+    body: &Body<'_>,
+    key: &KeyRecord,
+    touch: &Touch,
+    action: &str,
+) -> KmsResult<()> {
+    let root = ctx.is_root();
+    // Fast path: the account root and the default policy (it allows the root kms:*).
+    if root && policy::is_default_policy(&key.policy, ctx.partition(), &key.account_id) {
+        return Ok(());
+    }
+    let caller = caller_of(ctx)?;
+    let key_policy = cache.get(&key.policy, true);
+    let identity = if root {
+        Vec::new()
+    } else {
+        identity_policies(cache, ctx)
+    };
+    let facts = RequestFacts {
+        caller: &caller,
+        ctx,
+        body,
+        key: Some(key),
+        store: Some(store),
+        alias: touch.alias.as_deref(),
+        action,
+        aliases: OnceCell::new(),
+    };
+    let req = Request {
+        caller: &caller,
+        action,
+        resource: &key.arn,
+        facts: &facts,
+    };
+    let kind = match policy_eval::decide(Some(&key_policy), &identity, &req) {
+        Decision::Allow => return Ok(()),
+        Decision::ExplicitDeny(kind) => {
+            return Err(KmsError::access_denied_explicitly(
+                &caller.arn,
+                action,
+                &key.arn,
+                kind_text(kind),
+            ))
+        }
+        Decision::ImplicitDeny(kind) => kind,
+    };
+    let grants = store.grants_of(&ctx.account_id, &ctx.region, &key.key_id);
+    if grants_allow(grants, &caller, key, body, action) {
+        return Ok(());
+    }
+    Err(KmsError::access_denied(
+        &caller.arn,
+        action,
+        &key.arn,
+        kind_text(kind),
+    ))
+}
+
+fn kind_text(kind: PolicyKind) -> &'static str {
+    match kind {
+        PolicyKind::ResourceBased => "resource-based",
+        PolicyKind::IdentityBased => "identity-based",
+    }
+}
+
+/// Whether a grant on the key allows the caller the action with this request's context.
+fn grants_allow<'a>(
+    grants: impl Iterator<Item = &'a GrantRecord>,
+    caller: &Caller,
+    key: &KeyRecord,
+    body: &Body<'_>,
+    action: &str,
+) -> bool {
+    let Some(operation) = grant::operation_for_action(action) else {
+        return false;
+    };
+    let role_arn = caller.role_name.as_ref().map(|_| caller.principal_arn());
+    let context = body.context(context_member(action));
+    let symmetric = key.key_spec == KeySpec::SYMMETRIC_DEFAULT;
+    let requested: Option<Vec<String>> = (action == "kms:CreateGrant").then(|| {
+        body.get("Operations")
+            .and_then(Value::as_array)
+            .map(|a| {
+                a.iter()
+                    .filter_map(|v| v.as_str().map(str::to_string))
+                    .collect()
+            })
+            .unwrap_or_default()
+    });
+    grants.into_iter().any(|g| {
+        g.is_grantee(&caller.arn, role_arn.as_deref())
+            && g.allows(operation, context.as_ref(), symmetric)
+            // A grantee may create grants only for operations its own grant has.
+            && requested.as_ref().is_none_or(|ops| {
+                ops.iter().all(|o| {
+                    crate::api::GrantOperation::from_str(o).is_some_and(|o| g.operations.contains(&o))
+                })
+            })
+    })
+}
+
+/// The request member holding the encryption context that applies to `action`.
+fn context_member(action: &str) -> &'static str {
+    match action {
+        "kms:ReEncryptFrom" => "SourceEncryptionContext",
+        "kms:ReEncryptTo" => "DestinationEncryptionContext",
+        _ => "EncryptionContext",
+    }
+}
+
+/// The condition keys of one request.
+struct RequestFacts<'a> {
+    caller: &'a Caller,
+    ctx: &'a RequestCtx,
+    body: &'a Body<'a>,
+    key: Option<&'a KeyRecord>,
+    store: Option<&'a Store>,
+    alias: Option<&'a str>,
+    action: &'a str,
+    aliases: OnceCell<Vec<String>>,
+}
+
+impl Facts for RequestFacts<'_> {
+    fn values(&self, key: &str) -> Option<Vec<String>> {
+        if let Some(v) = caller_fact(self.caller, key) {
+            return Some(v);
+        }
+        const EC: &str = "kms:encryptioncontext:";
+        if key.len() > EC.len() && key.get(..EC.len())?.eq_ignore_ascii_case(EC) {
+            let name = key.get(EC.len()..)?;
+            let ctx = self.body.context(context_member(self.action))?;
+            return ctx.get(name).map(|v| vec![v.clone()]);
+        }
+        let lower = key.to_ascii_lowercase();
+        let one = |s: &str| Some(vec![s.to_string()]);
+        let str_member = |m: &str| self.body.str(m).map(|s| vec![s.to_string()]);
+        let creating = self.action == "kms:CreateKey";
+        match lower.as_str() {
+            "kms:encryptioncontextkeys" => {
+                let ctx = self.body.context(context_member(self.action))?;
+                (!ctx.is_empty()).then(|| ctx.into_keys().collect())
+            }
+            "kms:viaservice" => None,
+            "aws:requestedregion" => one(&self.ctx.region),
+            "kms:keyspec" => match (self.key, creating) {
+                (Some(k), _) => one(k.key_spec.as_str()),
+                (None, true) => str_member("KeySpec")
+                    .or_else(|| str_member("CustomerMasterKeySpec"))
+                    .or_else(|| one("SYMMETRIC_DEFAULT")),
+                _ => None,
+            },
+            "kms:keyusage" => match (self.key, creating) {
+                (Some(k), _) => one(k.key_usage.as_str()),
+                (None, true) => str_member("KeyUsage").or_else(|| one("ENCRYPT_DECRYPT")),
+                _ => None,
+            },
+            "kms:keyorigin" => match (self.key, creating) {
+                (Some(k), _) => one(k.origin.as_str()),
+                (None, true) => str_member("Origin").or_else(|| one("AWS_KMS")),
+                _ => None,
+            },
+            "kms:multiregion" => match (self.key, creating) {
+                (Some(k), _) => one(if k.multi_region { "true" } else { "false" }),
+                (None, true) => one(
+                    if self.body.get("MultiRegion").and_then(Value::as_bool) == Some(true) {
+                        "true"
+                    } else {
+                        "false"
+                    },
+                ),
+                _ => None,
+            },
+            "kms:bypasspolicylockoutsafetycheck" => self
+                .body
+                .get("BypassPolicyLockoutSafetyCheck")
+                .and_then(Value::as_bool)
+                .map(|b| vec![b.to_string()]),
+            "kms:requestalias" => self.alias.map(|a| vec![a.to_string()]),
+            "kms:resourcealiases" => {
+                let aliases = self.aliases.get_or_init(|| match (self.store, self.key) {
+                    (Some(store), Some(key)) => {
+                        crate::store::scan(&store.aliases, &key.account_id, &key.region)
+                            .filter(|(_, a)| a.target_key_id == key.key_id)
+                            .map(|(_, a)| a.name.clone())
+                            .collect()
+                    }
+                    _ => Vec::new(),
+                });
+                (!aliases.is_empty()).then(|| aliases.clone())
+            }
+            "kms:grantoperations" => {
+                self.body
+                    .get("Operations")
+                    .and_then(Value::as_array)
+                    .map(|a| {
+                        a.iter()
+                            .filter_map(|v| v.as_str().map(str::to_string))
+                            .collect()
+                    })
+            }
+            "kms:granteeprincipal" => str_member("GranteePrincipal"),
+            "kms:retiringprincipal" => str_member("RetiringPrincipal"),
+            "kms:grantisforawsresource" => matches!(
+                self.action,
+                "kms:CreateGrant" | "kms:ListGrants" | "kms:RevokeGrant"
+            )
+            .then(|| vec!["false".to_string()]),
+            "kms:encryptionalgorithm" => str_member("EncryptionAlgorithm"),
+            "kms:signingalgorithm" => str_member("SigningAlgorithm"),
+            "kms:macalgorithm" => str_member("MacAlgorithm"),
+            _ => None,
+        }
+    }
+}
+
+/// The lockout safety check of CreateKey, which runs once the new key exists in the write set.
+pub fn check_create_key_lockout(
+    op: Operation,
+    ctx: &RequestCtx,
+    body: &[u8],
+    writes: &WriteSet,
+) -> KmsResult<()> {
+    if op != Operation::CreateKey || !contains(body, b"\"Policy\"") {
+        return Ok(());
+    }
+    let Ok(doc) = serde_json::from_slice::<Value>(body) else {
+        return Ok(());
+    };
+    if doc
+        .get("BypassPolicyLockoutSafetyCheck")
+        .and_then(Value::as_bool)
+        == Some(true)
+    {
+        return Ok(());
+    }
+    let Some(text) = doc.get("Policy").and_then(Value::as_str) else {
+        return Ok(());
+    };
+    for (_, key) in &writes.keys {
+        if let Some(key) = key {
+            policy::check_lockout(ctx, text, &key.arn)?;
+        }
+    }
+    Ok(())
+}
+
+/// Whether an error is one AWS reports before it authorizes anything (the request is malformed).
+pub fn precedes_authorization(e: &KmsError) -> bool {
+    matches!(
+        e.code,
+        ErrorCode::SerializationException | ErrorCode::UnknownOperationException
+    )
+}

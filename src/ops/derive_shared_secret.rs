@@ -1,0 +1,46 @@
+//! DeriveSharedSecret: ECDH between a KEY_AGREEMENT key (P-256/384/521) and the peer's DER
+//! SubjectPublicKeyInfo; returns the raw shared secret, as OpenSSL derives it.
+
+use crate::api::{
+    Blob, DeriveSharedSecretRequest, DeriveSharedSecretResponse, KeyAgreementAlgorithmSpec,
+    KeyUsageType,
+};
+use crate::error::{KmsError, KmsResult};
+use crate::model::asymmetric;
+use crate::model::key_ref::Forms;
+
+use super::Env;
+
+/// Runs DeriveSharedSecret.
+pub fn run(
+    env: &mut Env<'_, '_>,
+    req: DeriveSharedSecretRequest,
+) -> KmsResult<DeriveSharedSecretResponse> {
+    if req.recipient.is_some() {
+        return Err(KmsError::feature_not_implemented(
+            "Recipient (Nitro Enclaves attestation)",
+        ));
+    }
+    let key = env.txn.resolve_key(
+        env.ctx,
+        req.key_id.as_deref().unwrap_or_default(),
+        Forms::Any,
+    )?;
+    key.require_usable()?;
+    key.require_usage(KeyUsageType::KEY_AGREEMENT, "DeriveSharedSecret")?;
+    let name = req.key_agreement_algorithm.as_deref().unwrap_or_default();
+    let algorithm = KeyAgreementAlgorithmSpec::from_str(name)
+        .ok_or_else(|| KmsError::validation(format!("Unknown key agreement algorithm {name}")))?;
+    let peer = req.public_key.unwrap_or_default();
+    let secret = asymmetric::derive_shared_secret(&key, &peer.0)?;
+    if req.dry_run == Some(true) {
+        return Err(KmsError::dry_run());
+    }
+    Ok(DeriveSharedSecretResponse {
+        key_id: Some(key.arn.clone()),
+        shared_secret: Some(Blob(secret)),
+        ciphertext_for_recipient: None,
+        key_agreement_algorithm: Some(algorithm),
+        key_origin: Some(key.origin),
+    })
+}

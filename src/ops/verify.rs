@@ -1,0 +1,33 @@
+//! Verify: checks a signature made by Sign (or outside KMS with the public key). A bad signature is
+//! KMSInvalidSignatureException with an empty message; AWS never answers `SignatureValid: false`.
+
+use crate::api::{KeyUsageType, VerifyRequest, VerifyResponse};
+use crate::error::{KmsError, KmsResult};
+use crate::model::asymmetric;
+use crate::model::key_ref::Forms;
+
+use super::Env;
+
+/// Runs Verify.
+pub fn run(env: &mut Env<'_, '_>, req: VerifyRequest) -> KmsResult<VerifyResponse> {
+    let key = env.txn.resolve_key(
+        env.ctx,
+        req.key_id.as_deref().unwrap_or_default(),
+        Forms::Any,
+    )?;
+    key.require_usable()?;
+    key.require_usage(KeyUsageType::SIGN_VERIFY, "Verify")?;
+    let algorithm = asymmetric::signing_algorithm(&key, req.signing_algorithm.as_deref())?;
+    let message = req.message.unwrap_or_default();
+    let digest = asymmetric::message_digest(algorithm, req.message_type.as_deref(), &message.0)?;
+    if req.dry_run == Some(true) {
+        return Err(KmsError::dry_run());
+    }
+    let signature = req.signature.unwrap_or_default();
+    asymmetric::verify(&key, algorithm, &digest, &signature.0)?;
+    Ok(VerifyResponse {
+        key_id: Some(key.arn.clone()),
+        signature_valid: Some(true),
+        signing_algorithm: Some(algorithm),
+    })
+}

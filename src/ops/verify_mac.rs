@@ -1,0 +1,32 @@
+//! VerifyMac: recomputes the HMAC and compares in constant time. A mismatch is
+//! KMSInvalidMacException with an empty message; AWS never answers `MacValid: false`.
+
+use crate::api::{KeyUsageType, VerifyMacRequest, VerifyMacResponse};
+use crate::error::{KmsError, KmsResult};
+use crate::model::key_ref::Forms;
+use crate::model::mac;
+
+use super::Env;
+
+/// Runs VerifyMac.
+pub fn run(env: &mut Env<'_, '_>, req: VerifyMacRequest) -> KmsResult<VerifyMacResponse> {
+    let key = env.txn.resolve_key(
+        env.ctx,
+        req.key_id.as_deref().unwrap_or_default(),
+        Forms::Any,
+    )?;
+    key.require_usable()?;
+    key.require_usage(KeyUsageType::GENERATE_VERIFY_MAC, "VerifyMac")?;
+    let algorithm = mac::algorithm(&key, req.mac_algorithm.as_deref())?;
+    if req.dry_run == Some(true) {
+        return Err(KmsError::dry_run());
+    }
+    let message = req.message.unwrap_or_default();
+    let tag = req.mac.unwrap_or_default();
+    mac::verify(&key, &message.0, &tag.0)?;
+    Ok(VerifyMacResponse {
+        key_id: Some(key.arn.clone()),
+        mac_valid: Some(true),
+        mac_algorithm: Some(algorithm),
+    })
+}
