@@ -62,6 +62,8 @@ const steps = {
     run("wasm-bindgen", [
       join(root, "target/wasm32-unknown-unknown/release/kms_wasm.wasm"),
       "--out-dir", wasmDir, "--target", "web", "--omit-default-module-path", "--experimental-reset-state-function",
+      // Function names only help a profiler; panics reach JS through the hook, not the name section.
+      "--remove-name-section",
     ]);
     const bytes = readFileSync(join(wasmDir, "kms_wasm_bg.wasm"));
     writeFileSync(join(wasmDir, "wasm_base64.js"),

@@ -4,6 +4,12 @@
 pub mod aes_gcm;
 pub mod digest;
 pub mod ecc;
+pub mod ed25519;
 pub mod hmac;
+pub mod ml_dsa;
+pub mod ml_kem;
 pub mod rng;
 pub mod rsa;
+pub mod seed_key;
+pub mod sm2;
+pub mod wrap;

@@ -33,7 +33,7 @@ impl Default for Engine {
 impl Engine {
     /// An empty engine using the OS randomness.
     pub fn new() -> Self {
-        Self::with_rng(Box::new(OsRandom))
+        Self::with_rng(Box::new(OsRandom::default()))
     }
 
     /// An empty engine with the given randomness (tests, seeded fixtures).
@@ -65,15 +65,15 @@ impl Engine {
             host_keys: &mut self.host_keys,
         };
         let result = ops::dispatch(op, body, &mut env);
+        let touched = txn.take_touched();
         if let Err(e) = &result {
-            if authorize::precedes_authorization(e) {
+            if authorize::precedes_authorization(e, &touched) {
                 return result.map(|r| (r, None));
             }
         }
         // Invalid grant tokens, then authorization, override the operation's own outcome, and
         // either drops the transaction's writes.
         authorize::check_grant_tokens(body)?;
-        let touched = txn.take_touched();
         authorize::authorize(&mut self.policies, &self.store, op, ctx, body, &touched)?;
         let response = result?;
         let writes = txn.into_write_set();

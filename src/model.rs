@@ -4,12 +4,15 @@
 pub mod alias;
 pub mod asymmetric;
 pub mod ciphertext;
+pub mod custom_key_store;
 pub mod data_key;
 pub mod encryption_context;
 pub mod grant;
+pub mod import;
 pub mod key;
 pub mod key_ref;
 pub mod mac;
+pub mod multi_region;
 pub mod paging;
 pub mod policy;
 pub mod policy_eval;

@@ -4,17 +4,25 @@
 
 mod cancel_key_deletion;
 mod common;
+mod connect_custom_key_store;
 mod create_alias;
+mod create_custom_key_store;
 mod create_grant;
 mod create_key;
+mod decapsulate;
 mod decrypt;
 mod delete_alias;
+mod delete_custom_key_store;
+mod delete_imported_key_material;
 mod derive_shared_secret;
+mod describe_custom_key_stores;
 mod describe_key;
 mod disable_key;
 mod disable_key_rotation;
+mod disconnect_custom_key_store;
 mod enable_key;
 mod enable_key_rotation;
+mod encapsulate;
 mod encrypt;
 mod generate_data_key;
 mod generate_data_key_pair;
@@ -24,7 +32,10 @@ mod generate_mac;
 mod generate_random;
 mod get_key_policy;
 mod get_key_rotation_status;
+mod get_parameters_for_import;
 mod get_public_key;
+mod import_key_material;
+mod key_placement;
 mod list_aliases;
 mod list_grants;
 mod list_key_policies;
@@ -33,6 +44,7 @@ mod list_resource_tags;
 mod list_retirable_grants;
 mod put_key_policy;
 mod re_encrypt;
+mod replicate_key;
 mod retire_grant;
 mod revoke_grant;
 mod schedule_key_deletion;
@@ -40,7 +52,9 @@ mod sign;
 mod tag_resource;
 mod untag_resource;
 mod update_alias;
+mod update_custom_key_store;
 mod update_key_description;
+mod update_primary_region;
 mod verify;
 mod verify_mac;
 
@@ -132,9 +146,21 @@ macro_rules! routes {
 fn route(op: Operation) -> Route {
     routes! { op;
         CancelKeyDeletion => cancel_key_deletion,
+        UpdatePrimaryRegion => update_primary_region,
+        UpdateCustomKeyStore => update_custom_key_store,
+        ReplicateKey => replicate_key,
+        ImportKeyMaterial => import_key_material,
+        GetParametersForImport => get_parameters_for_import,
+        DisconnectCustomKeyStore => disconnect_custom_key_store,
+        DescribeCustomKeyStores => describe_custom_key_stores,
+        DeleteImportedKeyMaterial => delete_imported_key_material,
+        DeleteCustomKeyStore => delete_custom_key_store,
+        CreateCustomKeyStore => create_custom_key_store,
+        ConnectCustomKeyStore => connect_custom_key_store,
         CreateAlias => create_alias,
         CreateGrant => create_grant,
         CreateKey => create_key,
+        Decapsulate => decapsulate,
         Decrypt => decrypt,
         DeleteAlias => delete_alias,
         DeriveSharedSecret => derive_shared_secret,
@@ -143,6 +169,7 @@ fn route(op: Operation) -> Route {
         DisableKeyRotation => disable_key_rotation,
         EnableKey => enable_key,
         EnableKeyRotation => enable_key_rotation,
+        Encapsulate => encapsulate,
         Encrypt => encrypt,
         GenerateDataKey => generate_data_key,
         GenerateDataKeyPair => generate_data_key_pair,

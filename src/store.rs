@@ -10,6 +10,7 @@ use std::collections::BTreeMap;
 use serde::{Deserialize, Serialize};
 
 use crate::model::alias::AliasRecord;
+use crate::model::custom_key_store::CustomKeyStoreRecord;
 use crate::model::grant::GrantRecord;
 use crate::model::key::KeyRecord;
 
@@ -49,6 +50,8 @@ pub struct Store {
     pub aliases: Table<AliasRecord>,
     /// Grants by `<key ID>/<grant ID>`, so one key's grants are adjacent.
     pub grants: Table<GrantRecord>,
+    /// Custom key stores by store ID.
+    pub custom_key_stores: Table<CustomKeyStoreRecord>,
 }
 
 impl Store {
@@ -57,6 +60,7 @@ impl Store {
         apply_table(&mut self.keys, writes.keys);
         apply_table(&mut self.aliases, writes.aliases);
         apply_table(&mut self.grants, writes.grants);
+        apply_table(&mut self.custom_key_stores, writes.custom_key_stores);
     }
 
     /// The grants of one key, in grant-ID order.

@@ -461,3 +461,23 @@ fn a_bad_principal_in_the_context_is_rejected_by_the_door() {
     let out = kms_wasm::wire::handle(&mut e, "TrentService.ListKeys", &ctx_json(&bad), b"{}");
     assert_eq!(out.status, 500);
 }
+
+#[test]
+fn validation_precedes_authorization_when_no_key_was_used() {
+    let mut e = engine();
+    let alice = as_principal(USER, &[]);
+    assert_eq!(
+        err(&mut e, "CreateKey", &alice, json!({"KeySpec": "NOPE"})).0,
+        "ValidationException"
+    );
+    assert_eq!(
+        err(
+            &mut e,
+            "GenerateRandom",
+            &alice,
+            json!({"NumberOfBytes": 0})
+        )
+        .0,
+        "ValidationException"
+    );
+}

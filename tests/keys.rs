@@ -193,31 +193,12 @@ fn create_key_with_incompatible_usage_is_validation_exception() {
 }
 
 #[test]
-fn create_key_of_unimplemented_spec_is_unsupported_operation_exception() {
+fn create_key_origins_need_their_custom_key_store() {
+    // EXTERNAL and MultiRegion keys are covered in tests/import.rs and tests/multi_region.rs.
     let mut e = engine();
-    for (spec, usage) in [
-        ("SM2", "ENCRYPT_DECRYPT"),
-        ("ML_DSA_65", "SIGN_VERIFY"),
-        ("ML_KEM_768", "ENCAPSULATE_DECAPSULATE"),
-        ("ECC_NIST_EDWARDS25519", "SIGN_VERIFY"),
-    ] {
-        let (kind, message) = err_untouched(
-            &mut e,
-            "CreateKey",
-            &ctx(),
-            json!({"KeySpec": spec, "KeyUsage": usage}),
-        );
-        assert_eq!(kind, "UnsupportedOperationException", "{spec}");
-        assert!(message.contains(spec), "{message}");
-    }
-}
-
-#[test]
-fn create_key_of_unimplemented_origin_or_multi_region_is_unsupported() {
-    let mut e = engine();
-    for body in [json!({"Origin": "EXTERNAL"}), json!({"MultiRegion": true})] {
-        let (kind, _) = err_untouched(&mut e, "CreateKey", &ctx(), body);
-        assert_eq!(kind, "UnsupportedOperationException");
+    for origin in ["AWS_CLOUDHSM", "EXTERNAL_KEY_STORE"] {
+        let (kind, _) = err_untouched(&mut e, "CreateKey", &ctx(), json!({"Origin": origin}));
+        assert_eq!(kind, "ValidationException", "{origin}");
     }
     // MultiRegion false is simply the default.
     let md = ok(&mut e, "CreateKey", &ctx(), json!({"MultiRegion": false}))["KeyMetadata"].clone();

@@ -13,6 +13,8 @@ import { engineFor } from "./engine.js";
 import { exceptionFromWire } from "./exceptions.js";
 // Loads the generated exception classes, which register themselves for exceptionFromWire.
 import "./generated/errors.js";
+import { secondsReader, type Clock } from "./clock.js";
+import { principalAccount } from "./principal.js";
 import { MemoryStorage } from "./storage/memory.js";
 import type { StorageAdapter } from "./storage/adapter.js";
 import { fromWire, parseJson, toWire } from "./wire.js";
@@ -31,7 +33,7 @@ export interface KMSClientConfig {
    */
   storage?: StorageAdapter;
   /** Clock for key timestamps and expiry: a `Date` or epoch milliseconds. Default `Date.now`. */
-  clock?: () => Date | number;
+  clock?: Clock;
   /**
    * Who is calling: an IAM principal ARN such as `"arn:aws:iam::111122223333:role/App"`,
    * `"arn:aws:iam::111122223333:user/alice"` or an assumed-role session
@@ -74,7 +76,7 @@ export interface KMSClientResolvedConfig {
   /** See {@link KMSClientConfig.storage}. */
   readonly storage: StorageAdapter;
   /** See {@link KMSClientConfig.clock}. */
-  readonly clock: () => Date | number;
+  readonly clock: Clock;
   /** See {@link KMSClientConfig.principal}; `undefined` is the account root. */
   readonly principal: string | undefined;
   /** See {@link KMSClientConfig.identityPolicies}, as JSON strings. */
@@ -92,9 +94,6 @@ export interface AnyCommand {
 type Callback<T> = (err: any, data?: T) => void;
 
 const REGION = /^[a-z]{2,}(?:-[a-z0-9]+)+-\d+$/;
-// The principal forms the engine accepts (RequestCtx::is_valid in src/context.rs).
-const PRINCIPAL =
-  /^arn:aws[a-z-]*:(?:iam::(\d{12}):(?:root|(?:user|role|group|federated-user)\/.+)|sts::(\d{12}):(?:assumed-role\/[^/]+\/[^/]+|federated-user\/.+))$/;
 
 function identityPolicy(p: unknown, i: number): string {
   const text = typeof p === "string" ? p : JSON.stringify(p);
@@ -149,6 +148,7 @@ function uuidV4(): string {
 export class KMSClient {
   /** The resolved configuration. */
   readonly config: KMSClientResolvedConfig;
+  readonly #seconds: () => number;
 
   /**
    * @param config - `region` is required; see {@link KMSClientConfig}.
@@ -159,19 +159,19 @@ export class KMSClient {
   constructor(config: KMSClientConfig) {
     const { region, storage, clock = Date.now, principal, identityPolicies = [], enforcePolicies = true } =
       config ?? ({} as KMSClientConfig);
-    if (principal !== undefined && (typeof principal !== "string" || !PRINCIPAL.test(principal))) {
+    if (principal !== undefined && principalAccount(principal) === undefined) {
       throw new TypeError(`KMSClient: config.principal must be an IAM principal ARN, got ${JSON.stringify(principal)}`);
     }
-    const principalAccount = principal === undefined ? undefined : PRINCIPAL.exec(principal)!.slice(1).find(Boolean);
-    const accountId = config?.accountId ?? principalAccount ?? "000000000000";
+    const callerAccount = principal === undefined ? undefined : principalAccount(principal);
+    const accountId = config?.accountId ?? callerAccount ?? "000000000000";
     if (typeof region !== "string" || !REGION.test(region)) {
       throw new TypeError(`KMSClient: config.region must be an AWS region such as "us-east-1", got ${JSON.stringify(region)}`);
     }
     if (typeof accountId !== "string" || !/^\d{12}$/.test(accountId)) {
       throw new TypeError(`KMSClient: config.accountId must be 12 digits, got ${JSON.stringify(accountId)}`);
     }
-    if (typeof clock !== "function") throw new TypeError("KMSClient: config.clock must be a function");
-    if (principalAccount !== undefined && principalAccount !== accountId) {
+    this.#seconds = secondsReader(clock, "KMSClient");
+    if (callerAccount !== undefined && callerAccount !== accountId) {
       throw new TypeError(`KMSClient: config.principal ${principal} is not in account ${accountId}`);
     }
     if (!Array.isArray(identityPolicies)) throw new TypeError("KMSClient: config.identityPolicies must be an array");
@@ -210,8 +210,7 @@ export class KMSClient {
       throw Object.assign(new Error("Request aborted"), { name: "AbortError" });
     }
     const requestId = uuidV4();
-    const t = this.config.clock();
-    const now = (t instanceof Date ? t.getTime() : t) / 1000;
+    const now = this.#seconds();
     const { accountId, region, principal, identityPolicies, enforcePolicies } = this.config;
     const ctx = JSON.stringify({
       accountId,

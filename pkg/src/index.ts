@@ -20,6 +20,7 @@ export * from "./generated/models.js";
 export * from "./generated/enums.js";
 export * from "./generated/errors.js";
 export * from "./paginators.js";
+export { VirtualClock, type Clock } from "./clock.js";
 export { MemoryStorage } from "./storage/memory.js";
 export { IndexedDBStorage, type IndexedDBStorageOptions } from "./storage/indexeddb.js";
 export { StorageConflict, SnapshotRequired, type StorageAdapter, type StorageLoadResult } from "./storage/adapter.js";

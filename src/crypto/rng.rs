@@ -13,13 +13,32 @@ pub trait RandomSource {
     fn fill(&mut self, buf: &mut [u8]) -> Result<(), RngError>;
 }
 
-/// The operating system's CSPRNG (`getrandom`; `crypto.getRandomValues` in wasm).
-#[derive(Debug, Default, Clone, Copy)]
-pub struct OsRandom;
+/// Bytes fetched from the OS per refill. In wasm each fetch is a call out to JS
+/// (`crypto.getRandomValues`) that costs more than the bytes themselves, and a single CreateKey
+/// asks several times, so the bytes are fetched in batches.
+const OS_BATCH: usize = 4096;
+
+/// The operating system's CSPRNG (`getrandom`; `crypto.getRandomValues` in wasm), batched.
+#[derive(Debug, Default, Clone)]
+pub struct OsRandom {
+    batch: Vec<u8>,
+}
 
 impl RandomSource for OsRandom {
     fn fill(&mut self, buf: &mut [u8]) -> Result<(), RngError> {
-        getrandom::getrandom(buf).map_err(|_| RngError)
+        if buf.len() > OS_BATCH {
+            return getrandom::getrandom(buf).map_err(|_| RngError);
+        }
+        if self.batch.len() < buf.len() {
+            let mut fresh = vec![0u8; OS_BATCH];
+            getrandom::getrandom(&mut fresh).map_err(|_| RngError)?;
+            self.batch = fresh;
+        }
+        // Served from the end so the remaining batch never moves; served bytes are dropped.
+        let rest = self.batch.len() - buf.len();
+        buf.copy_from_slice(self.batch.get(rest..).ok_or(RngError)?);
+        self.batch.truncate(rest);
+        Ok(())
     }
 }
 
@@ -117,3 +136,22 @@ impl rand_core::RngCore for RngAdapter<'_> {
 }
 
 impl rand_core::CryptoRng for RngAdapter<'_> {}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn os_random_serves_distinct_bytes_across_batches() {
+        let mut rng = OsRandom::default();
+        let mut seen = std::collections::HashSet::new();
+        for len in [1, 16, 32, 4000, 4096, 5000, 12] {
+            let mut a = vec![0u8; len];
+            rng.fill(&mut a).unwrap();
+            if len >= 16 {
+                assert!(seen.insert(a.clone()), "repeated output");
+                assert!(a.iter().any(|b| *b != 0));
+            }
+        }
+    }
+}

@@ -522,10 +522,12 @@ pub fn check_create_key_lockout(
     Ok(())
 }
 
-/// Whether an error is one AWS reports before it authorizes anything (the request is malformed).
-pub fn precedes_authorization(e: &KmsError) -> bool {
-    matches!(
-        e.code,
-        ErrorCode::SerializationException | ErrorCode::UnknownOperationException
-    )
+/// Whether an error is one AWS reports before it authorizes anything: the request is malformed, or
+/// it failed validation before the operation used any key.
+pub fn precedes_authorization(e: &KmsError, touched: &[Touch]) -> bool {
+    match e.code {
+        ErrorCode::SerializationException | ErrorCode::UnknownOperationException => true,
+        ErrorCode::ValidationException => touched.is_empty(),
+        _ => false,
+    }
 }

@@ -6,9 +6,12 @@ use serde::{Deserialize, Serialize};
 use sha2::{Digest, Sha256};
 
 use crate::api::{
-    Blob, EpochSeconds, KeyManagerType, KeyMetadata, KeySpec, KeyState, KeyUsageType, OriginType,
+    Blob, EpochSeconds, ExpirationModelType, KeyManagerType, KeyMetadata, KeySpec, KeyState,
+    KeyUsageType, OriginType, XksKeyConfigurationType,
 };
 use crate::error::{KmsError, KmsResult};
+use crate::model::import::WrappingParameters;
+use crate::model::multi_region::MultiRegionLinks;
 use crate::model::specs;
 
 /// Seconds in a day.
@@ -24,6 +27,9 @@ pub struct KeyMaterial {
     pub bytes: Blob,
     /// When this material was created or rotated in.
     pub created: f64,
+    /// The KeyMaterialDescription given when it was imported.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub description: Option<String>,
 }
 
 impl KeyMaterial {
@@ -39,6 +45,7 @@ impl KeyMaterial {
             id,
             bytes: Blob(bytes),
             created,
+            description: None,
         }
     }
 }
@@ -98,6 +105,34 @@ pub struct KeyRecord {
     /// and HMAC keys, and in journals written before asymmetric keys existed).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub public_key: Option<Blob>,
+    /// Imported material: KEY_MATERIAL_EXPIRES or KEY_MATERIAL_DOES_NOT_EXPIRE (absent while no
+    /// imported material is usable).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub expiration_model: Option<ExpirationModelType>,
+    /// When imported material expires (KEY_MATERIAL_EXPIRES only).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub valid_to: Option<f64>,
+    /// Wrapping key pairs handed out by GetParametersForImport and not yet expired.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub import_parameters: Vec<WrappingParameters>,
+    /// Imported material staged with ImportType NEW_KEY_MATERIAL, waiting for RotateKeyOnDemand.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub pending_rotation_material: Option<KeyMaterial>,
+    /// The primary Region and replica Regions of a Multi-Region key (the same on every copy).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub multi_region_links: Option<MultiRegionLinks>,
+    /// The custom key store holding the key.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub custom_key_store_id: Option<String>,
+    /// The CloudHSM cluster of that store (CloudHSM key stores).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub cloud_hsm_cluster_id: Option<String>,
+    /// The external key's ID (external key stores).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub xks_key_id: Option<String>,
+    /// While Unavailable (its custom key store is disconnected): the state to return to.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub state_when_available: Option<KeyState>,
 }
 
 impl KeyRecord {
@@ -172,6 +207,11 @@ impl KeyRecord {
                 self.state = KeyState::Enabled;
                 Ok(())
             }
+            // Accepted while the custom key store is disconnected; applies once it reconnects.
+            KeyState::Unavailable => {
+                self.state_when_available = Some(KeyState::Enabled);
+                Ok(())
+            }
             other => Err(self.state_error(other)),
         }
     }
@@ -181,6 +221,10 @@ impl KeyRecord {
         match self.state {
             KeyState::Enabled | KeyState::Disabled => {
                 self.state = KeyState::Disabled;
+                Ok(())
+            }
+            KeyState::Unavailable => {
+                self.state_when_available = Some(KeyState::Disabled);
                 Ok(())
             }
             other => Err(self.state_error(other)),
@@ -207,7 +251,10 @@ impl KeyRecord {
 
     /// CancelKeyDeletion: PendingDeletion → Disabled (not Enabled: AWS makes the owner re-enable).
     pub fn cancel_deletion(&mut self) -> KmsResult<()> {
-        if self.state != KeyState::PendingDeletion {
+        if !matches!(
+            self.state,
+            KeyState::PendingDeletion | KeyState::PendingReplicaDeletion
+        ) {
             return Err(KmsError::invalid_state(&self.arn, "not pending deletion"));
         }
         self.state = KeyState::Disabled;
@@ -250,7 +297,66 @@ impl KeyRecord {
             } else {
                 None
             },
-            ..KeyMetadata::default()
+            expiration_model: self.expiration_model,
+            valid_to: self.valid_to.map(EpochSeconds),
+            multi_region_configuration: self
+                .multi_region_links
+                .as_ref()
+                .map(|links| links.configuration(self)),
+            custom_key_store_id: self.custom_key_store_id.clone(),
+            cloud_hsm_cluster_id: self.cloud_hsm_cluster_id.clone(),
+            xks_key_configuration: self.xks_key_id.as_ref().map(|id| XksKeyConfigurationType {
+                id: Some(id.clone()),
+            }),
+        }
+    }
+
+    /// The state as of `now`, applied to the record: every read of a key goes through this (the
+    /// store's `Txn` calls it), so time-driven changes happen lazily, with no timers:
+    /// - a new Multi-Region replica leaves `Creating` on its first later access;
+    /// - imported material past its ValidTo is gone, and the key is PendingImport (§2.3);
+    /// - a key in a disconnected custom key store is Unavailable, and returns to its own state
+    ///   when the store connects (`store_connected`: `None` outside custom key stores).
+    pub fn settle(&mut self, now: f64, store_connected: Option<bool>) {
+        if self.state == KeyState::Creating {
+            self.state = if self.origin == OriginType::EXTERNAL && self.expiration_model.is_none() {
+                KeyState::PendingImport
+            } else {
+                KeyState::Enabled
+            };
+        }
+        if self.expiration_model == Some(ExpirationModelType::KEY_MATERIAL_EXPIRES)
+            && self.valid_to.is_some_and(|t| t <= now)
+        {
+            self.delete_imported_material();
+        }
+        match (store_connected, self.state) {
+            (Some(false), KeyState::Enabled | KeyState::Disabled) => {
+                self.state_when_available = Some(self.state);
+                self.state = KeyState::Unavailable;
+            }
+            (Some(true), KeyState::Unavailable) => {
+                self.state = self
+                    .state_when_available
+                    .take()
+                    .unwrap_or(KeyState::Enabled);
+            }
+            _ => {}
+        }
+    }
+
+    /// DeleteImportedKeyMaterial (or expiry): the secret bytes go, the material IDs stay (a
+    /// symmetric key keeps its CurrentKeyMaterialId, §2.3, and a re-import must bring the same
+    /// material), and the key waits for an import.
+    pub fn delete_imported_material(&mut self) {
+        for m in &mut self.materials {
+            m.bytes = Blob(Vec::new());
+        }
+        self.pending_rotation_material = None;
+        self.expiration_model = None;
+        self.valid_to = None;
+        if matches!(self.state, KeyState::Enabled | KeyState::Disabled) {
+            self.state = KeyState::PendingImport;
         }
     }
 }

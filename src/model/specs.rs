@@ -205,8 +205,9 @@ pub fn algorithms(spec: KeySpec, usage: Usage) -> Option<Algorithms> {
         .map(|(_, a)| *a)
 }
 
-/// Whether this emulator can generate and use material of this spec yet. The others are accepted
-/// by validation but refused at creation with UnsupportedOperationException, so nothing is faked.
+/// Whether this emulator can generate and use material of this spec. Every spec of the model is
+/// implemented; a spec added to the model later is accepted by validation but refused at creation
+/// with UnsupportedOperationException until its cryptography lands, so nothing is faked.
 pub fn is_implemented(spec: KeySpec) -> bool {
     use KeySpec as S;
     matches!(
@@ -223,6 +224,14 @@ pub fn is_implemented(spec: KeySpec) -> bool {
             | S::HMAC_256
             | S::HMAC_384
             | S::HMAC_512
+            | S::SM2
+            | S::ECC_NIST_EDWARDS25519
+            | S::ML_DSA_44
+            | S::ML_DSA_65
+            | S::ML_DSA_87
+            | S::ML_KEM_512
+            | S::ML_KEM_768
+            | S::ML_KEM_1024
     )
 }
 

@@ -1,13 +1,16 @@
 //! CreateKey: validates spec × usage × origin, then creates an Enabled key with fresh material (an AES
 //! key, an HMAC key, or an RSA/ECC key pair whose public half is cached), the default (or given)
 //! policy and tags.
+//! Origin, custom key store and MultiRegion are checked in `key_placement`; EXTERNAL keys start
+//! PendingImport with no material, Multi-Region keys get an `mrk-` ID.
 
 use crate::api::{
-    Blob, CreateKeyRequest, CreateKeyResponse, CustomerMasterKeySpec, ErrorCode, KeyManagerType,
-    KeySpec, KeyState, KeyUsageType, OriginType,
+    Blob, CreateKeyRequest, CreateKeyResponse, CustomerMasterKeySpec, KeyManagerType, KeySpec,
+    KeyState, KeyUsageType, OriginType,
 };
 use crate::error::{KmsError, KmsResult};
 use crate::model::key::{KeyMaterial, KeyRecord, Rotation};
+use crate::model::multi_region::{self, MultiRegionLinks};
 use crate::model::{asymmetric, key_ref, mac, policy, specs, tags};
 
 use super::Env;
@@ -16,31 +19,7 @@ use super::Env;
 pub fn run(env: &mut Env<'_, '_>, req: CreateKeyRequest) -> KmsResult<CreateKeyResponse> {
     let spec = key_spec(&req)?;
     let usage = key_usage(spec, req.key_usage.as_deref())?;
-    let origin = req
-        .origin
-        .as_deref()
-        .and_then(OriginType::from_str)
-        .unwrap_or(OriginType::AWS_KMS);
-    if origin != OriginType::AWS_KMS {
-        return Err(KmsError::feature_not_implemented(&format!(
-            "Origin {}",
-            origin.as_str()
-        )));
-    }
-    if req.custom_key_store_id.is_some() {
-        return Err(KmsError::new(
-            ErrorCode::CustomKeyStoreNotFoundException,
-            "",
-        ));
-    }
-    if req.xks_key_id.is_some() {
-        return Err(KmsError::validation(
-            "XksKeyId is valid only for keys in an external key store.",
-        ));
-    }
-    if req.multi_region == Some(true) {
-        return Err(KmsError::feature_not_implemented("MultiRegion keys"));
-    }
+    let placement = super::key_placement::placement(env, &req, spec, usage)?;
     if !specs::is_implemented(spec) {
         return Err(KmsError::feature_not_implemented(&format!(
             "KeySpec {}",
@@ -60,19 +39,31 @@ pub fn run(env: &mut Env<'_, '_>, req: CreateKeyRequest) -> KmsResult<CreateKeyR
     )?;
 
     let key_id = loop {
-        let id = key_ref::new_key_id(env.random_array()?);
+        let id = if placement.multi_region {
+            multi_region::new_key_id(env.random_array()?)
+        } else {
+            key_ref::new_key_id(env.random_array()?)
+        };
         if env.txn.key(env.ctx, &id).is_none() {
             break id;
         }
     };
     let now = env.ctx.now;
-    let (secret, public_key) = if let Some(kind) = asymmetric::kind(spec) {
+    let external = placement.origin == OriginType::EXTERNAL;
+    let (secret, public_key) = if external {
+        (Vec::new(), None)
+    } else if let Some(kind) = asymmetric::kind(spec) {
         let pair = asymmetric::generate(kind, env.rng, env.host_keys)?;
         (pair.private_key, Some(Blob(pair.public_key)))
     } else {
         (env.random(mac::key_length(spec).unwrap_or(32))?, None)
     };
-    let material = KeyMaterial::new(&key_id, secret, now);
+    // EXTERNAL keys have no material until ImportKeyMaterial (§2.3).
+    let materials = if external {
+        Vec::new()
+    } else {
+        vec![KeyMaterial::new(&key_id, secret, now)]
+    };
     let key = KeyRecord {
         arn: env.ctx.arn(&format!("key/{key_id}")),
         key_id,
@@ -82,17 +73,32 @@ pub fn run(env: &mut Env<'_, '_>, req: CreateKeyRequest) -> KmsResult<CreateKeyR
         description: req.description.unwrap_or_default(),
         key_spec: spec,
         key_usage: usage,
-        origin,
+        origin: placement.origin,
         key_manager: KeyManagerType::CUSTOMER,
-        state: KeyState::Enabled,
+        state: if external {
+            KeyState::PendingImport
+        } else {
+            KeyState::Enabled
+        },
         deletion_date: None,
         pending_window_days: None,
-        multi_region: false,
+        multi_region: placement.multi_region,
         policy,
         tags,
         rotation: Rotation::default(),
-        materials: vec![material],
+        materials,
         public_key,
+        expiration_model: None,
+        valid_to: None,
+        import_parameters: Vec::new(),
+        pending_rotation_material: None,
+        multi_region_links: placement
+            .multi_region
+            .then(|| MultiRegionLinks::primary(&env.ctx.region)),
+        custom_key_store_id: placement.custom_key_store_id,
+        cloud_hsm_cluster_id: placement.cloud_hsm_cluster_id,
+        xks_key_id: placement.xks_key_id,
+        state_when_available: None,
     };
     let metadata = key.metadata();
     env.txn.put_key(key);

@@ -1,8 +1,10 @@
-//! ScheduleKeyDeletion: PendingDeletion for a 7–30 day window (default 30).
+//! ScheduleKeyDeletion: PendingDeletion for a 7–30 day window (default 30); PendingReplicaDeletion
+//! for a Multi-Region primary that still has replicas.
 
-use crate::api::{EpochSeconds, ScheduleKeyDeletionRequest, ScheduleKeyDeletionResponse};
+use crate::api::{EpochSeconds, KeyState, ScheduleKeyDeletionRequest, ScheduleKeyDeletionResponse};
 use crate::error::{KmsError, KmsResult};
 use crate::model::key_ref::Forms;
+use crate::model::multi_region;
 
 use super::Env;
 
@@ -33,6 +35,18 @@ pub fn run(
         Forms::KeyOnly,
     )?;
     key.schedule_deletion(env.ctx.now, days)?;
+    // A Multi-Region primary with replicas waits for them; its window starts when the last one is
+    // deleted (§2.10), so it has no DeletionDate yet.
+    let replicas: Vec<_> = key
+        .multi_region_links
+        .iter()
+        .flat_map(|l| l.replica_regions.iter())
+        .map(|r| env.txn.key_in(&key.account_id, r, &key.key_id, env.ctx.now))
+        .collect();
+    if multi_region::has_live_replicas(&key, &replicas, env.ctx.now) {
+        key.state = KeyState::PendingReplicaDeletion;
+        key.deletion_date = None;
+    }
     let response = ScheduleKeyDeletionResponse {
         key_id: Some(key.arn.clone()),
         deletion_date: key.deletion_date.map(EpochSeconds),

@@ -6,6 +6,7 @@ use serde::{Deserialize, Serialize};
 
 use super::{RecordKey, Store, WriteSet};
 use crate::model::alias::AliasRecord;
+use crate::model::custom_key_store::CustomKeyStoreRecord;
 use crate::model::grant::GrantRecord;
 use crate::model::key::KeyRecord;
 
@@ -28,6 +29,9 @@ struct Snapshot {
     /// Absent in snapshots written before grants existed.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     grants: Vec<(RecordKey, GrantRecord)>,
+    /// Absent in snapshots written before custom key stores existed.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    custom_key_stores: Vec<(RecordKey, CustomKeyStoreRecord)>,
 }
 
 /// Why stored bytes could not be read back.
@@ -72,6 +76,11 @@ pub fn encode_snapshot(store: &Store) -> Vec<u8> {
             .iter()
             .map(|(k, v)| (k.clone(), v.clone()))
             .collect(),
+        custom_key_stores: store
+            .custom_key_stores
+            .iter()
+            .map(|(k, v)| (k.clone(), v.clone()))
+            .collect(),
     };
     serde_json::to_vec(&snapshot).unwrap_or_default()
 }
@@ -88,6 +97,7 @@ pub fn decode_snapshot(bytes: &[u8]) -> Result<Store, DecodeError> {
         keys: snapshot.keys.into_iter().collect(),
         aliases: snapshot.aliases.into_iter().collect(),
         grants: snapshot.grants.into_iter().collect(),
+        custom_key_stores: snapshot.custom_key_stores.into_iter().collect(),
     })
 }
 

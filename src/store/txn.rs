@@ -15,9 +15,11 @@ use super::{scan, RecordKey, Store, Table};
 use crate::context::RequestCtx;
 use crate::error::{KmsError, KmsResult};
 use crate::model::alias::AliasRecord;
+use crate::model::custom_key_store::CustomKeyStoreRecord;
 use crate::model::grant::GrantRecord;
 use crate::model::key::KeyRecord;
 use crate::model::key_ref::{self, Forms, KeyRef};
+use crate::model::multi_region;
 
 /// The records one operation wrote: the new value, or `None` for a delete.
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
@@ -31,12 +33,18 @@ pub struct WriteSet {
     /// Grant writes (absent in entries written before grants existed).
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub grants: Vec<(RecordKey, Option<GrantRecord>)>,
+    /// Custom key store writes (absent in entries written before custom key stores existed).
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub custom_key_stores: Vec<(RecordKey, Option<CustomKeyStoreRecord>)>,
 }
 
 impl WriteSet {
     /// True when nothing was written (reads cost no I/O).
     pub fn is_empty(&self) -> bool {
-        self.keys.is_empty() && self.aliases.is_empty() && self.grants.is_empty()
+        self.keys.is_empty()
+            && self.aliases.is_empty()
+            && self.grants.is_empty()
+            && self.custom_key_stores.is_empty()
     }
 }
 
@@ -90,6 +98,7 @@ pub struct Txn<'a> {
     keys: Overlay<KeyRecord>,
     aliases: Overlay<AliasRecord>,
     grants: Overlay<GrantRecord>,
+    custom_key_stores: Overlay<CustomKeyStoreRecord>,
     touched: Cell<Vec<Touch>>,
 }
 
@@ -101,6 +110,7 @@ impl<'a> Txn<'a> {
             keys: Overlay::new(),
             aliases: Overlay::new(),
             grants: Overlay::new(),
+            custom_key_stores: Overlay::new(),
             touched: Cell::new(Vec::new()),
         }
     }
@@ -130,6 +140,7 @@ impl<'a> Txn<'a> {
             keys: self.keys.writes.into_iter().collect(),
             aliases: self.aliases.writes.into_iter().collect(),
             grants: self.grants.writes.into_iter().collect(),
+            custom_key_stores: self.custom_key_stores.writes.into_iter().collect(),
         }
     }
 
@@ -142,7 +153,90 @@ impl<'a> Txn<'a> {
         if key.is_some() {
             self.touch(key_id, None);
         }
+        key.map(|k| self.settle(k, ctx.now))
+    }
+
+    /// The copy of a key in another Region of the same account (Multi-Region keys), as of `now`.
+    /// Not recorded as touched: authorization concerns the caller's Region.
+    pub fn key_in(
+        &self,
+        account_id: &str,
+        region: &str,
+        key_id: &str,
+        now: f64,
+    ) -> Option<KeyRecord> {
+        self.keys
+            .get(&self.base.keys, &RecordKey::new(account_id, region, key_id))
+            .map(|k| self.settle(k, now))
+    }
+
+    /// A key as of `now` (`KeyRecord::settle`): the lazily applied, time- and store-driven state.
+    /// Every read of a key goes through here, so no operation can see a stale state.
+    fn settle(&self, mut key: KeyRecord, now: f64) -> KeyRecord {
+        let connected = key.custom_key_store_id.as_deref().map(|id| {
+            self.custom_key_stores
+                .get(
+                    &self.base.custom_key_stores,
+                    &RecordKey::new(&key.account_id, &key.region, id),
+                )
+                .is_some_and(|mut s| {
+                    s.settle();
+                    s.is_connected()
+                })
+        });
+        key.settle(now, connected);
+        if let Some(links) = key.multi_region_links.clone() {
+            let replicas: Vec<Option<KeyRecord>> = links
+                .replica_regions
+                .iter()
+                .map(|r| {
+                    self.keys.get(
+                        &self.base.keys,
+                        &RecordKey::new(&key.account_id, r, &key.key_id),
+                    )
+                })
+                .collect();
+            multi_region::settle_primary(&mut key, &replicas, now);
+        }
         key
+    }
+
+    /// A custom key store by ID in the caller's account and Region, as of this request.
+    pub fn custom_key_store(&self, ctx: &RequestCtx, id: &str) -> Option<CustomKeyStoreRecord> {
+        self.custom_key_stores
+            .get(
+                &self.base.custom_key_stores,
+                &RecordKey::new(&ctx.account_id, &ctx.region, id),
+            )
+            .map(|mut s| {
+                s.settle();
+                s
+            })
+    }
+
+    /// Every custom key store in the caller's account and Region, by ID.
+    pub fn custom_key_stores(&self, ctx: &RequestCtx) -> Vec<CustomKeyStoreRecord> {
+        self.custom_key_stores
+            .list(&self.base.custom_key_stores, &ctx.account_id, &ctx.region)
+            .into_iter()
+            .map(|(_, mut s)| {
+                s.settle();
+                s
+            })
+            .collect()
+    }
+
+    /// Inserts or replaces a custom key store in the caller's account and Region.
+    pub fn put_custom_key_store(&mut self, ctx: &RequestCtx, store: CustomKeyStoreRecord) {
+        let k = RecordKey::new(&ctx.account_id, &ctx.region, &store.id);
+        self.custom_key_stores.writes.insert(k, Some(store));
+    }
+
+    /// Deletes a custom key store.
+    pub fn delete_custom_key_store(&mut self, ctx: &RequestCtx, id: &str) {
+        self.custom_key_stores
+            .writes
+            .insert(RecordKey::new(&ctx.account_id, &ctx.region, id), None);
     }
 
     /// Whether a key ID is taken (CreateKey's collision check; not a use of the key).
@@ -272,6 +366,6 @@ impl<'a> Txn<'a> {
             )
             .ok_or_else(|| KmsError::key_not_found(&ctx.arn(&format!("key/{key_id}"))))?;
         self.touch(&key_id, alias.as_deref());
-        Ok(key)
+        Ok(self.settle(key, ctx.now))
     }
 }

@@ -185,3 +185,116 @@ test("CreateKey RSA_4096 is fast: the host generates the key with WebCrypto and 
   // WebCrypto's RSA-4096 keygen is ~1 s here; Rust-in-wasm takes 7–30 s. Generous bound.
   assert.ok(elapsed < 6000, `CreateKey RSA_4096 took ${elapsed.toFixed(0)} ms`);
 });
+
+// ---- Ed25519, SM2, ML-DSA and ML-KEM (issue 4 part B) ----------------------------------------------
+// node:crypto checks what Node 20's OpenSSL 3.0 can: Ed25519 (PureEdDSA), SM2 keys and SM2 ECDH; the
+// openssl CLI checks SM2DSA with AWS's distinguishing ID. ML-DSA and ML-KEM need OpenSSL ≥ 3.5; those
+// checks skip with a message when the host lacks them (the Rust suite verifies them with the public
+// key alone).
+const { EncapsulateCommand, DecapsulateCommand } = await import("kms-wasm");
+
+const supports = (f) => { try { f(); return true; } catch { return false; } };
+const nodeMlDsa = supports(() => crypto.generateKeyPairSync("ml-dsa-44"));
+const nodeMlKem = typeof crypto.decapsulate === "function" && supports(() => crypto.generateKeyPairSync("ml-kem-768"));
+const nodeSm2Ecdh = supports(() => crypto.createECDH("SM2").generateKeys());
+const openssl35 = `needs OpenSSL >= 3.5; node:crypto here is OpenSSL ${process.versions.openssl}`;
+
+test("node:crypto verifies ED25519_SHA_512 signatures using only GetPublicKey; the SPKI is an Ed25519 key", async () => {
+  const key = await newKey("ECC_NIST_EDWARDS25519", "SIGN_VERIFY");
+  assert.deepEqual(key.pub.SigningAlgorithms, ["ED25519_SHA_512", "ED25519_PH_SHA_512"]);
+  const pub = spki(key.publicKey);
+  assert.equal(pub.asymmetricKeyType, "ed25519");
+  const out = await kms.send(new SignCommand({ KeyId: key.id, Message: message, SigningAlgorithm: "ED25519_SHA_512", MessageType: "RAW" }));
+  assert.ok(crypto.verify(null, message, pub, Buffer.from(out.Signature)));
+  const ok = await kms.send(new VerifyCommand({ KeyId: key.id, Message: message, SigningAlgorithm: "ED25519_SHA_512", Signature: out.Signature }));
+  assert.equal(ok.SignatureValid, true);
+  // Ed25519ph over a SHA-512 digest: KMS verifies it; Node 20 has no Ed25519ph to cross-check with.
+  const digest = crypto.createHash("sha512").update(message).digest();
+  const ph = await kms.send(new SignCommand({ KeyId: key.id, Message: digest, SigningAlgorithm: "ED25519_PH_SHA_512", MessageType: "DIGEST" }));
+  assert.equal(crypto.verify(null, message, pub, Buffer.from(ph.Signature)), false, "Ed25519ph is not PureEdDSA");
+  await kms.send(new VerifyCommand({ KeyId: key.id, Message: digest, MessageType: "DIGEST", SigningAlgorithm: "ED25519_PH_SHA_512", Signature: ph.Signature }));
+  await assert.rejects(
+    kms.send(new VerifyCommand({ KeyId: key.id, Message: message, SigningAlgorithm: "ED25519_SHA_512", Signature: crypto.sign(null, message, crypto.generateKeyPairSync("ed25519").privateKey) })),
+    (e) => e.name === "KMSInvalidSignatureException" && e.message === "",
+  );
+});
+
+test("Ed25519 and SM2 data key pairs load in node:crypto and match their public keys; ML-KEM private keys are seeds of one length", async () => {
+  const { KeyMetadata } = await kms.send(new CreateKeyCommand({}));
+  for (const spec of ["ECC_NIST_EDWARDS25519", "SM2"]) {
+    const out = await kms.send(new GenerateDataKeyPairCommand({ KeyId: KeyMetadata.KeyId, KeyPairSpec: spec }));
+    const priv = crypto.createPrivateKey({ key: Buffer.from(out.PrivateKeyPlaintext), format: "der", type: "pkcs8" });
+    assert.deepEqual(crypto.createPublicKey(priv).export({ type: "spki", format: "der" }), Buffer.from(out.PublicKey), spec);
+    if (spec === "ECC_NIST_EDWARDS25519") {
+      assert.ok(crypto.verify(null, message, spki(out.PublicKey), crypto.sign(null, message, priv)));
+    }
+  }
+  for (const spec of ["ML_KEM_512", "ML_KEM_768", "ML_KEM_1024"]) {
+    const out = await kms.send(new GenerateDataKeyPairCommand({ KeyId: KeyMetadata.KeyId, KeyPairSpec: spec }));
+    assert.equal(out.PrivateKeyPlaintext.length, 86, spec);
+    if (nodeMlKem) {
+      const priv = crypto.createPrivateKey({ key: Buffer.from(out.PrivateKeyPlaintext), format: "der", type: "pkcs8" });
+      assert.deepEqual(crypto.createPublicKey(priv).export({ type: "spki", format: "der" }), Buffer.from(out.PublicKey), spec);
+    }
+  }
+});
+
+test("openssl verifies SM2DSA signatures with the distinguishing ID 1234567812345678", { skip: openssl ? false : "openssl is not installed on this machine (apt install openssl)" }, async () => {
+  const key = await newKey("SM2", "SIGN_VERIFY");
+  const out = await kms.send(new SignCommand({ KeyId: key.id, Message: message, SigningAlgorithm: "SM2DSA" }));
+  const dir = mkdtempSync(join(tmpdir(), "kms-sm2-"));
+  try {
+    writeFileSync(join(dir, "pub.der"), Buffer.from(key.publicKey));
+    writeFileSync(join(dir, "sig"), Buffer.from(out.Signature));
+    writeFileSync(join(dir, "msg"), message);
+    const verify = (distid) => execFileSync("openssl", ["pkeyutl", "-verify", "-pubin", "-inkey", join(dir, "pub.der"), "-keyform", "DER",
+      "-rawin", "-digest", "sm3", "-in", join(dir, "msg"), "-sigfile", join(dir, "sig"), "-pkeyopt", `distid:${distid}`], { encoding: "utf8" });
+    assert.match(verify("1234567812345678"), /Signature Verified Successfully/);
+    assert.throws(() => verify("another-id"));
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+});
+
+test("SM2 DeriveSharedSecret equals node:crypto ECDH on the SM2 curve", { skip: nodeSm2Ecdh ? false : "node:crypto has no SM2 curve here" }, async () => {
+  const key = await newKey("SM2", "KEY_AGREEMENT");
+  const kmsSpki = Buffer.from(key.publicKey);
+  const ecdh = crypto.createECDH("SM2");
+  ecdh.generateKeys();
+  // The peer's SPKI: the same AlgorithmIdentifier (id-ecPublicKey, SM2) with the peer's point.
+  const peer = Buffer.concat([kmsSpki.subarray(0, kmsSpki.length - 65), ecdh.getPublicKey()]);
+  const out = await kms.send(new DeriveSharedSecretCommand({ KeyId: key.id, KeyAgreementAlgorithm: "ECDH", PublicKey: peer }));
+  assert.deepEqual(Buffer.from(out.SharedSecret), ecdh.computeSecret(kmsSpki.subarray(-65)));
+});
+
+test("ML-DSA signatures: Sign/Verify round trip; node:crypto verifies them when it has ML-DSA", async (t) => {
+  for (const [spec, nodeType] of [["ML_DSA_44", "ml-dsa-44"], ["ML_DSA_65", "ml-dsa-65"], ["ML_DSA_87", "ml-dsa-87"]]) {
+    const key = await newKey(spec, "SIGN_VERIFY");
+    const out = await kms.send(new SignCommand({ KeyId: key.id, Message: message, SigningAlgorithm: "ML_DSA_SHAKE_256" }));
+    const ok = await kms.send(new VerifyCommand({ KeyId: key.id, Message: message, SigningAlgorithm: "ML_DSA_SHAKE_256", Signature: out.Signature }));
+    assert.equal(ok.SignatureValid, true);
+    if (nodeMlDsa) {
+      const pub = spki(key.publicKey);
+      assert.equal(pub.asymmetricKeyType, nodeType);
+      assert.ok(crypto.verify(null, message, pub, Buffer.from(out.Signature)), spec);
+    }
+  }
+  if (!nodeMlDsa) t.diagnostic(`node:crypto ML-DSA cross-check skipped: ${openssl35}`);
+});
+
+test("ML-KEM Encapsulate/Decapsulate agree; node:crypto decapsulates KMS ciphertexts when it has ML-KEM", async (t) => {
+  for (const spec of ["ML_KEM_512", "ML_KEM_768", "ML_KEM_1024"]) {
+    const key = await newKey(spec, "ENCAPSULATE_DECAPSULATE");
+    assert.deepEqual(key.pub.EncapsulationAlgorithms, ["ML_KEM"]);
+    const enc = await kms.send(new EncapsulateCommand({ KeyId: key.id, EncapsulationAlgorithm: "ML_KEM" }));
+    assert.equal(enc.SharedSecret.length, 32);
+    const dec = await kms.send(new DecapsulateCommand({ KeyId: key.id, EncapsulationAlgorithm: "ML_KEM", SharedSecretCiphertextBlob: enc.SharedSecretCiphertextBlob }));
+    assert.deepEqual(Buffer.from(dec.SharedSecret), Buffer.from(enc.SharedSecret));
+    if (nodeMlKem) {
+      const { sharedKey, ciphertext } = crypto.encapsulate(spki(key.publicKey));
+      const back = await kms.send(new DecapsulateCommand({ KeyId: key.id, EncapsulationAlgorithm: "ML_KEM", SharedSecretCiphertextBlob: ciphertext }));
+      assert.deepEqual(Buffer.from(back.SharedSecret), Buffer.from(sharedKey), spec);
+    }
+  }
+  if (!nodeMlKem) t.diagnostic(`node:crypto ML-KEM cross-check skipped: ${openssl35}`);
+});

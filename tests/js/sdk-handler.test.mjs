@@ -245,3 +245,32 @@ test("browser bundle: the real SDK's browser build plus kmsRequestHandler reach 
     cleanup();
   }
 });
+
+test("an access key mapped to an IAM principal is authorized by key policy and identity policies", async () => {
+  const storage = new MemoryStorage();
+  const accessKeyMap = {
+    AKIDADMIN: "111122223333",
+    AKIDAPP: {
+      principal: "arn:aws:iam::111122223333:role/App",
+      identityPolicies: [{ Version: "2012-10-17", Statement: [{ Effect: "Allow", Action: "kms:Encrypt", Resource: "*" }] }],
+    },
+    AKIDNOBODY: { principal: "arn:aws:iam::111122223333:role/Nobody" },
+  };
+  const client = (accessKeyId) =>
+    new sdk.KMSClient({
+      region: "us-east-1",
+      credentials: { accessKeyId, secretAccessKey: "x" },
+      requestHandler: kmsRequestHandler({ storage, accessKeyMap }),
+    });
+  const { KeyMetadata } = await client("AKIDADMIN").send(new sdk.CreateKeyCommand({}));
+  assert.equal(KeyMetadata.AWSAccountId, "111122223333");
+  const input = { KeyId: KeyMetadata.KeyId, Plaintext: new TextEncoder().encode("hi") };
+  const { CiphertextBlob } = await client("AKIDAPP").send(new sdk.EncryptCommand(input));
+  await assert.rejects(client("AKIDAPP").send(new sdk.DecryptCommand({ CiphertextBlob })), (e) => {
+    assert.equal(e.name, "AccessDeniedException");
+    assert.match(e.message, /role\/App is not authorized to perform: kms:Decrypt/);
+    return true;
+  });
+  await assert.rejects(client("AKIDNOBODY").send(new sdk.EncryptCommand(input)), { name: "AccessDeniedException" });
+  assert.throws(() => kmsRequestHandler({ accessKeyMap: { X: { principal: "not-an-arn" } } }), TypeError);
+});

@@ -10,6 +10,7 @@
  *
  * @module
  */
+import { secondsReader, type Clock } from "../clock.js";
 import { engineFor } from "../engine.js";
 import { MemoryStorage } from "../storage/memory.js";
 import type { StorageAdapter } from "../storage/adapter.js";
@@ -34,7 +35,7 @@ export interface KmsRequestHandlerOptions extends CallerMapping {
    */
   storage?: StorageAdapter;
   /** The request time the engine sees: a `Date` or epoch milliseconds. Default `Date.now`. */
-  clock?: () => Date | number;
+  clock?: Clock;
 }
 
 /**
@@ -181,8 +182,7 @@ export interface DoorResponse {
 export function kmsDoor(options: KmsRequestHandlerOptions = {}): (request: DoorRequest) => Promise<DoorResponse> {
   const mapping: ResolvedCallerMapping = checkCallerMapping(options);
   const storage = options.storage ?? MemoryStorage.shared();
-  const clock = options.clock ?? Date.now;
-  if (typeof clock !== "function") throw new TypeError("kms-wasm: clock must be a function");
+  const seconds = secondsReader(options.clock ?? Date.now, "kms-wasm");
   const engine = engineFor(storage);
   return async ({ header, body }) => {
     const requestId = uuidV4();
@@ -196,9 +196,14 @@ export function kmsDoor(options: KmsRequestHandlerOptions = {}): (request: DoorR
     }
     const caller = callerOf(header, mapping);
     if ("code" in caller) return refuse(caller.code, caller.message);
-    const t = clock();
-    const now = (t instanceof Date ? t.getTime() : t) / 1000;
-    const ctx = JSON.stringify({ accountId: caller.accountId, region: caller.region, requestId, now });
+    const now = seconds();
+    const ctx = JSON.stringify({
+      accountId: caller.accountId,
+      region: caller.region,
+      requestId,
+      now,
+      ...(caller.principal ? { principal: caller.principal, identityPolicies: caller.identityPolicies ?? [] } : {}),
+    });
     // A missing or unknown target is answered by the engine (UnknownOperationException), so the
     // list of operations lives in one place: the generated Rust router.
     const target = (header("x-amz-target") ?? "").trim();

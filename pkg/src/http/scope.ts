@@ -18,6 +18,8 @@
  * kmsRequestHandler({ accountId: DEFAULT_ACCOUNT_ID }); // the same as kmsRequestHandler()
  * ```
  */
+import { principalAccount } from "../principal.js";
+
 export const DEFAULT_ACCOUNT_ID = "000000000000";
 /**
  * The Region used when a request carries no SigV4 scope at all (e.g. a hand-written curl): `"us-east-1"`.
@@ -45,9 +47,23 @@ export const DEFAULT_REGION = "us-east-1";
  * const mapping: CallerMapping = { accessKeyMap: { AKIDALICE: "111122223333" }, accountId: "444455556666" };
  * ```
  */
+/**
+ * Who an access key stands for: an account (the caller is its root), or an IAM principal with the
+ * identity policies attached to it, which the engine evaluates together with key policies and grants.
+ */
+export interface AccessKeyIdentity {
+  /** The IAM principal, e.g. "arn:aws:iam::111122223333:role/App"; its account is the caller's account. */
+  principal: string;
+  /** IAM identity policies of that principal (documents, as objects or JSON strings). */
+  identityPolicies?: (string | object)[];
+}
+
 export interface CallerMapping {
-  /** Access key ID → 12-digit account ID. A `Map` or a plain object. */
-  accessKeyMap?: Record<string, string> | ReadonlyMap<string, string>;
+  /**
+   * Access key ID → who is calling: a 12-digit account ID (the account root), or an
+   * {@link AccessKeyIdentity}. A `Map` or a plain object.
+   */
+  accessKeyMap?: Record<string, string | AccessKeyIdentity> | ReadonlyMap<string, string | AccessKeyIdentity>;
   /** The account for access keys the map does not name and that are not 12 digits. Default "000000000000". */
   accountId?: string;
   /** The Region for requests without a SigV4 credential scope. Default "us-east-1". */
@@ -67,6 +83,10 @@ export interface Caller {
   accountId: string;
   /** Region name, e.g. "eu-west-1". */
   region: string;
+  /** The IAM principal; absent for the account root. */
+  principal?: string;
+  /** Identity policies of {@link Caller.principal}, as JSON strings. */
+  identityPolicies?: string[];
 }
 
 /**
@@ -105,8 +125,8 @@ export interface ResolvedCallerMapping {
   readonly accountId: string;
   /** See {@link CallerMapping.region}. */
   readonly region: string;
-  /** See {@link CallerMapping.accessKeyMap}; a private copy, so later edits to the caller's object do not leak in. */
-  readonly accessKeyMap: ReadonlyMap<string, string>;
+  /** See {@link CallerMapping.accessKeyMap}, resolved to callers; a private copy, so later edits to the caller's object do not leak in. */
+  readonly accessKeyMap: ReadonlyMap<string, Omit<Caller, "region">>;
 }
 
 /**
@@ -127,11 +147,28 @@ export function checkCallerMapping(mapping: CallerMapping = {}): ResolvedCallerM
   if (typeof region !== "string" || !REGION.test(region)) {
     throw new TypeError(`kms-wasm: region must be an AWS region such as "us-east-1", got ${JSON.stringify(region)}`);
   }
-  const map = new Map(accessKeyMap instanceof Map ? accessKeyMap : Object.entries(accessKeyMap ?? {}));
-  for (const [key, account] of map) {
-    if (typeof account !== "string" || !ACCOUNT.test(account)) {
-      throw new TypeError(`kms-wasm: accessKeyMap[${JSON.stringify(key)}] must be a 12-digit account ID, got ${JSON.stringify(account)}`);
+  const entries = accessKeyMap instanceof Map ? [...accessKeyMap] : Object.entries(accessKeyMap ?? {});
+  const map = new Map<string, Omit<Caller, "region">>();
+  for (const [key, who] of entries) {
+    const where = `kms-wasm: accessKeyMap[${JSON.stringify(key)}]`;
+    if (typeof who === "string") {
+      if (!ACCOUNT.test(who)) throw new TypeError(`${where} must be a 12-digit account ID or {principal}, got ${JSON.stringify(who)}`);
+      map.set(key, { accountId: who });
+      continue;
     }
+    const principal = (who as AccessKeyIdentity | null)?.principal;
+    const account = principalAccount(principal);
+    if (account === undefined) {
+      throw new TypeError(`${where}.principal must be an IAM principal ARN such as "arn:aws:iam::111122223333:role/App", got ${JSON.stringify(principal)}`);
+    }
+    const policies = (who as AccessKeyIdentity).identityPolicies ?? [];
+    if (!Array.isArray(policies)) throw new TypeError(`${where}.identityPolicies must be an array of policy documents`);
+    const identityPolicies = policies.map((p, i) => {
+      if (typeof p === "string") return p;
+      if (p !== null && typeof p === "object") return JSON.stringify(p);
+      throw new TypeError(`${where}.identityPolicies[${i}] must be a policy document (object or JSON string)`);
+    });
+    map.set(key, { accountId: account, principal: principal as string, identityPolicies });
   }
   return { accountId, region, accessKeyMap: map };
 }
@@ -154,14 +191,14 @@ export function callerOf(header: (name: string) => string | undefined, mapping: 
   if (credential === undefined) return { accountId: mapping.accountId, region: mapping.region };
   const parts = credential.split("/");
   const accessKeyId = parts[0] ?? "";
-  const accountId = mapping.accessKeyMap.get(accessKeyId) ?? (ACCOUNT.test(accessKeyId) ? accessKeyId : mapping.accountId);
+  const who = mapping.accessKeyMap.get(accessKeyId) ?? { accountId: ACCOUNT.test(accessKeyId) ? accessKeyId : mapping.accountId };
   // SigV4 has 5 parts (key/date/region/service/aws4_request); SigV4a has 4 and a Region-set header
   // that may list several Regions or "*": the first concrete one is the best answer we have.
   const region = parts.length >= 5 ? parts[2] : header("x-amz-region-set")?.split(",")[0]?.trim();
-  if (region === undefined || region === "" || region === "*") return { accountId, region: mapping.region };
+  if (region === undefined || region === "" || region === "*") return { ...who, region: mapping.region };
   if (!REGION.test(region)) {
     // AWS's text when a scope names no real Region.
     return { code: "InvalidSignatureException", message: `Credential should be scoped to a valid region, not '${region}'.` };
   }
-  return { accountId, region };
+  return { ...who, region };
 }

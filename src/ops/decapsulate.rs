@@ -1,0 +1,34 @@
+//! Decapsulate: an ML-KEM ENCAPSULATE_DECAPSULATE key recovers the shared secret of a ciphertext
+//! (made by Encapsulate, or outside KMS with the public key). A ciphertext of the wrong length is
+//! InvalidCiphertextException; a wrong one of the right length yields an unrelated secret, as
+//! ML-KEM's implicit rejection defines.
+
+use crate::api::{Blob, DecapsulateRequest, DecapsulateResponse, KeyUsageType};
+use crate::error::{KmsError, KmsResult};
+use crate::model::asymmetric;
+use crate::model::key_ref::Forms;
+
+use super::Env;
+
+/// Runs Decapsulate.
+pub fn run(env: &mut Env<'_, '_>, req: DecapsulateRequest) -> KmsResult<DecapsulateResponse> {
+    let key = env.txn.resolve_key(
+        env.ctx,
+        req.key_id.as_deref().unwrap_or_default(),
+        Forms::Any,
+    )?;
+    key.require_usable()?;
+    key.require_usage(KeyUsageType::ENCAPSULATE_DECAPSULATE, "Decapsulate")?;
+    let algorithm =
+        asymmetric::encapsulation_algorithm(&key, req.encapsulation_algorithm.as_deref())?;
+    let ciphertext = req.shared_secret_ciphertext_blob.unwrap_or_default();
+    let secret = asymmetric::decapsulate(&key, &ciphertext.0)?;
+    if req.dry_run == Some(true) {
+        return Err(KmsError::dry_run());
+    }
+    Ok(DecapsulateResponse {
+        key_id: Some(key.arn.clone()),
+        shared_secret: Some(Blob(secret)),
+        encapsulation_algorithm: Some(algorithm),
+    })
+}
