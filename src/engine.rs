@@ -11,9 +11,11 @@ use crate::context::RequestCtx;
 use crate::crypto::rng::{OsRandom, RandomSource};
 use crate::crypto::rsa::HostKeyPool;
 use crate::error::{KmsError, KmsResult};
+use crate::model::last_usage::{self, LastUsage, LastUsageLog};
 use crate::ops::{self, Env};
 use crate::store::journal::{self, DecodeError};
-use crate::store::{Store, Txn, WriteSet};
+use crate::store::txn::Touch;
+use crate::store::{RecordKey, Store, Txn, WriteSet};
 
 /// The KMS engine for every account and Region.
 pub struct Engine {
@@ -22,6 +24,7 @@ pub struct Engine {
     host_keys: HostKeyPool,
     pending: Option<WriteSet>,
     policies: authorize::PolicyCache,
+    last_usage: LastUsageLog,
 }
 
 impl Default for Engine {
@@ -44,6 +47,7 @@ impl Engine {
             host_keys: HostKeyPool::default(),
             pending: None,
             policies: authorize::PolicyCache::default(),
+            last_usage: LastUsageLog::default(),
         }
     }
 
@@ -63,6 +67,7 @@ impl Engine {
             ctx,
             rng: self.rng.as_mut(),
             host_keys: &mut self.host_keys,
+            last_usage: &self.last_usage,
         };
         let result = ops::dispatch(op, body, &mut env);
         let touched = txn.take_touched();
@@ -76,6 +81,7 @@ impl Engine {
         authorize::check_grant_tokens(body)?;
         authorize::authorize(&mut self.policies, &self.store, op, ctx, body, &touched)?;
         let response = result?;
+        record_usage(&mut self.last_usage, op, ctx, &touched);
         let writes = txn.into_write_set();
         authorize::check_create_key_lockout(op, ctx, body, &writes)?;
         if writes.is_empty() {
@@ -146,6 +152,25 @@ impl Engine {
     /// Read access for tests and tools.
     pub fn store(&self) -> &Store {
         &self.store
+    }
+}
+
+/// Remembers a successful cryptographic use of the keys a call touched (GetKeyLastUsage).
+fn record_usage(log: &mut LastUsageLog, op: Operation, ctx: &RequestCtx, touched: &[Touch]) {
+    log.tracking_since.get_or_insert(ctx.now);
+    let Some(operation) = last_usage::tracked(op) else {
+        return;
+    };
+    for t in touched {
+        let use_ = LastUsage {
+            operation,
+            timestamp: ctx.now,
+            request_id: ctx.request_id.clone(),
+        };
+        log.uses.insert(
+            RecordKey::new(&ctx.account_id, &ctx.region, &t.key_id),
+            use_,
+        );
     }
 }
 

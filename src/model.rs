@@ -11,6 +11,7 @@ pub mod grant;
 pub mod import;
 pub mod key;
 pub mod key_ref;
+pub mod last_usage;
 pub mod mac;
 pub mod multi_region;
 pub mod paging;

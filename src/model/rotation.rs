@@ -2,6 +2,8 @@
 //! material KMS generated (AWS-KMS-BEHAVIOUR.md §2.11 and key-state footnote [7]).
 
 use crate::api::{ErrorCode, KeySpec, KeyState, OriginType};
+use crate::crypto::digest::Hash;
+use crate::crypto::hmac;
 use crate::error::{KmsError, KmsResult};
 use crate::model::key::{KeyRecord, DAY};
 
@@ -48,3 +50,18 @@ pub fn next_rotation(now: f64, period_days: i64) -> f64 {
     let days = period_days as f64;
     now + days * DAY
 }
+
+/// The material an automatic rotation at `when` brings in: HMAC-SHA-256 keyed with the previous
+/// material over the key ID and the rotation time. Secret (only a holder of the previous material
+/// can compute it), unique per key and rotation, and the same in every process that computes it,
+/// which lets rotations be applied lazily on read instead of by a timer.
+pub fn derive_material(previous: &[u8], key_id: &str, when: f64) -> Vec<u8> {
+    let mut message = b"kms-wasm automatic rotation v1\0".to_vec();
+    message.extend_from_slice(key_id.as_bytes());
+    message.push(0);
+    message.extend_from_slice(&when.to_bits().to_be_bytes());
+    hmac::mac(Hash::Sha256, previous, &message).unwrap_or_default()
+}
+
+/// On-demand rotations allowed per key (AWS-KMS-BEHAVIOUR.md §2.2).
+pub const ON_DEMAND_LIMIT: usize = 25;

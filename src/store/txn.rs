@@ -150,10 +150,25 @@ impl<'a> Txn<'a> {
             &self.base.keys,
             &RecordKey::new(&ctx.account_id, &ctx.region, key_id),
         );
+        let key = key
+            .map(|k| self.settle(k, ctx.now))
+            .filter(|k| !k.is_deleted_at(ctx.now));
         if key.is_some() {
             self.touch(key_id, None);
         }
-        key.map(|k| self.settle(k, ctx.now))
+        key
+    }
+
+    /// Whether `key_id` no longer exists for callers at `ctx.now` (never created, or its deletion
+    /// window has passed). The records of a deleted key stay in storage but are invisible, with their
+    /// aliases and grants, exactly as if they had been removed when the window ended.
+    fn is_gone(&self, ctx: &RequestCtx, key_id: &str) -> bool {
+        self.keys
+            .get(
+                &self.base.keys,
+                &RecordKey::new(&ctx.account_id, &ctx.region, key_id),
+            )
+            .is_none_or(|k| self.settle(k, ctx.now).is_deleted_at(ctx.now))
     }
 
     /// The copy of a key in another Region of the same account (Multi-Region keys), as of `now`.
@@ -168,6 +183,7 @@ impl<'a> Txn<'a> {
         self.keys
             .get(&self.base.keys, &RecordKey::new(account_id, region, key_id))
             .map(|k| self.settle(k, now))
+            .filter(|k| !k.is_deleted_at(now))
     }
 
     /// A key as of `now` (`KeyRecord::settle`): the lazily applied, time- and store-driven state.
@@ -306,7 +322,8 @@ impl<'a> Txn<'a> {
         self.keys
             .list(&self.base.keys, &ctx.account_id, &ctx.region)
             .into_iter()
-            .map(|(_, v)| v)
+            .map(|(_, v)| self.settle(v, ctx.now))
+            .filter(|k| !k.is_deleted_at(ctx.now))
             .collect()
     }
 
@@ -318,18 +335,21 @@ impl<'a> Txn<'a> {
 
     /// An alias by name in the caller's account and Region.
     pub fn alias(&self, ctx: &RequestCtx, name: &str) -> Option<AliasRecord> {
-        self.aliases.get(
-            &self.base.aliases,
-            &RecordKey::new(&ctx.account_id, &ctx.region, name),
-        )
+        self.aliases
+            .get(
+                &self.base.aliases,
+                &RecordKey::new(&ctx.account_id, &ctx.region, name),
+            )
+            .filter(|a| !self.is_gone(ctx, &a.target_key_id))
     }
 
-    /// Every alias in the caller's account and Region, by name.
+    /// Every alias in the caller's account and Region, by name (aliases die with their key).
     pub fn aliases(&self, ctx: &RequestCtx) -> Vec<AliasRecord> {
         self.aliases
             .list(&self.base.aliases, &ctx.account_id, &ctx.region)
             .into_iter()
             .map(|(_, v)| v)
+            .filter(|a| !self.is_gone(ctx, &a.target_key_id))
             .collect()
     }
 
@@ -364,8 +384,10 @@ impl<'a> Txn<'a> {
                 &self.base.keys,
                 &RecordKey::new(&ctx.account_id, &ctx.region, &key_id),
             )
+            .map(|k| self.settle(k, ctx.now))
+            .filter(|k| !k.is_deleted_at(ctx.now))
             .ok_or_else(|| KmsError::key_not_found(&ctx.arn(&format!("key/{key_id}"))))?;
         self.touch(&key_id, alias.as_deref());
-        Ok(self.settle(key, ctx.now))
+        Ok(key)
     }
 }
