@@ -50,7 +50,17 @@ function checkOutput(out) {
   assert.ok(lines.includes("hello kms world!"), `decrypt printed the plaintext:\n${out}`);
   assert.ok(lines.some((l) => l.trim() === "32"), `the wrapped data key decrypts to 32 bytes:\n${out}`);
   assert.match(out, /"KeyId": "arn:aws:kms:us-east-1:000000000000:key\/[0-9a-f-]{36}"/, "generate-data-key JSON");
-  assert.match(lines.filter(Boolean).at(-1), /^arn:aws:kms:us-east-1:000000000000:key\/[0-9a-f-]{36}$/, "encrypt via alias/payments");
+  assert.ok(lines.some((l) => /^arn:aws:kms:us-east-1:000000000000:key\/[0-9a-f-]{36}$/.test(l)), `encrypt via alias/payments:\n${out}`);
+  checkSignAndMultiRegion(out, { openssl: true });
+}
+
+/** The walk-through's second half: RSA sign/verify (and openssl on GetPublicKey), then a Multi-Region key. */
+function checkSignAndMultiRegion(out, { openssl }) {
+  const lines = out.split("\n").map((l) => l.trim());
+  assert.ok(lines.includes("true"), `verify printed SignatureValid true:\n${out}`);
+  if (openssl) assert.ok(lines.includes("Verified OK"), `openssl verified the signature with the public key:\n${out}`);
+  assert.match(out, /"Arn": "arn:aws:kms:eu-west-1:000000000000:key\/mrk-[0-9a-f]{32}"/, "replicate-key answered with the replica");
+  assert.equal(lines.filter((l) => l === "hello kms world!").length, 2, `both decrypts printed the plaintext:\n${out}`);
 }
 
 test("the README's AWS CLI walk-through works with --endpoint-url", { skip: venvMissing, timeout: 120_000 }, async () => {
@@ -111,4 +121,5 @@ test("the README's v2 walk-through, exactly as AWS documents it, works with AWS 
   const script = `aws() { ${awsV2} "$@"; }\n` + m[1].replaceAll("http://127.0.0.1:4599", server.url);
   const out = await runWalkthrough(script);
   assert.ok(out.split("\n").includes("hello kms world!"), out);
+  checkSignAndMultiRegion(out, { openssl: false });
 });
