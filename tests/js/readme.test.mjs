@@ -35,3 +35,17 @@ test("the README quick-start example runs and decrypts what it encrypted", () =>
     rmSync(dir, { recursive: true, force: true });
   }
 });
+
+test("the README's VirtualClock example shows a rotation after 91 days", () => {
+  const block = blocks.find((b) => b.includes("new VirtualClock("));
+  assert.ok(block, "README has the VirtualClock example");
+  const file = join(root, "tests/js", `.readme-clock-${process.pid}.mjs`);
+  writeFileSync(file, block);
+  try {
+    const r = spawnSync(process.execPath, [file], { cwd: root, encoding: "utf8" });
+    assert.equal(r.status, 0, r.stderr);
+    assert.equal(r.stdout.trim(), "true");
+  } finally {
+    rmSync(file, { force: true });
+  }
+});
