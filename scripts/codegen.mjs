@@ -65,7 +65,9 @@ function rustType(type, isInput) {
   if (type === "map<string,string>") return "BTreeMap<String, String>";
   let m;
   if ((m = /^list<(.+)>$/.exec(type))) return `Vec<${rustType(m[1], isInput)}>`;
-  if ((m = /^enum:(\w+)$/.exec(type))) return isInput ? "String" : m[1];
+  // AWS answers the deprecated CustomerMasterKeySpec with the KeySpec value even for specs newer
+  // than that enum (ML-DSA, ML-KEM, Ed25519), so outputs carry it as a KeySpec.
+  if ((m = /^enum:(\w+)$/.exec(type))) return isInput ? "String" : m[1] === "CustomerMasterKeySpec" ? "KeySpec" : m[1];
   if ((m = /^struct:(\w+)$/.exec(type))) return m[1];
   throw new Error(`unknown type ${type}`);
 }

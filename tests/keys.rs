@@ -596,3 +596,24 @@ fn describe_key_still_works_while_disabled_or_pending_deletion() {
     let listed = ok(&mut e, "ListKeys", &ctx(), json!({}));
     assert_eq!(listed["Keys"].as_array().unwrap().len(), 1);
 }
+
+#[test]
+fn customer_master_key_spec_mirrors_key_spec_even_for_newer_specs() {
+    let mut e = engine();
+    for (spec, usage) in [
+        ("ML_DSA_44", "SIGN_VERIFY"),
+        ("ML_KEM_768", "ENCAPSULATE_DECAPSULATE"),
+        ("ECC_NIST_EDWARDS25519", "SIGN_VERIFY"),
+        ("SYMMETRIC_DEFAULT", "ENCRYPT_DECRYPT"),
+    ] {
+        let md = ok(
+            &mut e,
+            "CreateKey",
+            &ctx(),
+            json!({ "KeySpec": spec, "KeyUsage": usage }),
+        )["KeyMetadata"]
+            .clone();
+        assert_eq!(md["CustomerMasterKeySpec"], spec);
+        assert_eq!(md["KeySpec"], spec);
+    }
+}

@@ -1632,7 +1632,7 @@ pub struct KeyMetadata {
     pub key_manager: Option<KeyManagerType>,
     /// `CustomerMasterKeySpec` (enum:CustomerMasterKeySpec).
     #[serde(rename = "CustomerMasterKeySpec", skip_serializing_if = "Option::is_none")]
-    pub customer_master_key_spec: Option<CustomerMasterKeySpec>,
+    pub customer_master_key_spec: Option<KeySpec>,
     /// `KeySpec` (enum:KeySpec).
     #[serde(rename = "KeySpec", skip_serializing_if = "Option::is_none")]
     pub key_spec: Option<KeySpec>,
@@ -3300,7 +3300,7 @@ pub struct GetPublicKeyResponse {
     pub public_key: Option<Blob>,
     /// `CustomerMasterKeySpec` (enum:CustomerMasterKeySpec).
     #[serde(rename = "CustomerMasterKeySpec", skip_serializing_if = "Option::is_none")]
-    pub customer_master_key_spec: Option<CustomerMasterKeySpec>,
+    pub customer_master_key_spec: Option<KeySpec>,
     /// `KeySpec` (enum:KeySpec).
     #[serde(rename = "KeySpec", skip_serializing_if = "Option::is_none")]
     pub key_spec: Option<KeySpec>,

@@ -283,7 +283,8 @@ impl KeyRecord {
             deletion_date: self.deletion_date.map(EpochSeconds),
             origin: Some(self.origin),
             key_manager: Some(self.key_manager),
-            customer_master_key_spec: specs::customer_master_key_spec(self.key_spec),
+            // Deprecated, and equal to KeySpec for every spec (AWS-KMS-BEHAVIOUR.md §2.4).
+            customer_master_key_spec: Some(self.key_spec),
             key_spec: Some(self.key_spec),
             encryption_algorithms: non_empty(algorithms.encryption),
             signing_algorithms: non_empty(algorithms.signing),

@@ -235,11 +235,6 @@ pub fn is_implemented(spec: KeySpec) -> bool {
     )
 }
 
-/// The CustomerMasterKeySpec that mirrors a KeySpec (the deprecated field carries the same name).
-pub fn customer_master_key_spec(spec: KeySpec) -> Option<crate::api::CustomerMasterKeySpec> {
-    crate::api::CustomerMasterKeySpec::from_str(spec.as_str())
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
