@@ -89,7 +89,9 @@ const steps = {
         ...(entry === "node"
           ? ["--define:import.meta.url=__kmsWasmImportMetaUrl",
              `--banner:js=const __kmsWasmImportMetaUrl = require("node:url").pathToFileURL(__filename).href;`]
-          : []),
+          // The portable entry's `import.meta.url` only locates the .wasm for fetch(); in CommonJS
+          // there is none, and the entry falls back to the embedded copy.
+          : ["--define:import.meta.url=undefined"]),
       ]);
     }
   },

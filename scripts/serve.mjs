@@ -75,7 +75,14 @@ export async function serve({ port = 4600, host = "127.0.0.1", quiet = true, dis
       res.end(body);
     };
     if (req.method !== "GET" && req.method !== "HEAD") return send(405, "method not allowed\n");
-    const file = resolvePath(new URL(req.url ?? "/", "http://x").pathname, table);
+    let pathname;
+    try {
+      // A path such as "//x" reads as a protocol-relative URL and makes URL throw.
+      pathname = new URL(`http://x${req.url ?? "/"}`).pathname;
+    } catch {
+      return send(400, "bad request\n");
+    }
+    const file = resolvePath(pathname, table);
     if (file === undefined) return send(404, "not found\n");
     let info;
     try {

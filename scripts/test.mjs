@@ -4,7 +4,8 @@
 //
 //   setup → codegen freshness → Rust (fmt, clippy, cargo test) → build the package →
 //   JS suite (node --test, importing the package by name) → type parity with @aws-sdk/client-kms →
-//   consumer projects (Jest 30 CJS, Vitest 4 ESM) → browser (www/ sandbox in headless Chromium)
+//   consumer projects (Jest 30 CJS, Vitest 4 ESM) → browser (www/ sandbox in headless Chromium) →
+//   bench regression check (ratios vs bench/baseline.json)
 //
 // Set KMS_WASM_TEST_SKIP=rust,consumers (comma list of step names) to skip steps while iterating.
 import { spawn } from "node:child_process";
@@ -98,6 +99,9 @@ if (build.status !== 0) {
     await check("consumers", process.execPath, ["scripts/test-consumers.mjs"]);
   // The sandbox and IndexedDBStorage in headless Chromium; fails loudly when Chromium is missing.
   await suite("browser", process.execPath, ["scripts/test-browser.mjs"], nodeCounts);
+  // Performance regression check (issue 7): a short bench whose ratios (ours ÷ node:crypto, same
+  // run) must stay above half of bench/baseline.json. Never an absolute time; ~30 s.
+  if (!skip.has("bench")) await check("bench", process.execPath, ["bench/run.mjs", "--quick", "--check", "bench/baseline.json"]);
 }
 
 if (failures.length) console.log(`\nfailed steps: ${failures.join(", ")}`);

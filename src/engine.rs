@@ -5,12 +5,16 @@
 //! After each operation, `authorize` checks the caller against every key the operation touched.
 
 mod authorize;
+pub mod aws_managed;
 
 use crate::api::Operation;
+use sha2::Digest;
+
 use crate::context::RequestCtx;
-use crate::crypto::rng::{OsRandom, RandomSource};
+use crate::crypto::rng::{OsRandom, RandomSource, SeededRandom};
 use crate::crypto::rsa::HostKeyPool;
 use crate::error::{KmsError, KmsResult};
+use crate::extensions::{self, Extension};
 use crate::model::last_usage::{self, LastUsage, LastUsageLog};
 use crate::ops::{self, Env};
 use crate::store::journal::{self, DecodeError};
@@ -25,6 +29,10 @@ pub struct Engine {
     pending: Option<WriteSet>,
     policies: authorize::PolicyCache,
     last_usage: LastUsageLog,
+    /// The seed of a deterministic engine (`with_seed`), and whether state loaded from outside
+    /// (restore, apply) since the stream last started: see `reseed`.
+    seed: Option<Vec<u8>>,
+    reseed: bool,
 }
 
 impl Default for Engine {
@@ -48,7 +56,44 @@ impl Engine {
             pending: None,
             policies: authorize::PolicyCache::default(),
             last_usage: LastUsageLog::default(),
+            seed: None,
+            reseed: false,
         }
+    }
+
+    /// A deterministic engine: key IDs, key material, grant tokens, IVs and every other random
+    /// byte come from `SeededRandom(seed)`, so the same calls on an empty state give the same
+    /// results in every run. State loaded from storage forks the stream by the state's digest
+    /// (see `reseed`), so reopening a non-empty store never replays the IDs it already holds.
+    /// Not for secrets: anyone with the seed can recompute every key.
+    pub fn with_seed(seed: &[u8]) -> Self {
+        let mut engine = Self::with_rng(Box::new(SeededRandom::new(seed)));
+        engine.seed = Some(seed.to_vec());
+        engine
+    }
+
+    /// Whether this engine is deterministic (`with_seed`).
+    pub fn is_seeded(&self) -> bool {
+        self.seed.is_some()
+    }
+
+    /// Before the first call after state was loaded from outside: a seeded engine holding state
+    /// restarts its stream at `SeededRandom(seed ‖ SHA-256(snapshot))`. The stream then depends
+    /// only on the seed and the state, never on the process history, and differs from the stream
+    /// of the empty state, whose IDs the state may already hold.
+    fn reseed_if_loaded(&mut self) {
+        if !std::mem::take(&mut self.reseed) {
+            return;
+        }
+        let Some(seed) = &self.seed else { return };
+        if self.store == Store::default() {
+            return;
+        }
+        let digest = sha2::Sha256::digest(self.snapshot());
+        let mut material = seed.clone();
+        material.extend_from_slice(b"\0kms-wasm-state\0");
+        material.extend_from_slice(&digest);
+        self.rng = Box::new(SeededRandom::new(&material));
     }
 
     /// Runs `op` with the request body; returns the response body and, when it wrote anything,
@@ -59,8 +104,35 @@ impl Engine {
         ctx: &RequestCtx,
         body: &[u8],
     ) -> KmsResult<(Vec<u8>, Option<Vec<u8>>)> {
+        self.run(op, ctx, body, |env| {
+            aws_managed::create_referenced(env, op, body)?;
+            ops::dispatch(op, body, env)
+        })
+    }
+
+    /// Runs a kms-wasm extension (`KmsWasm.*` targets, see `extensions`) like an operation: in a
+    /// transaction, authorized as the AWS operation it stands for, journaled when it writes.
+    pub fn dispatch_extension(
+        &mut self,
+        ext: Extension,
+        ctx: &RequestCtx,
+        body: &[u8],
+    ) -> KmsResult<(Vec<u8>, Option<Vec<u8>>)> {
+        self.run(ext.authorized_as(), ctx, body, |env| {
+            extensions::dispatch(ext, body, env)
+        })
+    }
+
+    fn run(
+        &mut self,
+        op: Operation,
+        ctx: &RequestCtx,
+        body: &[u8],
+        f: impl FnOnce(&mut Env<'_, '_>) -> KmsResult<Vec<u8>>,
+    ) -> KmsResult<(Vec<u8>, Option<Vec<u8>>)> {
         // A pending write set left by a caller that never answered is not acknowledged: drop it.
         self.pending = None;
+        self.reseed_if_loaded();
         let mut txn = Txn::new(&self.store);
         let mut env = Env {
             txn: &mut txn,
@@ -69,7 +141,7 @@ impl Engine {
             host_keys: &mut self.host_keys,
             last_usage: &self.last_usage,
         };
-        let result = ops::dispatch(op, body, &mut env);
+        let result = f(&mut env);
         let touched = txn.take_touched();
         if let Err(e) = &result {
             if authorize::precedes_authorization(e, &touched) {
@@ -79,10 +151,19 @@ impl Engine {
         // Invalid grant tokens, then authorization, override the operation's own outcome, and
         // either drops the transaction's writes.
         authorize::check_grant_tokens(body)?;
-        authorize::authorize(&mut self.policies, &self.store, op, ctx, body, &touched)?;
+        let writes = txn.into_write_set();
+        let created = aws_managed::created_keys(&writes);
+        authorize::authorize(
+            &mut self.policies,
+            &self.store,
+            &created,
+            op,
+            ctx,
+            body,
+            &touched,
+        )?;
         let response = result?;
         record_usage(&mut self.last_usage, op, ctx, &touched);
-        let writes = txn.into_write_set();
         authorize::check_create_key_lockout(op, ctx, body, &writes)?;
         if writes.is_empty() {
             return Ok((response, None));
@@ -108,6 +189,7 @@ impl Engine {
     pub fn restore(&mut self, snapshot: &[u8]) -> Result<(), DecodeError> {
         self.store = journal::decode_snapshot(snapshot)?;
         self.pending = None;
+        self.reseed = true;
         Ok(())
     }
 
@@ -115,6 +197,7 @@ impl Engine {
     pub fn apply(&mut self, entry: &[u8]) -> Result<(), DecodeError> {
         let writes = journal::decode_entry(entry)?;
         self.store.apply(writes);
+        self.reseed = true;
         Ok(())
     }
 
@@ -127,7 +210,13 @@ impl Engine {
     /// GenerateDataKeyPair of `spec` (`RSA_2048`, `RSA_3072` or `RSA_4096`). The key is checked
     /// here (it parses, its modulus has exactly the spec's size, exponent 65537) and kept in memory
     /// only; a key that fails the checks is refused and never used.
+    /// A seeded engine refuses host keys: they would not be reproducible.
     pub fn provide_host_key(&mut self, spec: &str, pkcs8_der: &[u8]) -> Result<(), KmsError> {
+        if self.is_seeded() {
+            return Err(KmsError::validation(
+                "A seeded engine generates its own keys.",
+            ));
+        }
         let bits = match spec {
             "RSA_2048" => 2048,
             "RSA_3072" => 3072,

@@ -9,6 +9,7 @@ pub mod context;
 pub mod crypto;
 pub mod engine;
 pub mod error;
+pub mod extensions;
 pub mod model;
 pub mod ops;
 pub mod store;

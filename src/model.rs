@@ -3,6 +3,7 @@
 
 pub mod alias;
 pub mod asymmetric;
+pub mod aws_managed;
 pub mod ciphertext;
 pub mod custom_key_store;
 pub mod data_key;

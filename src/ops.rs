@@ -8,7 +8,7 @@ mod connect_custom_key_store;
 mod create_alias;
 mod create_custom_key_store;
 mod create_grant;
-mod create_key;
+pub(crate) mod create_key;
 mod decapsulate;
 mod decrypt;
 mod delete_alias;

@@ -1,4 +1,4 @@
-//! The only wasm-bindgen file: `WasmEngine` for JS. Nine methods over `Engine` and `wire::handle`;
+//! The only wasm-bindgen file: `WasmEngine` for JS. Eleven methods over `Engine` and `wire::handle`;
 //! bytes in, bytes out. A panic hook keeps the panic text so JS can report it after a trap.
 
 use std::sync::Mutex;
@@ -39,6 +39,19 @@ impl WasmEngine {
         WasmEngine {
             engine: Engine::new(),
         }
+    }
+
+    /// An empty deterministic engine: every random byte comes from `seed` (see `Engine::with_seed`).
+    pub fn with_seed(seed: &[u8]) -> WasmEngine {
+        install_panic_hook();
+        WasmEngine {
+            engine: Engine::with_seed(seed),
+        }
+    }
+
+    /// The journal entry that writes every record of `snapshot` (importing a whole state).
+    pub fn entry_from_snapshot(snapshot: &[u8]) -> Result<Vec<u8>, JsError> {
+        crate::store::journal::entry_from_snapshot(snapshot).map_err(|e| JsError::new(&e.0))
     }
 
     /// Replaces the state with a snapshot (empty: empty state).

@@ -6,6 +6,7 @@ use crate::api::{ErrorCode, Operation};
 use crate::context::RequestCtx;
 use crate::engine::Engine;
 use crate::error::KmsError;
+use crate::extensions::Extension;
 
 /// What a request produced.
 #[derive(Debug, Clone, PartialEq)]
@@ -19,10 +20,13 @@ pub struct Outcome {
 }
 
 /// Handles one request. `ctx_json` is the context the door built (see `RequestCtx`).
+/// `KmsWasm.*` targets are kms-wasm's extensions (`extensions`), answered on the same terms.
 pub fn handle(engine: &mut Engine, target: &str, ctx_json: &[u8], body: &[u8]) -> Outcome {
-    let Some(op) = Operation::from_target(target) else {
+    let extension = Extension::from_target(target);
+    let op = Operation::from_target(target);
+    if op.is_none() && extension.is_none() {
         return error(&KmsError::new(ErrorCode::UnknownOperationException, ""));
-    };
+    }
     let ctx = match serde_json::from_slice::<RequestCtx>(ctx_json) {
         Ok(ctx) if ctx.is_valid() => ctx,
         _ => {
@@ -31,12 +35,20 @@ pub fn handle(engine: &mut Engine, target: &str, ctx_json: &[u8], body: &[u8]) -
             ))
         }
     };
-    handle_op(engine, op, &ctx, body)
+    match (op, extension) {
+        (Some(op), _) => handle_op(engine, op, &ctx, body),
+        (None, Some(ext)) => outcome(engine.dispatch_extension(ext, &ctx, body)),
+        (None, None) => error(&KmsError::new(ErrorCode::UnknownOperationException, "")),
+    }
 }
 
 /// Handles one request whose operation and context are already known.
 pub fn handle_op(engine: &mut Engine, op: Operation, ctx: &RequestCtx, body: &[u8]) -> Outcome {
-    match engine.dispatch(op, ctx, body) {
+    outcome(engine.dispatch(op, ctx, body))
+}
+
+fn outcome(result: crate::error::KmsResult<(Vec<u8>, Option<Vec<u8>>)>) -> Outcome {
+    match result {
         Ok((body, entry)) => Outcome {
             status: 200,
             body,

@@ -183,7 +183,7 @@ fn get_parameters_for_import_answers_every_wrapping_algorithm_and_key_spec() {
 }
 
 #[test]
-fn pkcs1_v1_5_and_sm2_wrapping_are_validation_exceptions() {
+fn pkcs1_v1_5_and_sm2_wrapping_outside_china_are_validation_exceptions() {
     let mut e = engine();
     let id = external_key(&mut e, json!({}))["KeyId"]
         .as_str()
@@ -803,4 +803,41 @@ fn imported_state_survives_snapshot_and_replay() {
         json!({"CiphertextBlob": blob}),
     );
     assert_eq!(unb64(&out["Plaintext"]), b"durable");
+}
+
+#[test]
+fn sm2pke_wrapping_imports_material_in_the_china_regions() {
+    let mut e = engine();
+    let china = ctx_in(ACCOUNT, "cn-north-1");
+    let md = ok(&mut e, "CreateKey", &china, json!({"Origin": "EXTERNAL"}))["KeyMetadata"].clone();
+    let id = md["KeyId"].as_str().unwrap().to_string();
+    let (kind, _) = err_untouched(
+        &mut e,
+        "GetParametersForImport",
+        &china,
+        json!({"KeyId": id, "WrappingAlgorithm": "RSAES_OAEP_SHA_256", "WrappingKeySpec": "SM2"}),
+    );
+    assert_eq!(kind, "ValidationException");
+    let p = params_at(&mut e, &china, &id, "SM2PKE", "SM2");
+    // The public key is an SM2 SubjectPublicKeyInfo that SM2PKE can encrypt to.
+    let material = [0x5au8; 32];
+    let wrapped =
+        kms_wasm::crypto::sm2::encrypt(&p.public_key, &material, &mut SeededRandom::new(b"cn"))
+            .unwrap();
+    let r = ok(
+        &mut e,
+        "ImportKeyMaterial",
+        &china,
+        json!({
+            "KeyId": id,
+            "ImportToken": p.token,
+            "EncryptedKeyMaterial": b64(&wrapped),
+            "ExpirationModel": "KEY_MATERIAL_DOES_NOT_EXPIRE",
+        }),
+    );
+    assert_eq!(r["KeyMaterialId"].as_str().unwrap().len(), 64);
+    assert_eq!(describe(&mut e, &china, &id)["KeyState"], "Enabled");
+    let blob = encrypt(&mut e, &china, &id, b"ni hao", None);
+    let out = ok(&mut e, "Decrypt", &china, json!({"CiphertextBlob": blob}));
+    assert_eq!(unb64(&out["Plaintext"]), b"ni hao");
 }

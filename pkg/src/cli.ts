@@ -4,6 +4,8 @@
  *
  * ```sh
  * npx kms-wasm serve --port 4599 --data-dir .kms   # then: aws --endpoint-url http://127.0.0.1:4599 kms list-keys
+ * npx kms-wasm export --data-dir .kms > state.json  # the whole state as one JSON document
+ * npx kms-wasm import --data-dir fresh < state.json # into an empty directory
  * ```
  *
  * Owns: argument parsing, the startup line, and turning SIGINT/SIGTERM into a graceful close.
@@ -12,9 +14,11 @@
  * @packageDocumentation
  */
 import { parseArgs } from "node:util";
-import { createKmsServer } from "./node.js";
+import { createKmsServer, exportState, FileSystemStorage, importState } from "./node.js";
 
 const USAGE = `Usage: kms-wasm serve [options]
+       kms-wasm export --data-dir DIR > state.json
+       kms-wasm import --data-dir DIR < state.json
 
 Runs an AWS KMS endpoint (AWS JSON 1.1) for the AWS CLI, boto3, Terraform and any SDK.
 
@@ -25,7 +29,11 @@ Options:
                     (default: in memory, lost on exit)
   --account-id ID   account for access keys that are not 12 digits (default 000000000000)
   --region NAME     Region for unsigned requests (default us-east-1)
+  --seed TEXT       deterministic key IDs, key material and ciphertexts (tests only)
   -h, --help        this text
+
+export writes the whole state of DIR to stdout; import loads such a document from stdin into
+DIR, which must be empty.
 
 Point clients at it with --endpoint-url http://HOST:PORT or AWS_ENDPOINT_URL_KMS=http://HOST:PORT.
 Signatures are not verified.`;
@@ -43,6 +51,7 @@ async function main(argv: string[]): Promise<number> {
         "data-dir": { type: "string" },
         "account-id": { type: "string" },
         region: { type: "string" },
+        seed: { type: "string" },
         help: { type: "boolean", short: "h" },
       },
     });
@@ -54,6 +63,9 @@ async function main(argv: string[]): Promise<number> {
   if (values.help) {
     console.log(USAGE);
     return 0;
+  }
+  if ((positionals[0] === "export" || positionals[0] === "import") && positionals.length === 1) {
+    return transferState(positionals[0], values["data-dir"]);
   }
   if (positionals[0] !== "serve" || positionals.length > 1) {
     console.error(USAGE);
@@ -70,6 +82,7 @@ async function main(argv: string[]): Promise<number> {
     dataDir: values["data-dir"],
     accountId: values["account-id"],
     region: values.region,
+    seed: values.seed,
   });
   // The first line is the contract scripts and tests read: the endpoint URL is its last word.
   console.log(`kms-wasm: KMS endpoint listening on ${server.url}`);
@@ -88,6 +101,29 @@ async function main(argv: string[]): Promise<number> {
     process.once("SIGTERM", () => stop("SIGTERM"));
   });
   console.log("kms-wasm: stopped");
+  return 0;
+}
+
+/** `export` / `import`: the whole state of --data-dir to stdout, or from stdin into it. */
+async function transferState(command: "export" | "import", dataDir: string | undefined): Promise<number> {
+  if (dataDir === undefined) {
+    console.error(`kms-wasm: ${command} needs --data-dir DIR\n\n${USAGE}`);
+    return 2;
+  }
+  const storage = new FileSystemStorage(dataDir);
+  try {
+    if (command === "export") {
+      const bytes = await exportState(storage);
+      await new Promise<void>((resolve, reject) => process.stdout.write(bytes, (err) => (err ? reject(err) : resolve())));
+    } else {
+      const chunks: Uint8Array[] = [];
+      for await (const chunk of process.stdin) chunks.push(chunk as Uint8Array);
+      await importState(storage, Buffer.concat(chunks));
+      console.error(`kms-wasm: state imported into ${dataDir}`);
+    }
+  } finally {
+    await storage.close?.();
+  }
   return 0;
 }
 

@@ -9,7 +9,7 @@
  * @module
  */
 import { Command, responseMetadata, type HttpHandlerOptions, type MetadataBearer } from "./command.js";
-import { engineFor } from "./engine.js";
+import { engineFor, seedBytes } from "./engine.js";
 import { exceptionFromWire } from "./exceptions.js";
 // Loads the generated exception classes, which register themselves for exceptionFromWire.
 import "./generated/errors.js";
@@ -65,6 +65,14 @@ export interface KMSClientConfig {
    * every caller do everything (the pre-policy behaviour of emulators).
    */
   enforcePolicies?: boolean;
+  /**
+   * Makes the storage's engine deterministic: key IDs, key material, grant tokens and ciphertexts
+   * come from this seed, so the same calls on a fresh storage give the same results in every run
+   * (use a fixed {@link KMSClientConfig.clock} too: timestamps are part of some outputs). A string
+   * is taken as UTF-8. The seed belongs to the storage's engine: every client of one storage must
+   * give the same seed or none (a different one throws a TypeError). Not for secrets.
+   */
+  seed?: string | Uint8Array;
 }
 
 /** The configuration a {@link KMSClient} runs with, after defaults. */
@@ -109,6 +117,13 @@ function identityPolicy(p: unknown, i: number): string {
   return text;
 }
 let defaultStorage: StorageAdapter | undefined;
+
+/** The static side of a kms-wasm extension command (`fixtures.ts`). */
+interface ExtensionCommandClass {
+  target?: string;
+  responseOf?: string;
+  encode?: (input: object) => Uint8Array;
+}
 
 function operationOf(command: AnyCommand): string {
   const ctor = (command as { constructor?: { operation?: unknown; name?: unknown } } | null)?.constructor;
@@ -176,11 +191,14 @@ export class KMSClient {
     }
     if (!Array.isArray(identityPolicies)) throw new TypeError("KMSClient: config.identityPolicies must be an array");
     if (typeof enforcePolicies !== "boolean") throw new TypeError("KMSClient: config.enforcePolicies must be a boolean");
+    const resolvedStorage = storage ?? (defaultStorage ??= MemoryStorage.shared());
+    // Binds the seed to the storage's engine now, so a conflicting seed throws here.
+    engineFor(resolvedStorage, seedBytes(config?.seed, "KMSClient"));
     this.config = Object.freeze({
       region,
       accountId,
       clock,
-      storage: storage ?? (defaultStorage ??= MemoryStorage.shared()),
+      storage: resolvedStorage,
       principal,
       identityPolicies: Object.freeze(identityPolicies.map(identityPolicy)),
       enforcePolicies,
@@ -221,9 +239,14 @@ export class KMSClient {
       ...(identityPolicies.length > 0 && { identityPolicies }),
       ...(!enforcePolicies && { enforcePolicies }),
     });
-    const body = toWire(operation, command.input);
-    const out = await engineFor(this.config.storage).dispatchWire(`TrentService.${operation}`, ctx, body, requestId);
-    if (out.status === 200) return { $metadata: responseMetadata(200, requestId), ...fromWire(operation, out.body) };
+    // kms-wasm extensions (CreateFixtureKeyCommand) name their own target and encoding.
+    const ext = (command as { constructor?: ExtensionCommandClass }).constructor;
+    const isExtension = typeof ext?.target === "string" && typeof ext.encode === "function";
+    const body = isExtension ? ext.encode!(command.input ?? {}) : toWire(operation, command.input);
+    const target = isExtension ? ext.target! : `TrentService.${operation}`;
+    const out = await engineFor(this.config.storage).dispatchWire(target, ctx, body, requestId);
+    const shape = isExtension ? (ext.responseOf ?? operation) : operation;
+    if (out.status === 200) return { $metadata: responseMetadata(200, requestId), ...fromWire(shape, out.body) };
     throw exceptionFromWire(out.status, parseJson(out.body), requestId);
   }
 

@@ -74,6 +74,8 @@ interface OpenEngine {
   provideHostKey(spec: string, pkcs8: Uint8Array): void;
   /** How many host keys of `spec` are waiting. */
   hostKeysAvailable(spec: string): number;
+  /** The committed state (call inside `journal.run` to get the state at the head). */
+  snapshot(): Uint8Array;
 }
 
 const RSA_BITS: Record<string, number> = { RSA_2048: 2048, RSA_3072: 3072, RSA_4096: 4096 };
@@ -131,7 +133,12 @@ export class EngineHandle {
   #open: Promise<OpenEngine> | undefined;
   #generation = -1;
 
-  constructor(readonly storage: StorageAdapter) {}
+  /**
+   * @param storage - the storage this engine keeps in step with
+   * @param seed - makes the engine deterministic (`WasmEngine.with_seed`): no host RSA keys, every
+   *   random byte from the seed
+   */
+  constructor(readonly storage: StorageAdapter, readonly seed?: Uint8Array) {}
 
   /**
    * Runs one AWS JSON 1.1 call: `target` "TrentService.Encrypt", `ctx` the JSON request context,
@@ -147,7 +154,8 @@ export class EngineHandle {
         throw err;
       }
       try {
-        await provideRsaKey(open, target, body);
+        // Host (WebCrypto) keys are not reproducible: a seeded engine makes its own.
+        if (!this.seed && KEYGEN_TARGETS.has(target)) await provideRsaKey(open, target, body);
         const out = await open.journal.run(() => open.dispatch(target, ctx, body));
         return { status: out.status, body: out.body };
       } catch (err) {
@@ -175,7 +183,7 @@ export class EngineHandle {
   async #create(): Promise<OpenEngine> {
     await loadWasm();
     const gen = (this.#generation = generation);
-    const engine = new glue.WasmEngine();
+    const engine = this.seed ? glue.WasmEngine.with_seed(this.seed) : new glue.WasmEngine();
     const live = (beforeDispatch = false) => {
       if (gen !== generation) throw new StaleEngine(beforeDispatch);
     };
@@ -201,15 +209,59 @@ export class EngineHandle {
         live(true);
         return engine.host_keys_available(spec);
       },
+      snapshot: () => {
+        live(true);
+        return engine.snapshot();
+      },
     };
+  }
+
+  /** The whole state at the head of the storage (every acknowledged write, by any engine). */
+  async snapshotAtHead(): Promise<Uint8Array> {
+    const open = await this.#ensureOpen();
+    let state: Uint8Array | undefined;
+    await open.journal.run(() => {
+      state = open.snapshot();
+      return { status: 200, body: new Uint8Array(0) };
+    });
+    return state ?? new Uint8Array(0);
   }
 }
 
+/** The journal entry that writes every record of `snapshot` (`importState`). @internal */
+export async function entryFromSnapshot(snapshot: Uint8Array): Promise<Uint8Array> {
+  await loadWasm();
+  return glue.WasmEngine.entry_from_snapshot(snapshot);
+}
+
+/** The bytes of a `seed` option (a string is taken as UTF-8), or `undefined`. @internal */
+export function seedBytes(seed: string | Uint8Array | undefined, who: string): Uint8Array | undefined {
+  if (seed === undefined) return undefined;
+  if (typeof seed === "string") return new TextEncoder().encode(seed);
+  if (seed instanceof Uint8Array) return new Uint8Array(seed);
+  throw new TypeError(`${who}: seed must be a string or a Uint8Array`);
+}
+
+const sameBytes = (a: Uint8Array, b: Uint8Array): boolean => a.length === b.length && a.every((x, i) => x === b[i]);
+
 const handles = new WeakMap<StorageAdapter, EngineHandle>();
 
-/** The engine for `storage`, created on first use: one per storage instance. @internal */
-export function engineFor(storage: StorageAdapter): EngineHandle {
+/**
+ * The engine for `storage`, created on first use: one per storage instance. The seed belongs to
+ * that engine, so the first user decides it: a later `seed` that differs from the engine's (or a
+ * seed for a storage whose engine is already unseeded) is a TypeError; no seed takes the engine as
+ * it is. @internal
+ */
+export function engineFor(storage: StorageAdapter, seed?: Uint8Array): EngineHandle {
   let h = handles.get(storage);
-  if (!h) handles.set(storage, (h = new EngineHandle(storage)));
+  if (!h) {
+    handles.set(storage, (h = new EngineHandle(storage, seed)));
+  } else if (seed !== undefined && (h.seed === undefined || !sameBytes(h.seed, seed))) {
+    throw new TypeError(
+      "kms-wasm: this storage already has an engine with " +
+        (h.seed === undefined ? "no seed" : "a different seed") +
+        "; every client of one storage must give the same seed (or none)",
+    );
+  }
   return h;
 }

@@ -22,6 +22,8 @@ export * from "./generated/errors.js";
 export * from "./paginators.js";
 export { VirtualClock, type Clock } from "./clock.js";
 export { MemoryStorage } from "./storage/memory.js";
+export { CreateFixtureKeyCommand, type CreateFixtureKeyCommandInput, type CreateFixtureKeyCommandOutput } from "./fixtures.js";
+export { exportState, importState, STATE_FORMAT, STATE_VERSION } from "./state.js";
 export { IndexedDBStorage, type IndexedDBStorageOptions } from "./storage/indexeddb.js";
 export { StorageConflict, SnapshotRequired, type StorageAdapter, type StorageLoadResult } from "./storage/adapter.js";
 export { kmsRequestHandler, type KmsRequestHandler, type KmsRequestHandlerOptions, type KmsHttpRequest, type KmsHttpResponse } from "./http/handler.js";

@@ -49,7 +49,12 @@ export interface Dispatched {
 
 /** Options for {@link Journal}. */
 export interface JournalOptions {
-  /** Compact after this many versions past the newest snapshot (default 1000; 0 disables). */
+  /**
+   * Compact after this many versions past the newest snapshot (default 1000; 0 disables). Once the
+   * snapshot is large (over 256 KiB), also wait until the entries since it add up to its size: a
+   * snapshot costs time in proportion to the whole state, so this keeps the persistence cost per
+   * write constant however many keys are stored, and replay and storage within twice the state.
+   */
   compactEvery?: number;
   /** How many times a call is re-run after losing an append race before giving up (default 1000). */
   maxRetries?: number;
@@ -69,6 +74,9 @@ export class Journal {
   readonly #maxRetries: number;
   #version = 0;
   #snapshotVersion = 0;
+  /** Size of the newest snapshot, and of the entries after it: the compaction schedule. */
+  #snapshotBytes = 0;
+  #bytesSinceSnapshot = 0;
   /** True until the engine has been loaded, or after the engine may have diverged from storage. */
   #stale = true;
   #tail: Promise<unknown> = Promise.resolve();
@@ -127,7 +135,8 @@ export class Journal {
 
   async #run(dispatch: () => Dispatched): Promise<Dispatched> {
     for (let attempt = 0; ; attempt++) {
-      await this.#catchUp();
+      // Awaited only when there may be something to read (hot path: in-process storage, no change).
+      if (this.#stale || this.storage.headNow?.() !== this.#version) await this.#catchUp();
       let out: Dispatched;
       try {
         out = dispatch();
@@ -151,7 +160,8 @@ export class Journal {
         throw err;
       }
       this.#version++;
-      if (this.#compactEvery > 0 && this.#version - this.#snapshotVersion >= this.#compactEvery) {
+      this.#bytesSinceSnapshot += out.entry.byteLength;
+      if (this.#compactEvery > 0 && this.#version - this.#snapshotVersion >= this.#compactEvery && this.#snapshotIsCheap()) {
         // Queued rather than awaited: the caller's write is already durable and need not wait.
         void this.#enqueue(() => this.#compact());
       }
@@ -162,6 +172,8 @@ export class Journal {
   /** Applies what other writers committed since our version. */
   async #catchUp(): Promise<void> {
     if (this.#stale) return this.#reload();
+    // In-process storage can say for free that nothing changed: skip the read (hot path).
+    if (this.storage.headNow?.() === this.#version) return;
     let entries: Uint8Array[];
     try {
       entries = await this.storage.readSince(this.#version);
@@ -178,6 +190,8 @@ export class Journal {
     this.#engine.restore(loaded.snapshot);
     this.#version = loaded.snapshotVersion;
     this.#snapshotVersion = loaded.snapshotVersion;
+    this.#snapshotBytes = loaded.snapshot?.byteLength ?? 0;
+    this.#bytesSinceSnapshot = 0;
     this.#applyAll(loaded.entries);
     this.#stale = false;
   }
@@ -192,6 +206,7 @@ export class Journal {
         throw err;
       }
       this.#version++;
+      this.#bytesSinceSnapshot += entry.byteLength;
     }
   }
 
@@ -201,11 +216,19 @@ export class Journal {
     // Move the mark even if compaction fails, so a failing store is retried every `compactEvery`
     // writes instead of on every write. A failed compaction loses nothing: entries stay.
     this.#snapshotVersion = this.#version;
+    this.#bytesSinceSnapshot = 0;
     try {
-      await compact.call(this.storage, this.#version, this.#engine.snapshot());
+      const snapshot = this.#engine.snapshot();
+      this.#snapshotBytes = snapshot.byteLength;
+      await compact.call(this.storage, this.#version, snapshot);
     } catch {
       // Ignored by design (see above); the next compaction tries again.
     }
+  }
+
+  /** Whether a snapshot now costs little next to the writes since the last one (see compactEvery). */
+  #snapshotIsCheap(): boolean {
+    return this.#snapshotBytes <= LARGE_SNAPSHOT || this.#bytesSinceSnapshot >= this.#snapshotBytes;
   }
 
   #abort(): void {
@@ -217,6 +240,9 @@ export class Journal {
     }
   }
 }
+
+/** Below this size a snapshot is cheap enough to take every `compactEvery` versions regardless. */
+const LARGE_SNAPSHOT = 256 * 1024;
 
 function nonNegative(value: number, what: string): number {
   if (!Number.isSafeInteger(value) || value < 0) throw new RangeError(`Journal: ${what} must be a non-negative integer`);

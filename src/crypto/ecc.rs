@@ -78,18 +78,78 @@ pub fn sign(
     digest: &[u8],
     rng: &mut dyn RandomSource,
 ) -> Result<Vec<u8>, EccError> {
-    use p256::ecdsa::signature::hazmat::RandomizedPrehashSigner;
-    use p256::pkcs8::DecodePrivateKey;
     let mut rng = RngAdapter::new(rng);
-    with_curve!(curve, c => {
-        let secret = c::SecretKey::from_pkcs8_der(pkcs8).map_err(|_| EccError)?;
-        let key = c::ecdsa::SigningKey::from_slice(&secret.to_bytes()).map_err(|_| EccError)?;
-        let sig: c::ecdsa::Signature =
-            key.sign_prehash_with_rng(&mut rng, digest).map_err(|_| EccError)?;
-        rng.check(())
-            .map_err(|_| EccError)?;
-        Ok(sig.to_der().as_bytes().to_vec())
-    })
+    macro_rules! sign_on {
+        ($c:ty) => {
+            sign_prehash(&stored_secret::<$c>(pkcs8)?, digest, &mut rng)?
+                .to_der()
+                .as_bytes()
+                .to_vec()
+        };
+    }
+    let der = match curve {
+        Curve::P256 => sign_on!(p256::NistP256),
+        Curve::P384 => sign_on!(p384::NistP384),
+        // P-521 signs with a random nonce (p521's own SigningKey; it has no RFC 6979 digest).
+        Curve::P521 => {
+            use p521::ecdsa::signature::hazmat::RandomizedPrehashSigner;
+            let secret = stored_secret::<p521::NistP521>(pkcs8)?;
+            let key =
+                p521::ecdsa::SigningKey::from_slice(&secret.to_bytes()).map_err(|_| EccError)?;
+            let sig: p521::ecdsa::Signature = key
+                .sign_prehash_with_rng(&mut rng, digest)
+                .map_err(|_| EccError)?;
+            sig.to_der().as_bytes().to_vec()
+        }
+        Curve::Secp256k1 => sign_on!(k256::Secp256k1),
+    };
+    rng.check(der).map_err(|_| EccError)
+}
+
+/// The private scalar of a PKCS#8 key this engine stored. Unlike `SecretKey::from_pkcs8_der`, it
+/// does not recompute the public key to check the copy embedded in the DER — a scalar
+/// multiplication, a third of a Sign's time — because stored keys were generated here or checked
+/// when they were imported (`is_private_key`). The algorithm and curve are still checked.
+fn stored_secret<C>(pkcs8: &[u8]) -> Result<elliptic_curve::SecretKey<C>, EccError>
+where
+    C: elliptic_curve::Curve + elliptic_curve::pkcs8::AssociatedOid,
+{
+    use elliptic_curve::pkcs8::der::Decode;
+    let info = elliptic_curve::pkcs8::PrivateKeyInfo::try_from(pkcs8).map_err(|_| EccError)?;
+    info.algorithm
+        .assert_oids(elliptic_curve::ALGORITHM_OID, C::OID)
+        .map_err(|_| EccError)?;
+    let ec = sec1::EcPrivateKey::from_der(info.private_key).map_err(|_| EccError)?;
+    elliptic_curve::SecretKey::<C>::from_slice(ec.private_key).map_err(|_| EccError)
+}
+
+/// ECDSA over a digest with the scalar itself, exactly as `SigningKey::sign_prehash_with_rng`
+/// does (RFC 6979 nonce with added randomness) minus building a `SigningKey`, which derives the
+/// verifying key: another scalar multiplication that signing never uses.
+fn sign_prehash<C>(
+    secret: &elliptic_curve::SecretKey<C>,
+    digest: &[u8],
+    rng: &mut RngAdapter<'_>,
+) -> Result<ecdsa::Signature<C>, EccError>
+where
+    C: elliptic_curve::PrimeCurve
+        + elliptic_curve::CurveArithmetic
+        + ecdsa::hazmat::DigestPrimitive,
+    elliptic_curve::Scalar<C>: elliptic_curve::ops::Invert<
+            Output = elliptic_curve::subtle::CtOption<elliptic_curve::Scalar<C>>,
+        > + ecdsa::hazmat::SignPrimitive<C>,
+    ecdsa::SignatureSize<C>: elliptic_curve::generic_array::ArrayLength<u8>,
+{
+    use ecdsa::hazmat::SignPrimitive;
+    use rand_core::RngCore;
+    let z = ecdsa::hazmat::bits2field::<C>(digest).map_err(|_| EccError)?;
+    let mut ad = elliptic_curve::FieldBytes::<C>::default();
+    rng.fill_bytes(&mut ad);
+    let scalar = secret.to_nonzero_scalar();
+    let (sig, _) = (*scalar)
+        .try_sign_prehashed_rfc6979::<C::Digest>(&z, &ad)
+        .map_err(|_| EccError)?;
+    Ok(sig)
 }
 
 /// Whether the DER `signature` is valid for `digest` under the SubjectPublicKeyInfo `spki`. A

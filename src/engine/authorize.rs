@@ -127,14 +127,18 @@ impl Body<'_> {
 }
 
 /// Authorizes `op` for the caller on every key in `touched`. `Ok` means allowed.
+/// `created` holds the AWS managed keys the operation created on first reference: they are
+/// authorized by their (fixed) key policy like keys already in the store.
 pub fn authorize(
     cache: &mut PolicyCache,
     store: &Store,
+    created: &[KeyRecord],
     op: Operation,
     ctx: &RequestCtx,
     body: &[u8],
     touched: &[Touch],
 ) -> KmsResult<()> {
+    super::aws_managed::check_customer_action(store, created, op, ctx, touched)?;
     if !ctx.enforce_policies || op == Operation::RetireGrant {
         // RetireGrant is authorized by the grant itself, inside the operation.
         return Ok(());
@@ -181,10 +185,10 @@ pub fn authorize(
                 continue;
             }
             seen.push((touch.key_id.as_str(), action));
-            let Some(key) =
-                store
-                    .keys
-                    .get(&RecordKey::new(&ctx.account_id, &ctx.region, &touch.key_id))
+            let Some(key) = store
+                .keys
+                .get(&RecordKey::new(&ctx.account_id, &ctx.region, &touch.key_id))
+                .or_else(|| created.iter().find(|k| k.key_id == touch.key_id))
             else {
                 // Created by this very operation: nothing to authorize against.
                 continue;

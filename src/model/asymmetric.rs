@@ -100,6 +100,11 @@ pub fn generate(
     })
 }
 
+/// The DER SubjectPublicKeyInfo of a PKCS#8 private key of `kind` (fails when it is not one).
+pub fn public_key_of(kind: Kind, private_key: &[u8]) -> KmsResult<Vec<u8>> {
+    spki(kind, private_key)
+}
+
 fn spki(kind: Kind, private_key: &[u8]) -> KmsResult<Vec<u8>> {
     let failed = || KmsError::internal("The key material is corrupt.");
     match kind {

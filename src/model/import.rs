@@ -13,7 +13,7 @@ use crate::api::{AlgorithmSpec, Blob, ErrorCode, KeySpec, KeyState, OriginType, 
 use crate::crypto::digest::Hash;
 use crate::crypto::ecc;
 use crate::crypto::rng::RandomSource;
-use crate::crypto::{rsa, wrap};
+use crate::crypto::{rsa, sm2, wrap};
 use crate::error::{KmsError, KmsResult};
 use crate::model::asymmetric::{self, Kind};
 use crate::model::key::{KeyRecord, DAY};
@@ -71,10 +71,11 @@ pub fn require_not_pending_deletion(key: &KeyRecord) -> KmsResult<()> {
 }
 
 /// The requested wrapping algorithm and key spec (model values, validated already), checked
-/// against each other and against what `key`'s material needs. RSAES_PKCS1_V1_5 was withdrawn on
-/// 2023-10-10; SM2 wrapping (China Regions) is not emulated.
+/// against each other, the Region and what `key`'s material needs. RSAES_PKCS1_V1_5 was withdrawn
+/// on 2023-10-10; SM2PKE with an SM2 wrapping key exists only in the China Regions.
 pub fn wrapping_choice(
     key: &KeyRecord,
+    region: &str,
     algorithm: Option<&str>,
     spec: Option<&str>,
 ) -> KmsResult<(AlgorithmSpec, WrappingKeySpec)> {
@@ -90,11 +91,26 @@ pub fn wrapping_choice(
         ));
     }
     if alg == AlgorithmSpec::SM2PKE || wspec == WrappingKeySpec::SM2 {
-        return Err(KmsError::validation(format!(
-            "WrappingAlgorithm {} with WrappingKeySpec {} is available only in the China Regions.",
-            alg.as_str(),
-            wspec.as_str()
-        )));
+        if !region.starts_with("cn-") {
+            return Err(KmsError::validation(format!(
+                "WrappingAlgorithm {} with WrappingKeySpec {} is available only in the China Regions.",
+                alg.as_str(),
+                wspec.as_str()
+            )));
+        }
+        if alg != AlgorithmSpec::SM2PKE || wspec != WrappingKeySpec::SM2 {
+            return Err(KmsError::validation(
+                "The SM2PKE wrapping algorithm requires the SM2 wrapping key spec, and the SM2 wrapping key spec requires SM2PKE.",
+            ));
+        }
+        // SM2PKE carries at most 1024 bytes (§2.2): an RSA private key does not fit.
+        if matches!(asymmetric::kind(key.key_spec), Some(Kind::Rsa(_))) {
+            return Err(KmsError::validation(format!(
+                "WrappingAlgorithm SM2PKE cannot wrap key material of key spec {}.",
+                key.key_spec.as_str()
+            )));
+        }
+        return Ok((alg, wspec));
     }
     let key_wrap = matches!(
         alg,
@@ -121,13 +137,13 @@ pub fn wrapping_choice(
     Ok((alg, wspec))
 }
 
-/// The modulus size of an RSA wrapping key spec.
-pub fn wrapping_bits(spec: WrappingKeySpec) -> KmsResult<usize> {
+/// The kind of key pair a wrapping key spec is.
+pub fn wrapping_kind(spec: WrappingKeySpec) -> Kind {
     match spec {
-        WrappingKeySpec::RSA_2048 => Ok(2048),
-        WrappingKeySpec::RSA_3072 => Ok(3072),
-        WrappingKeySpec::RSA_4096 => Ok(4096),
-        WrappingKeySpec::SM2 => Err(KmsError::validation("SM2 wrapping keys are not emulated.")),
+        WrappingKeySpec::RSA_2048 => Kind::Rsa(2048),
+        WrappingKeySpec::RSA_3072 => Kind::Rsa(3072),
+        WrappingKeySpec::RSA_4096 => Kind::Rsa(4096),
+        WrappingKeySpec::SM2 => Kind::Sm2,
     }
 }
 
@@ -223,6 +239,9 @@ pub fn unwrap(
 ) -> KmsResult<Vec<u8>> {
     let bad = |_| KmsError::invalid_ciphertext();
     let pkcs8 = &params.private_key.0;
+    if params.algorithm == AlgorithmSpec::SM2PKE {
+        return sm2::decrypt(pkcs8, encrypted).map_err(|_| KmsError::invalid_ciphertext());
+    }
     let hash = match params.algorithm {
         AlgorithmSpec::RSAES_OAEP_SHA_1 | AlgorithmSpec::RSA_AES_KEY_WRAP_SHA_1 => Hash::Sha1,
         AlgorithmSpec::RSAES_OAEP_SHA_256 | AlgorithmSpec::RSA_AES_KEY_WRAP_SHA_256 => Hash::Sha256,

@@ -96,7 +96,8 @@ pub struct KeyRecord {
     pub pending_window_days: Option<i64>,
     /// Whether this is a Multi-Region key.
     pub multi_region: bool,
-    /// The key policy document named `default`.
+    /// The key policy document named `default` (stored compactly when it is the default policy).
+    #[serde(with = "crate::model::policy::stored")]
     pub policy: String,
     /// Tags in insertion order.
     pub tags: Vec<(String, String)>,

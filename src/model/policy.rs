@@ -37,6 +37,79 @@ pub fn is_default_policy(policy: &str, partition: &str, account_id: &str) -> boo
         == Some(DEFAULT_TAIL)
 }
 
+/// The root ARN in `policy` when it is a default key policy (of any account and partition).
+fn default_policy_root(policy: &str) -> Option<&str> {
+    policy
+        .strip_prefix(DEFAULT_HEAD)
+        .and_then(|r| r.strip_suffix(DEFAULT_TAIL))
+        .filter(|root| root.starts_with("arn:") && root.ends_with(":root"))
+        .filter(|root| !root.contains(['"', '\\', '\n']))
+}
+
+/// How `KeyRecord::policy` is stored (`#[serde(with = "policy::stored")]`): a default policy as
+/// `{"default_root": "<root ARN>"}`, any other policy as its text. The default text is ~300 bytes
+/// full of quotes and newlines, so storing it once per key made it most of the cost of journaling
+/// CreateKey and of every snapshot. Plain text (all journals written before) still reads back.
+pub mod stored {
+    use serde::de::{self, MapAccess, Visitor};
+    use serde::ser::SerializeMap;
+    use serde::{Deserializer, Serializer};
+
+    const ROOT: &str = "default_root";
+
+    /// Writes the stored form of `policy`.
+    pub fn serialize<S: Serializer>(policy: &str, serializer: S) -> Result<S::Ok, S::Error> {
+        match super::default_policy_root(policy) {
+            Some(root) => {
+                let mut map = serializer.serialize_map(Some(1))?;
+                map.serialize_entry(ROOT, root)?;
+                map.end()
+            }
+            None => serializer.serialize_str(policy),
+        }
+    }
+
+    /// Reads either stored form back to the policy text.
+    pub fn deserialize<'de, D: Deserializer<'de>>(deserializer: D) -> Result<String, D::Error> {
+        deserializer.deserialize_any(PolicyVisitor)
+    }
+
+    struct PolicyVisitor;
+
+    impl<'de> Visitor<'de> for PolicyVisitor {
+        type Value = String;
+
+        fn expecting(&self, f: &mut std::fmt::Formatter) -> std::fmt::Result {
+            f.write_str("a key policy (text, or {\"default_root\": ARN})")
+        }
+
+        fn visit_str<E: de::Error>(self, v: &str) -> Result<String, E> {
+            Ok(v.to_owned())
+        }
+
+        fn visit_string<E: de::Error>(self, v: String) -> Result<String, E> {
+            Ok(v)
+        }
+
+        fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<String, A::Error> {
+            let mut root: Option<String> = None;
+            while let Some(key) = map.next_key::<String>()? {
+                if key == ROOT {
+                    root = Some(map.next_value()?);
+                } else {
+                    return Err(de::Error::unknown_field(&key, &[ROOT]));
+                }
+            }
+            let root = root.ok_or_else(|| de::Error::missing_field(ROOT))?;
+            Ok(format!(
+                "{}{root}{}",
+                super::DEFAULT_HEAD,
+                super::DEFAULT_TAIL
+            ))
+        }
+    }
+}
+
 /// MalformedPolicyDocumentException with `message`.
 pub fn malformed(message: impl Into<String>) -> KmsError {
     KmsError::new(ErrorCode::MalformedPolicyDocumentException, message)
@@ -314,6 +387,34 @@ pub fn check_name(name: Option<&str>, writing: bool) -> KmsResult<()> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn stored_form_round_trips() {
+        #[derive(serde::Serialize, serde::Deserialize)]
+        struct R {
+            #[serde(with = "stored")]
+            p: String,
+        }
+        let default = default_policy("aws-cn", "111122223333");
+        let custom = default.replace("kms:*", "kms:Encrypt");
+        for (policy, stored_as) in [
+            (
+                default.clone(),
+                r#"{"p":{"default_root":"arn:aws-cn:iam::111122223333:root"}}"#.to_string(),
+            ),
+            (
+                custom.clone(),
+                serde_json::to_string(&serde_json::json!({ "p": custom })).unwrap(),
+            ),
+        ] {
+            let text = serde_json::to_string(&R { p: policy.clone() }).unwrap();
+            assert_eq!(text, stored_as);
+            assert_eq!(serde_json::from_str::<R>(&text).unwrap().p, policy);
+        }
+        // Journals written before the stored form hold the text.
+        let old = serde_json::json!({ "p": default }).to_string();
+        assert_eq!(serde_json::from_str::<R>(&old).unwrap().p, default);
+    }
 
     #[test]
     fn default_policy_matches_aws_example() {

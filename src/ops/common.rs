@@ -192,3 +192,44 @@ pub fn data_key_pair(
         material_id,
     })
 }
+
+/// A data key made by GenerateDataKey or GenerateDataKeyWithoutPlaintext.
+pub struct DataKey {
+    /// The key it is encrypted under.
+    pub key: KeyRecord,
+    /// The data key in the clear.
+    pub plaintext: Vec<u8>,
+    /// The data key encrypted under `key`.
+    pub blob: Vec<u8>,
+    /// The material that encrypted it.
+    pub material_id: String,
+}
+
+/// The shared body of the GenerateDataKey pair: length rules, key checks, DryRun, then a random
+/// data key encrypted under the KMS key with the encryption context.
+pub fn generate_data_key(
+    env: &mut Env<'_, '_>,
+    operation: &str,
+    key_id: Option<&str>,
+    length: usize,
+    context: Option<&BTreeMap<String, String>>,
+    dry_run: bool,
+) -> KmsResult<DataKey> {
+    let key = env
+        .txn
+        .resolve_key(env.ctx, key_id.unwrap_or_default(), Forms::Any)?;
+    symmetric::check_key(&key, operation)?;
+    if dry_run {
+        return Err(KmsError::dry_run());
+    }
+    let plaintext = env.random(length)?;
+    let nonce = env.random_array()?;
+    let (blob, material) = symmetric::encrypt(&key, nonce, context, &plaintext)?;
+    let material_id = material.id.clone();
+    Ok(DataKey {
+        key,
+        plaintext,
+        blob,
+        material_id,
+    })
+}

@@ -15,8 +15,25 @@ use crate::model::{asymmetric, key_ref, mac, policy, specs, tags};
 
 use super::Env;
 
+/// A key ID and material the caller decided (fixtures: `extensions::create_fixture_key`).
+pub struct Given {
+    /// The key ID to use (checked for form already), or `None` to draw one.
+    pub key_id: Option<String>,
+    /// The raw material as given (raw bytes, PKCS#8 DER); checked against the spec here.
+    pub material: Vec<u8>,
+}
+
 /// Runs CreateKey.
 pub fn run(env: &mut Env<'_, '_>, req: CreateKeyRequest) -> KmsResult<CreateKeyResponse> {
+    create(env, req, None)
+}
+
+/// CreateKey, with the key ID and material drawn, or `given`.
+pub fn create(
+    env: &mut Env<'_, '_>,
+    req: CreateKeyRequest,
+    given: Option<Given>,
+) -> KmsResult<CreateKeyResponse> {
     let spec = key_spec(&req)?;
     let usage = key_usage(spec, req.key_usage.as_deref())?;
     let placement = super::key_placement::placement(env, &req, spec, usage)?;
@@ -38,19 +55,40 @@ pub fn run(env: &mut Env<'_, '_>, req: CreateKeyRequest) -> KmsResult<CreateKeyR
         tags::check_new(req.tags.as_deref().unwrap_or_default())?,
     )?;
 
-    let key_id = loop {
-        let id = if placement.multi_region {
-            multi_region::new_key_id(env.random_array()?)
-        } else {
-            key_ref::new_key_id(env.random_array()?)
-        };
-        if env.txn.key(env.ctx, &id).is_none() {
-            break id;
+    let given_material = match given {
+        Some(g) => {
+            let material = crate::extensions::fixture_material(spec, g.material)?;
+            Some((g.key_id, material))
         }
+        None => None,
+    };
+    let given_id = given_material.as_ref().and_then(|(id, _)| id.clone());
+    if let Some(id) = &given_id {
+        if env.txn.key_exists(env.ctx, id) {
+            return Err(KmsError::new(
+                crate::api::ErrorCode::AlreadyExistsException,
+                format!("Key '{}' already exists", env.ctx.arn(&format!("key/{id}"))),
+            ));
+        }
+    }
+    let key_id = match given_id {
+        Some(id) => id,
+        None => loop {
+            let id = if placement.multi_region {
+                multi_region::new_key_id(env.random_array()?)
+            } else {
+                key_ref::new_key_id(env.random_array()?)
+            };
+            if env.txn.key(env.ctx, &id).is_none() {
+                break id;
+            }
+        },
     };
     let now = env.ctx.now;
     let external = placement.origin == OriginType::EXTERNAL;
-    let (secret, public_key) = if external {
+    let (secret, public_key) = if let Some((_, (secret, public))) = given_material {
+        (secret, public.map(Blob))
+    } else if external {
         (Vec::new(), None)
     } else if let Some(kind) = asymmetric::kind(spec) {
         let pair = asymmetric::generate(kind, env.rng, env.host_keys)?;

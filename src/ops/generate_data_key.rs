@@ -4,9 +4,8 @@
 use crate::api::{Blob, GenerateDataKeyRequest, GenerateDataKeyResponse};
 use crate::error::{KmsError, KmsResult};
 use crate::model::data_key;
-use crate::model::key_ref::Forms;
-use crate::model::symmetric;
 
+use super::common;
 use super::Env;
 
 /// Runs GenerateDataKey.
@@ -20,24 +19,19 @@ pub fn run(
             "Recipient (Nitro Enclaves attestation)",
         ));
     }
-    let key = env.txn.resolve_key(
-        env.ctx,
-        req.key_id.as_deref().unwrap_or_default(),
-        Forms::Any,
+    let made = common::generate_data_key(
+        env,
+        "GenerateDataKey",
+        req.key_id.as_deref(),
+        length,
+        req.encryption_context.as_ref(),
+        req.dry_run == Some(true),
     )?;
-    symmetric::check_key(&key, "GenerateDataKey")?;
-    if req.dry_run == Some(true) {
-        return Err(KmsError::dry_run());
-    }
-    let plaintext = env.random(length)?;
-    let nonce = env.random_array()?;
-    let (blob, material) =
-        symmetric::encrypt(&key, nonce, req.encryption_context.as_ref(), &plaintext)?;
     Ok(GenerateDataKeyResponse {
-        ciphertext_blob: Some(Blob(blob)),
-        plaintext: Some(Blob(plaintext)),
-        key_id: Some(key.arn.clone()),
-        key_material_id: Some(material.id.clone()),
+        ciphertext_blob: Some(Blob(made.blob)),
+        plaintext: Some(Blob(made.plaintext)),
+        key_id: Some(made.key.arn),
+        key_material_id: Some(made.material_id),
         ciphertext_for_recipient: None,
     })
 }

@@ -1,4 +1,4 @@
-//! GetParametersForImport: a fresh RSA wrapping key pair for an EXTERNAL key, and the import token
+//! GetParametersForImport: a fresh RSA (or, in the China Regions, SM2) wrapping key pair for an EXTERNAL key, and the import token
 //! that ties the public key to this key for 24 hours (AWS-KMS-BEHAVIOUR.md §2.12). The private half
 //! stays on the key record for ImportKeyMaterial; RSA keys come from the host pool when it has one.
 
@@ -6,7 +6,7 @@ use crate::api::{
     Blob, EpochSeconds, GetParametersForImportRequest, GetParametersForImportResponse,
 };
 use crate::error::KmsResult;
-use crate::model::asymmetric::{self, Kind};
+use crate::model::asymmetric;
 use crate::model::import::{self, WrappingParameters, TOKEN_LIFETIME};
 use crate::model::key_ref::Forms;
 
@@ -26,11 +26,11 @@ pub fn run(
     import::require_not_pending_deletion(&key)?;
     let (algorithm, spec) = import::wrapping_choice(
         &key,
+        &env.ctx.region,
         req.wrapping_algorithm.as_deref(),
         req.wrapping_key_spec.as_deref(),
     )?;
-    let bits = import::wrapping_bits(spec)?;
-    let pair = asymmetric::generate(Kind::Rsa(bits), env.rng, env.host_keys)?;
+    let pair = asymmetric::generate(import::wrapping_kind(spec), env.rng, env.host_keys)?;
     let token_id: [u8; 16] = env.random_array()?;
     let valid_to = env.ctx.now + TOKEN_LIFETIME;
     let token = import::encode_token(&key.key_id, &token_id, valid_to)?;

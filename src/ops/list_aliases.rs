@@ -1,7 +1,10 @@
-//! ListAliases: the aliases of the caller's account and Region (or of one key), by name, paged.
+//! ListAliases: the aliases of the caller's account and Region (or of one key), by name, paged;
+//! without KeyId, also the predefined `alias/aws/*` aliases whose AWS managed key does not exist yet.
 
 use crate::api::{AliasListEntry, EpochSeconds, ListAliasesRequest, ListAliasesResponse};
 use crate::error::KmsResult;
+use crate::model::alias::AliasRecord;
+use crate::model::aws_managed;
 use crate::model::key_ref::Forms;
 use crate::model::paging;
 
@@ -18,27 +21,38 @@ pub fn run(env: &mut Env<'_, '_>, req: ListAliasesRequest) -> KmsResult<ListAlia
         Some(id) => Some(env.txn.resolve_key(env.ctx, id, Forms::KeyOnly)?.key_id),
         None => None,
     };
-    let aliases: Vec<_> = env
+    let mut aliases: Vec<(String, Option<AliasRecord>)> = env
         .txn
         .aliases(env.ctx)
         .into_iter()
         .filter(|a| only.as_ref().is_none_or(|k| a.target_key_id == *k))
+        .map(|a| (a.name.clone(), Some(a)))
         .collect();
+    if only.is_none() {
+        // The predefined AWS managed aliases, without TargetKeyId until their key exists.
+        for s in aws_managed::SERVICES {
+            let name = format!("{}{}", aws_managed::PREFIX, s.name);
+            if !aliases.iter().any(|(n, _)| *n == name) {
+                aliases.push((name, None));
+            }
+        }
+        aliases.sort_by(|a, b| a.0.cmp(&b.0));
+    }
     let (page, next) = paging::page(
         aliases,
-        |a| a.name.clone(),
+        |(name, _)| name.clone(),
         req.marker.as_deref(),
         req.limit.map(|l| l.min(MAX_LIMIT)),
         DEFAULT_LIMIT,
     )?;
     let entries = page
         .into_iter()
-        .map(|a| AliasListEntry {
-            alias_arn: Some(env.ctx.arn(&a.name)),
-            alias_name: Some(a.name),
-            target_key_id: Some(a.target_key_id),
-            creation_date: Some(EpochSeconds(a.creation_date)),
-            last_updated_date: Some(EpochSeconds(a.last_updated_date)),
+        .map(|(name, a)| AliasListEntry {
+            alias_arn: Some(env.ctx.arn(&name)),
+            alias_name: Some(name),
+            target_key_id: a.as_ref().map(|a| a.target_key_id.clone()),
+            creation_date: a.as_ref().map(|a| EpochSeconds(a.creation_date)),
+            last_updated_date: a.as_ref().map(|a| EpochSeconds(a.last_updated_date)),
         })
         .collect();
     Ok(ListAliasesResponse {

@@ -11,7 +11,7 @@
  * @module
  */
 import { secondsReader, type Clock } from "../clock.js";
-import { engineFor } from "../engine.js";
+import { engineFor, seedBytes } from "../engine.js";
 import { MemoryStorage } from "../storage/memory.js";
 import type { StorageAdapter } from "../storage/adapter.js";
 import { callerOf, checkCallerMapping, type CallerMapping, type ResolvedCallerMapping } from "./scope.js";
@@ -36,6 +36,11 @@ export interface KmsRequestHandlerOptions extends CallerMapping {
   storage?: StorageAdapter;
   /** The request time the engine sees: a `Date` or epoch milliseconds. Default `Date.now`. */
   clock?: Clock;
+  /**
+   * Makes the storage's engine deterministic (reproducible key IDs, material and ciphertexts), as
+   * `KMSClient`'s `seed` does; every user of one storage must give the same seed or none.
+   */
+  seed?: string | Uint8Array;
 }
 
 /**
@@ -183,7 +188,7 @@ export function kmsDoor(options: KmsRequestHandlerOptions = {}): (request: DoorR
   const mapping: ResolvedCallerMapping = checkCallerMapping(options);
   const storage = options.storage ?? MemoryStorage.shared();
   const seconds = secondsReader(options.clock ?? Date.now, "kms-wasm");
-  const engine = engineFor(storage);
+  const engine = engineFor(storage, seedBytes(options.seed, "kms-wasm"));
   return async ({ header, body }) => {
     const requestId = uuidV4();
     const refuse = (code: string, message: string): DoorResponse => ({ status: 400, requestId, body: envelope(code, message) });

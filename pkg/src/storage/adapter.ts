@@ -70,6 +70,13 @@ export interface StorageAdapter {
   readSince(version: number): Promise<Uint8Array[]>;
 
   /**
+   * Optional, synchronous: the head as this adapter knows it without any I/O, or `undefined` when it
+   * cannot tell. Only an adapter that sees every write to its store (in-process memory) may
+   * implement it; the journal then skips {@link readSince} when nothing changed since its version.
+   */
+  headNow?(): number | undefined;
+
+  /**
    * Stores `entry` as version `version`, durably: the promise resolves only once the entry would
    * survive a crash of the process (and, where the backend allows, of the machine).
    *

@@ -107,6 +107,11 @@ export class MemoryStorage implements StorageAdapter {
     return headOf(this.#store);
   }
 
+  /** {@inheritDoc StorageAdapter.headNow} */
+  headNow(): number {
+    return headOf(this.#store);
+  }
+
   /** {@inheritDoc StorageAdapter.readSince} */
   async readSince(version: number): Promise<Uint8Array[]> {
     checkVersion(version, 0, "readSince");

@@ -1,0 +1,149 @@
+//! AWS managed keys inside the engine: a cryptographic operation or DescribeKey that names a
+//! predefined `alias/aws/<service>` whose key does not exist yet creates it first, in the same
+//! transaction (so it is journaled with the call, and dropped with it if the call fails or is
+//! denied); and customers may not administer such a key whatever the policy switch says.
+
+use serde_json::Value;
+
+use crate::api::{KeyManagerType, Operation};
+use crate::context::RequestCtx;
+use crate::error::{KmsError, KmsResult};
+use crate::model::alias::AliasRecord;
+use crate::model::aws_managed;
+use crate::model::key::KeyRecord;
+use crate::model::key_ref::{self, Forms, KeyRef};
+use crate::ops::Env;
+use crate::store::txn::Touch;
+use crate::store::{RecordKey, Store, WriteSet};
+
+/// The request members naming a key that may be an AWS managed key's alias.
+fn key_members(op: Operation) -> &'static [&'static str] {
+    use Operation as O;
+    match op {
+        O::Encrypt
+        | O::Decrypt
+        | O::GenerateDataKey
+        | O::GenerateDataKeyWithoutPlaintext
+        | O::GenerateDataKeyPair
+        | O::GenerateDataKeyPairWithoutPlaintext
+        | O::DescribeKey => &["KeyId"],
+        O::ReEncrypt => &["SourceKeyId", "DestinationKeyId"],
+        _ => &[],
+    }
+}
+
+/// Creates the AWS managed key (and points its alias at it) for every predefined alias the
+/// request names whose key does not exist yet.
+pub fn create_referenced(env: &mut Env<'_, '_>, op: Operation, body: &[u8]) -> KmsResult<()> {
+    let members = key_members(op);
+    if members.is_empty() || !contains(body, aws_managed::PREFIX.as_bytes()) {
+        return Ok(());
+    }
+    let Ok(doc) = serde_json::from_slice::<Value>(body) else {
+        return Ok(()); // the operation reports the SerializationException
+    };
+    for member in members {
+        let Some(input) = doc.get(member).and_then(Value::as_str) else {
+            continue;
+        };
+        let Ok(KeyRef::Alias(name)) = key_ref::parse(env.ctx, input, Forms::Any) else {
+            continue;
+        };
+        let Some(service) = aws_managed::service(&name) else {
+            continue;
+        };
+        if env.txn.alias(env.ctx, &name).is_some() {
+            continue;
+        }
+        let key_id = loop {
+            let id = key_ref::new_key_id(env.random_array()?);
+            if !env.txn.key_exists(env.ctx, &id) {
+                break id;
+            }
+        };
+        let material = env.random(32)?;
+        let key = aws_managed::new_key(env.ctx, service, key_id.clone(), material);
+        env.txn.put_key(key);
+        env.txn.put_alias(
+            env.ctx,
+            AliasRecord {
+                name,
+                target_key_id: key_id,
+                creation_date: env.ctx.now,
+                last_updated_date: env.ctx.now,
+            },
+        );
+    }
+    Ok(())
+}
+
+/// The AWS managed keys a write set creates (the keys `create_referenced` added).
+pub fn created_keys(writes: &WriteSet) -> Vec<KeyRecord> {
+    writes
+        .keys
+        .iter()
+        .filter_map(|(_, k)| k.as_ref())
+        .filter(|k| k.key_manager == KeyManagerType::AWS)
+        .cloned()
+        .collect()
+}
+
+/// Operations that administer a key: the AWS managed key policy allows none of them, and AWS
+/// refuses them even to the account root, so they are denied here even with enforcement off.
+fn administers(op: Operation) -> bool {
+    use Operation as O;
+    matches!(
+        op,
+        O::ScheduleKeyDeletion
+            | O::CancelKeyDeletion
+            | O::PutKeyPolicy
+            | O::DisableKey
+            | O::EnableKey
+            | O::EnableKeyRotation
+            | O::DisableKeyRotation
+            | O::RotateKeyOnDemand
+            | O::UpdateKeyDescription
+            | O::TagResource
+            | O::UntagResource
+            | O::CreateAlias
+            | O::UpdateAlias
+            | O::ReplicateKey
+            | O::UpdatePrimaryRegion
+            | O::GetParametersForImport
+            | O::ImportKeyMaterial
+            | O::DeleteImportedKeyMaterial
+    )
+}
+
+/// AccessDeniedException (AWS's implicit-deny text) when a customer administers an AWS managed
+/// key.
+pub fn check_customer_action(
+    store: &Store,
+    created: &[KeyRecord],
+    op: Operation,
+    ctx: &RequestCtx,
+    touched: &[Touch],
+) -> KmsResult<()> {
+    if !administers(op) {
+        return Ok(());
+    }
+    for t in touched {
+        let key = store
+            .keys
+            .get(&RecordKey::new(&ctx.account_id, &ctx.region, &t.key_id))
+            .or_else(|| created.iter().find(|k| k.key_id == t.key_id));
+        if let Some(key) = key.filter(|k| k.key_manager == KeyManagerType::AWS) {
+            return Err(KmsError::access_denied(
+                &ctx.principal_arn(),
+                &format!("kms:{}", op.name()),
+                &key.arn,
+                "resource-based",
+            ));
+        }
+    }
+    Ok(())
+}
+
+fn contains(haystack: &[u8], needle: &[u8]) -> bool {
+    !needle.is_empty() && haystack.windows(needle.len()).any(|w| w == needle)
+}

@@ -1,0 +1,45 @@
+//! kms-wasm's own operations, outside the AWS API: `KmsWasm.<Name>` targets on the one wire
+//! (`wire::handle`), never in the generated AWS operation table. Each runs like an operation —
+//! in a transaction, authorized as the AWS operation it stands for, journaled when it writes.
+
+mod create_fixture_key;
+
+use crate::api::Operation;
+use crate::error::KmsResult;
+use crate::ops::Env;
+
+pub use create_fixture_key::fixture_material;
+
+/// The target prefix of every extension.
+pub const TARGET_PREFIX: &str = "KmsWasm.";
+
+/// A kms-wasm extension operation.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Extension {
+    /// `KmsWasm.CreateFixtureKey`: a key with a given ID and given material.
+    CreateFixtureKey,
+}
+
+impl Extension {
+    /// The extension a `KmsWasm.*` target names.
+    pub fn from_target(target: &str) -> Option<Self> {
+        match target.strip_prefix(TARGET_PREFIX)? {
+            "CreateFixtureKey" => Some(Self::CreateFixtureKey),
+            _ => None,
+        }
+    }
+
+    /// The AWS operation whose permission the extension needs (`kms:CreateKey` for fixtures).
+    pub fn authorized_as(self) -> Operation {
+        match self {
+            Self::CreateFixtureKey => Operation::CreateKey,
+        }
+    }
+}
+
+/// Runs `ext` with the request body.
+pub fn dispatch(ext: Extension, body: &[u8], env: &mut Env<'_, '_>) -> KmsResult<Vec<u8>> {
+    match ext {
+        Extension::CreateFixtureKey => create_fixture_key::run(body, env),
+    }
+}

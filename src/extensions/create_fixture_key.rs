@@ -1,0 +1,144 @@
+//! `KmsWasm.CreateFixtureKey`: CreateKey with a caller-chosen key ID and key material, for tests
+//! that need known keys. The request is CreateKey's (KeySpec, KeyUsage, Description, Tags, Policy,
+//! MultiRegion, BypassPolicyLockoutSafetyCheck) plus `KeyId` (a key ID not in use: a UUID, or
+//! `mrk-` + 32 hex for MultiRegion) and `Material` (base64): 32 raw bytes for SYMMETRIC_DEFAULT,
+//! raw HMAC key bytes (the ImportKeyMaterial lengths), a PKCS#8 private key (DER or PEM text) for
+//! every asymmetric spec. The key is an ordinary AWS_KMS key; nothing marks it as a fixture.
+
+use serde_json::{Map, Value};
+
+use crate::api::{decode_request, Blob, CreateKeyRequest, KeySpec};
+use crate::crypto::{ecc, rsa};
+use crate::error::{KmsError, KmsResult};
+use crate::model::asymmetric::{self, Kind};
+use crate::model::{key_ref, mac};
+use crate::ops::create_key::{self, Given};
+use crate::ops::Env;
+
+/// Members CreateKey has that a fixture may not set: a fixture is always AWS_KMS, in AWS KMS.
+const NOT_ALLOWED: &[&str] = &["Origin", "CustomKeyStoreId", "XksKeyId"];
+
+/// Runs CreateFixtureKey.
+pub fn run(body: &[u8], env: &mut Env<'_, '_>) -> KmsResult<Vec<u8>> {
+    let body = if body.iter().all(u8::is_ascii_whitespace) {
+        b"{}".as_slice()
+    } else {
+        body
+    };
+    let mut doc: Map<String, Value> = match serde_json::from_slice(body) {
+        Ok(Value::Object(m)) => m,
+        Ok(_) => {
+            return Err(KmsError::serialization(
+                "Start of list found where not expected",
+            ))
+        }
+        Err(_) => return Err(KmsError::serialization("Request body is not valid JSON.")),
+    };
+    for member in NOT_ALLOWED {
+        if doc.contains_key(*member) {
+            return Err(KmsError::validation(format!(
+                "CreateFixtureKey does not accept {member}: fixture keys are AWS_KMS keys in AWS KMS."
+            )));
+        }
+    }
+    let key_id = match doc.remove("KeyId") {
+        None | Some(Value::Null) => None,
+        Some(Value::String(s)) => Some(s),
+        Some(_) => return Err(KmsError::serialization("KeyId must be a string.")),
+    };
+    let material = match doc.remove("Material") {
+        Some(v @ Value::String(_)) => serde_json::from_value::<Blob>(v)
+            .map_err(|_| KmsError::serialization("Material must be base64."))?
+            .0,
+        Some(Value::Null) | None => {
+            return Err(KmsError::validation(
+                "1 validation error detected: Value null at 'material' failed to satisfy constraint: Member must not be null",
+            ))
+        }
+        Some(_) => return Err(KmsError::serialization("Material must be base64.")),
+    };
+    let multi_region = doc.get("MultiRegion").and_then(Value::as_bool) == Some(true);
+    if let Some(id) = &key_id {
+        let mrk = id.starts_with("mrk-");
+        if !key_ref::is_key_id(id) || mrk != multi_region {
+            return Err(KmsError::validation(format!(
+                "KeyId '{id}' is not a valid key ID: use a lower-case UUID, or mrk- and 32 lower-case hex digits with MultiRegion true."
+            )));
+        }
+    }
+    let rest = serde_json::to_vec(&doc).map_err(|e| KmsError::internal(e.to_string()))?;
+    let req: CreateKeyRequest = decode_request(&rest)?;
+    let response = create_key::create(env, req, Some(Given { key_id, material }))?;
+    serde_json::to_vec(&response)
+        .map_err(|e| KmsError::internal(format!("response encoding failed: {e}")))
+}
+
+/// Fixture material as stored, and the public key of an asymmetric spec. PEM text
+/// (`-----BEGIN PRIVATE KEY-----`) is accepted wherever PKCS#8 DER is.
+pub fn fixture_material(spec: KeySpec, given: Vec<u8>) -> KmsResult<(Vec<u8>, Option<Vec<u8>>)> {
+    let name = spec.as_str();
+    let wrong = |why: &str| {
+        KmsError::validation(format!("Material is not valid for KeySpec {name}: {why}"))
+    };
+    if spec == KeySpec::SYMMETRIC_DEFAULT {
+        return if given.len() == 32 {
+            Ok((given, None))
+        } else {
+            Err(wrong("a symmetric key is 32 raw bytes."))
+        };
+    }
+    if let Some(min) = mac::key_length(spec) {
+        let max = if min <= 32 { 64 } else { 128 };
+        return if (min..=max).contains(&given.len()) {
+            Ok((given, None))
+        } else {
+            Err(wrong(&format!(
+                "an {name} key is {min} to {max} raw bytes."
+            )))
+        };
+    }
+    let Some(kind) = asymmetric::kind(spec) else {
+        return Err(KmsError::feature_not_implemented(&format!(
+            "KeySpec {name}"
+        )));
+    };
+    let der = pkcs8_der(given).map_err(&wrong)?;
+    let pkcs8 = "a PKCS#8 private key of the spec (DER, or PEM \"PRIVATE KEY\").";
+    let private = match kind {
+        Kind::Rsa(bits) => {
+            let parsed = rsa::private_key(&der).map_err(|_| wrong(pkcs8))?;
+            if rsa::modulus_bits(&parsed) != bits || parsed.validate().is_err() {
+                return Err(wrong(&format!("the RSA modulus must have {bits} bits.")));
+            }
+            rsa::encode_private(&parsed).map_err(|_| wrong(pkcs8))?
+        }
+        Kind::Ecc(curve) => {
+            if !ecc::is_private_key(curve, &der) {
+                return Err(wrong(pkcs8));
+            }
+            der
+        }
+        _ => der,
+    };
+    let public = asymmetric::public_key_of(kind, &private).map_err(|_| wrong(pkcs8))?;
+    Ok((private, Some(public)))
+}
+
+/// PKCS#8 DER from DER or PEM bytes.
+fn pkcs8_der(given: Vec<u8>) -> Result<Vec<u8>, &'static str> {
+    let Ok(text) = std::str::from_utf8(&given) else {
+        return Ok(given);
+    };
+    let text = text.trim();
+    if !text.starts_with("-----BEGIN") {
+        return Ok(given);
+    }
+    let body = text
+        .strip_prefix("-----BEGIN PRIVATE KEY-----")
+        .and_then(|r| r.strip_suffix("-----END PRIVATE KEY-----"))
+        .ok_or("only PEM \"PRIVATE KEY\" (PKCS#8) is accepted; convert with `openssl pkcs8 -topk8 -nocrypt`.")?;
+    let compact: String = body.split_ascii_whitespace().collect();
+    serde_json::from_value::<Blob>(Value::String(compact))
+        .map(|b| b.0)
+        .map_err(|_| "the PEM body is not base64.")
+}
