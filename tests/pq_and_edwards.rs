@@ -468,15 +468,6 @@ fn ml_dsa_message_type_rules() {
             "ValidationException",
             "External mu is invalid length for algorithm ML_DSA_SHAKE_256.",
         ),
-        // The crate generation this build uses cannot sign a caller's μ: refused, never faked.
-        (
-            &id,
-            "ML_DSA_SHAKE_256",
-            "EXTERNAL_MU",
-            64,
-            "UnsupportedOperationException",
-            "MessageType EXTERNAL_MU is not supported by kms-wasm yet.",
-        ),
         (
             &ec,
             "ECDSA_SHA_256",
@@ -992,4 +983,68 @@ fn new_key_material_survives_snapshot_and_replay() {
         json!({"KeyId": kem, "EncapsulationAlgorithm": "ML_KEM", "SharedSecretCiphertextBlob": ct["SharedSecretCiphertextBlob"]}),
     );
     assert_eq!(back["SharedSecret"], ct["SharedSecret"]);
+}
+
+/// FIPS 204 §6.2: μ = SHAKE256(tr ‖ M′, 64) with tr = SHAKE256(pk, 64) and, for pure ML-DSA with
+/// an empty context, M′ = 0x00 ‖ 0x00 ‖ M. Computed here from the public key alone, as a caller
+/// who signs large messages without sending them would.
+fn external_mu(public_key: &[u8], message: &[u8]) -> Vec<u8> {
+    use sha3::digest::{ExtendableOutput, Update, XofReader};
+    let squeeze = |parts: &[&[u8]]| {
+        let mut h = sha3::Shake256::default();
+        for p in parts {
+            h.update(p);
+        }
+        let mut out = vec![0u8; 64];
+        h.finalize_xof().read(&mut out);
+        out
+    };
+    let tr = squeeze(&[public_key]);
+    squeeze(&[&tr, &[0, 0], message])
+}
+
+#[test]
+fn ml_dsa_external_mu_signatures_are_signatures_of_the_message() {
+    let mut e = engine();
+    for spec in ["ML_DSA_44", "ML_DSA_65", "ML_DSA_87"] {
+        let (id, _) = ids(&key(&mut e, spec, "SIGN_VERIFY"));
+        let spki = public_key(&mut e, &id);
+        let raw_key = seed_key::decode_public(ml_dsa_level(spec).oid(), &spki).unwrap();
+        let message = b"a large document, hashed by the caller".to_vec();
+        let mu = external_mu(&raw_key, &message);
+
+        // Signed as μ, verified as the message (by KMS and by the crate), and the other way round.
+        let by_mu = sign(&mut e, &id, "ML_DSA_SHAKE_256", "EXTERNAL_MU", &mu);
+        verify(&mut e, &id, "ML_DSA_SHAKE_256", "RAW", &message, &by_mu).unwrap();
+        assert!(
+            ml_dsa::verify(ml_dsa_level(spec), &spki, &message, &by_mu),
+            "{spec}"
+        );
+        let by_message = sign(&mut e, &id, "ML_DSA_SHAKE_256", "RAW", &message);
+        verify(
+            &mut e,
+            &id,
+            "ML_DSA_SHAKE_256",
+            "EXTERNAL_MU",
+            &mu,
+            &by_message,
+        )
+        .unwrap();
+
+        // A μ of another message does not verify.
+        let other = external_mu(&raw_key, b"something else");
+        assert_error(
+            verify(
+                &mut e,
+                &id,
+                "ML_DSA_SHAKE_256",
+                "EXTERNAL_MU",
+                &other,
+                &by_mu,
+            )
+            .unwrap_err(),
+            "KMSInvalidSignatureException",
+            "",
+        );
+    }
 }

@@ -3,8 +3,8 @@
 //! of a message with an empty context; verification. Keys travel as DER bytes; failures are opaque.
 //!
 //! The ml-dsa release of this crate generation (0.0.4) computes μ = SHAKE256(tr ‖ M′) inside
-//! signing and verification and offers no entry point that takes an external μ, so signing or
-//! verifying a caller's μ (KMS MessageType EXTERNAL_MU) is not available here.
+//! signing and verification; signing or verifying a caller's μ (KMS MessageType EXTERNAL_MU) uses
+//! the two entry points the patched copy in vendor/ml-dsa adds.
 
 use ml_dsa::{KeyGen, MlDsa44, MlDsa65, MlDsa87, B32};
 use spki::{EncodePublicKey, ObjectIdentifier};
@@ -114,6 +114,40 @@ pub fn sign(
             .sign_randomized(message, &[], &mut rng)
             .map_err(|_| MlDsaError)?;
         rng.check(sig.encode().to_vec()).map_err(|_| MlDsaError)
+    })
+}
+
+/// A hedged ML-DSA signature of a caller's message representative μ (FIPS 204 §6.2, "external μ":
+/// μ = SHAKE256(SHAKE256(pk, 64) ‖ M′, 64), 64 bytes), as KMS MessageType EXTERNAL_MU signs.
+pub fn sign_external_mu(
+    level: Level,
+    pkcs8: &[u8],
+    mu: &[u8],
+    rng: &mut dyn RandomSource,
+) -> Result<Vec<u8>, MlDsaError> {
+    let xi = seed(level, pkcs8)?;
+    let mut rnd = B32::default();
+    rng.fill(&mut rnd).map_err(|_| MlDsaError)?;
+    with_level!(level, P => {
+        let pair = P::key_gen_internal(&xi);
+        let sig = pair.signing_key().sign_external_mu(mu, &rnd).ok_or(MlDsaError)?;
+        Ok(sig.encode().to_vec())
+    })
+}
+
+/// Whether `signature` is a valid ML-DSA signature of the message representative `mu`.
+pub fn verify_external_mu(level: Level, spki: &[u8], mu: &[u8], signature: &[u8]) -> bool {
+    let Ok(info) = spki::SubjectPublicKeyInfoRef::try_from(spki) else {
+        return false;
+    };
+    with_level!(level, P => {
+        let Ok(key) = ml_dsa::VerifyingKey::<P>::try_from(info) else {
+            return false;
+        };
+        let Ok(sig) = ml_dsa::Signature::<P>::try_from(signature) else {
+            return false;
+        };
+        key.verify_external_mu(mu, &sig)
     })
 }
 

@@ -191,6 +191,8 @@ pub enum SignInput {
     Digest(Vec<u8>),
     /// The message itself, for schemes that hash inside (PureEdDSA, ML-DSA, SM2DSA on RAW).
     Message(Vec<u8>),
+    /// An ML-DSA message representative μ computed by the caller (MessageType EXTERNAL_MU).
+    ExternalMu(Vec<u8>),
 }
 
 /// The MessageType rule of each algorithm (AWS-KMS-BEHAVIOUR.md §2.13). RSA and ECDSA: a RAW
@@ -245,9 +247,7 @@ pub fn message_digest(
                     alg.as_str()
                 )));
             }
-            // The ml-dsa release of our crate generation cannot sign or verify a given μ
-            // (crypto/ml_dsa.rs), so this is refused rather than faked.
-            Err(KmsError::feature_not_implemented("MessageType EXTERNAL_MU"))
+            Ok(SignInput::ExternalMu(message.to_vec()))
         }
         _ => unsupported(),
     }
@@ -293,6 +293,9 @@ pub fn sign(
         (Kind::MlDsa(level), SignInput::Message(m)) => {
             ml_dsa::sign(level, der, m, rng).map_err(|_| failed())
         }
+        (Kind::MlDsa(level), SignInput::ExternalMu(mu)) => {
+            ml_dsa::sign_external_mu(level, der, mu, rng).map_err(|_| failed())
+        }
         _ => Err(failed()),
     }
 }
@@ -313,6 +316,9 @@ pub fn verify(key: &KeyRecord, alg: Sig, input: &SignInput, signature: &[u8]) ->
         (Kind::Sm2, SignInput::Message(m)) => sm2::verify(&spki, sm2::Input::Message(m), signature),
         (Kind::Sm2, SignInput::Digest(d)) => sm2::verify(&spki, sm2::Input::Digest(d), signature),
         (Kind::MlDsa(level), SignInput::Message(m)) => ml_dsa::verify(level, &spki, m, signature),
+        (Kind::MlDsa(level), SignInput::ExternalMu(mu)) => {
+            ml_dsa::verify_external_mu(level, &spki, mu, signature)
+        }
         _ => false,
     };
     if valid {
