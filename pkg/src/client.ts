@@ -14,6 +14,7 @@ import { exceptionFromWire } from "./exceptions.js";
 // Loads the generated exception classes, which register themselves for exceptionFromWire.
 import "./generated/errors.js";
 import { secondsReader, type Clock } from "./clock.js";
+import { newRequestId } from "./request-id.js";
 import { principalAccount } from "./principal.js";
 import { MemoryStorage } from "./storage/memory.js";
 import type { StorageAdapter } from "./storage/adapter.js";
@@ -133,16 +134,6 @@ function operationOf(command: AnyCommand): string {
   throw new TypeError("KMSClient.send: expected a command object such as new EncryptCommand(input)");
 }
 
-function uuidV4(): string {
-  const c = globalThis.crypto;
-  if (typeof c?.randomUUID === "function") return c.randomUUID();
-  const b = c.getRandomValues(new Uint8Array(16));
-  b[6] = (b[6]! & 0x0f) | 0x40;
-  b[8] = (b[8]! & 0x3f) | 0x80;
-  const h = Array.from(b, (x) => x.toString(16).padStart(2, "0")).join("");
-  return `${h.slice(0, 8)}-${h.slice(8, 12)}-${h.slice(12, 16)}-${h.slice(16, 20)}-${h.slice(20)}`;
-}
-
 /**
  * An AWS KMS client that runs KMS in process (Rust compiled to WebAssembly) instead of calling AWS.
  * It has the same commands, results and exceptions as `@aws-sdk/client-kms`, and also accepts that
@@ -227,7 +218,7 @@ export class KMSClient {
     if (options?.abortSignal?.aborted) {
       throw Object.assign(new Error("Request aborted"), { name: "AbortError" });
     }
-    const requestId = uuidV4();
+    const requestId = newRequestId();
     const now = this.#seconds();
     const { accountId, region, principal, identityPolicies, enforcePolicies } = this.config;
     const ctx = JSON.stringify({

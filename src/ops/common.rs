@@ -233,3 +233,19 @@ pub fn generate_data_key(
         material_id,
     })
 }
+
+/// The first checks of every cryptographic operation on an asymmetric or HMAC key: resolve any of
+/// the four identifier forms, then the key state, then the key usage (in AWS's order).
+pub fn usable_key(
+    env: &Env<'_, '_>,
+    key_id: Option<&str>,
+    usage: KeyUsageType,
+    operation: &str,
+) -> KmsResult<KeyRecord> {
+    let key = env
+        .txn
+        .resolve_key(env.ctx, key_id.unwrap_or_default(), Forms::Any)?;
+    key.require_usable()?;
+    key.require_usage(usage, operation)?;
+    Ok(key)
+}

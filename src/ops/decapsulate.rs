@@ -6,19 +6,18 @@
 use crate::api::{Blob, DecapsulateRequest, DecapsulateResponse, KeyUsageType};
 use crate::error::{KmsError, KmsResult};
 use crate::model::asymmetric;
-use crate::model::key_ref::Forms;
 
+use super::common;
 use super::Env;
 
 /// Runs Decapsulate.
 pub fn run(env: &mut Env<'_, '_>, req: DecapsulateRequest) -> KmsResult<DecapsulateResponse> {
-    let key = env.txn.resolve_key(
-        env.ctx,
-        req.key_id.as_deref().unwrap_or_default(),
-        Forms::Any,
+    let key = common::usable_key(
+        env,
+        req.key_id.as_deref(),
+        KeyUsageType::ENCAPSULATE_DECAPSULATE,
+        "Decapsulate",
     )?;
-    key.require_usable()?;
-    key.require_usage(KeyUsageType::ENCAPSULATE_DECAPSULATE, "Decapsulate")?;
     let algorithm =
         asymmetric::encapsulation_algorithm(&key, req.encapsulation_algorithm.as_deref())?;
     let ciphertext = req.shared_secret_ciphertext_blob.unwrap_or_default();

@@ -7,8 +7,8 @@ use crate::api::{
 };
 use crate::error::{KmsError, KmsResult};
 use crate::model::asymmetric;
-use crate::model::key_ref::Forms;
 
+use super::common;
 use super::Env;
 
 /// Runs DeriveSharedSecret.
@@ -21,13 +21,12 @@ pub fn run(
             "Recipient (Nitro Enclaves attestation)",
         ));
     }
-    let key = env.txn.resolve_key(
-        env.ctx,
-        req.key_id.as_deref().unwrap_or_default(),
-        Forms::Any,
+    let key = common::usable_key(
+        env,
+        req.key_id.as_deref(),
+        KeyUsageType::KEY_AGREEMENT,
+        "DeriveSharedSecret",
     )?;
-    key.require_usable()?;
-    key.require_usage(KeyUsageType::KEY_AGREEMENT, "DeriveSharedSecret")?;
     let name = req.key_agreement_algorithm.as_deref().unwrap_or_default();
     let algorithm = KeyAgreementAlgorithmSpec::from_str(name)
         .ok_or_else(|| KmsError::validation(format!("Unknown key agreement algorithm {name}")))?;

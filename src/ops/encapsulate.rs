@@ -4,19 +4,18 @@
 use crate::api::{Blob, EncapsulateRequest, EncapsulateResponse, KeyUsageType};
 use crate::error::{KmsError, KmsResult};
 use crate::model::asymmetric;
-use crate::model::key_ref::Forms;
 
+use super::common;
 use super::Env;
 
 /// Runs Encapsulate.
 pub fn run(env: &mut Env<'_, '_>, req: EncapsulateRequest) -> KmsResult<EncapsulateResponse> {
-    let key = env.txn.resolve_key(
-        env.ctx,
-        req.key_id.as_deref().unwrap_or_default(),
-        Forms::Any,
+    let key = common::usable_key(
+        env,
+        req.key_id.as_deref(),
+        KeyUsageType::ENCAPSULATE_DECAPSULATE,
+        "Encapsulate",
     )?;
-    key.require_usable()?;
-    key.require_usage(KeyUsageType::ENCAPSULATE_DECAPSULATE, "Encapsulate")?;
     let algorithm =
         asymmetric::encapsulation_algorithm(&key, req.encapsulation_algorithm.as_deref())?;
     if req.dry_run == Some(true) {

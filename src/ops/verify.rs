@@ -4,19 +4,18 @@
 use crate::api::{KeyUsageType, VerifyRequest, VerifyResponse};
 use crate::error::{KmsError, KmsResult};
 use crate::model::asymmetric;
-use crate::model::key_ref::Forms;
 
+use super::common;
 use super::Env;
 
 /// Runs Verify.
 pub fn run(env: &mut Env<'_, '_>, req: VerifyRequest) -> KmsResult<VerifyResponse> {
-    let key = env.txn.resolve_key(
-        env.ctx,
-        req.key_id.as_deref().unwrap_or_default(),
-        Forms::Any,
+    let key = common::usable_key(
+        env,
+        req.key_id.as_deref(),
+        KeyUsageType::SIGN_VERIFY,
+        "Verify",
     )?;
-    key.require_usable()?;
-    key.require_usage(KeyUsageType::SIGN_VERIFY, "Verify")?;
     let algorithm = asymmetric::signing_algorithm(&key, req.signing_algorithm.as_deref())?;
     let message = req.message.unwrap_or_default();
     let input = asymmetric::message_digest(algorithm, req.message_type.as_deref(), &message.0)?;

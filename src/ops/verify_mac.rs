@@ -3,20 +3,19 @@
 
 use crate::api::{KeyUsageType, VerifyMacRequest, VerifyMacResponse};
 use crate::error::{KmsError, KmsResult};
-use crate::model::key_ref::Forms;
 use crate::model::mac;
 
+use super::common;
 use super::Env;
 
 /// Runs VerifyMac.
 pub fn run(env: &mut Env<'_, '_>, req: VerifyMacRequest) -> KmsResult<VerifyMacResponse> {
-    let key = env.txn.resolve_key(
-        env.ctx,
-        req.key_id.as_deref().unwrap_or_default(),
-        Forms::Any,
+    let key = common::usable_key(
+        env,
+        req.key_id.as_deref(),
+        KeyUsageType::GENERATE_VERIFY_MAC,
+        "VerifyMac",
     )?;
-    key.require_usable()?;
-    key.require_usage(KeyUsageType::GENERATE_VERIFY_MAC, "VerifyMac")?;
     let algorithm = mac::algorithm(&key, req.mac_algorithm.as_deref())?;
     if req.dry_run == Some(true) {
         return Err(KmsError::dry_run());

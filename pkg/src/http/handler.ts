@@ -10,6 +10,7 @@
  *
  * @module
  */
+import { newRequestId } from "../request-id.js";
 import { secondsReader, type Clock } from "../clock.js";
 import { engineFor, seedBytes } from "../engine.js";
 import { MemoryStorage } from "../storage/memory.js";
@@ -190,7 +191,7 @@ export function kmsDoor(options: KmsRequestHandlerOptions = {}): (request: DoorR
   const seconds = secondsReader(options.clock ?? Date.now, "kms-wasm");
   const engine = engineFor(storage, seedBytes(options.seed, "kms-wasm"));
   return async ({ header, body }) => {
-    const requestId = uuidV4();
+    const requestId = newRequestId();
     const refuse = (code: string, message: string): DoorResponse => ({ status: 400, requestId, body: envelope(code, message) });
     // AWS picks the protocol by content type; a request in none it speaks is an unknown operation.
     // AWS answers that with a bare `<UnknownOperationException/>`; we answer in JSON, which is
@@ -284,14 +285,4 @@ async function concat(chunks: AsyncIterable<unknown>): Promise<Uint8Array> {
 // What smithy's own handlers throw, so retry and abort handling treat it the same way.
 function abortError(): Error {
   return Object.assign(new Error("Request aborted"), { name: "AbortError" });
-}
-
-function uuidV4(): string {
-  const c = globalThis.crypto;
-  if (typeof c?.randomUUID === "function") return c.randomUUID();
-  const b = c.getRandomValues(new Uint8Array(16));
-  b[6] = (b[6]! & 0x0f) | 0x40;
-  b[8] = (b[8]! & 0x3f) | 0x80;
-  const h = Array.from(b, (x) => x.toString(16).padStart(2, "0")).join("");
-  return `${h.slice(0, 8)}-${h.slice(8, 12)}-${h.slice(12, 16)}-${h.slice(16, 20)}-${h.slice(20)}`;
 }
