@@ -68,30 +68,32 @@ async function throughClient(kms, budget, Commands = pkg) {
 }
 
 /**
- * Encrypt/Decrypt 4 KiB calls of `WasmEngine.dispatch` directly, with prepared request bytes: the
- * wasm-side cost alone. Uses the package's own glue module (already initialised by then).
+ * Encrypt/Decrypt 4 KiB calls of `WasmEngine.dispatch_with_blobs` directly, with prepared request
+ * bytes in the form KMSClient sends (blobs beside the JSON): the wasm-side cost alone. Uses the
+ * package's own glue module, already initialised by then and with the same AES-GCM host.
  */
 async function bareDispatch(root) {
   const glue = await import(pathToFileURL(join(root, "pkg/dist/wasm/kms_wasm.js")).href);
+  const { unpackOutcome } = await import(pathToFileURL(join(root, "pkg/dist/engine.js")).href);
   await glue.default({ module_or_path: readFileSync(join(root, "pkg/dist/wasm/kms_wasm_bg.wasm")) });
   const engine = new glue.WasmEngine();
   engine.restore(new Uint8Array(0));
   const ctx = JSON.stringify({ accountId: "000000000000", region: "us-east-1", requestId: "00000000-0000-4000-8000-000000000000", now: Math.floor(Date.now() / 1000) });
   const enc = new TextEncoder();
-  const call = (op, req) => {
-    const out = engine.dispatch(`TrentService.${op}`, ctx, enc.encode(JSON.stringify(req)));
+  const call = (op, req, blobs = []) => {
+    const out = unpackOutcome(engine.dispatch_with_blobs(`TrentService.${op}`, ctx, enc.encode(JSON.stringify(req)), blobs));
     if (out.entry) engine.commit();
     if (out.status !== 200) throw new Error(`bare ${op}: ${new TextDecoder().decode(out.body)}`);
-    return JSON.parse(new TextDecoder().decode(out.body));
+    return out.blobs;
   };
-  const keyId = call("CreateKey", {}).KeyMetadata.KeyId;
-  const encBody = enc.encode(JSON.stringify({ KeyId: keyId, Plaintext: data.toString("base64") }));
-  const decBody = enc.encode(JSON.stringify({ CiphertextBlob: call("Encrypt", { KeyId: keyId, Plaintext: data.toString("base64") }).CiphertextBlob }));
-  const bare = (target, body) => () => {
-    const out = engine.dispatch(target, ctx, body);
-    if (out.entry) engine.commit();
-  };
-  return { encrypt: bare("TrentService.Encrypt", encBody), decrypt: bare("TrentService.Decrypt", decBody) };
+  const keyId = JSON.parse(new TextDecoder().decode(unpackOutcome(engine.dispatch("TrentService.CreateKey", ctx, enc.encode("{}"))).body)).KeyMetadata.KeyId;
+  engine.commit();
+  const encBody = enc.encode(JSON.stringify({ KeyId: keyId, Plaintext: "#0" }));
+  const [ciphertext] = call("Encrypt", { KeyId: keyId, Plaintext: "#0" }, [data]);
+  const decBody = enc.encode(JSON.stringify({ CiphertextBlob: "#0" }));
+  // Encrypt and Decrypt never write, so there is nothing to commit.
+  const bare = (target, body, blobs) => () => engine.dispatch_with_blobs(target, ctx, body, blobs);
+  return { encrypt: bare("TrentService.Encrypt", encBody, [data]), decrypt: bare("TrentService.Decrypt", decBody, [ciphertext]) };
 }
 
 /** Every figure, in the issue's order. `quick` shortens the runs (CI). */

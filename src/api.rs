@@ -2,6 +2,7 @@
 //! model needs beyond JSON (`Blob`, `EpochSeconds`) and the constraint checker (`validate`).
 //! Nothing here knows about keys or state.
 
+pub mod blob_channel;
 #[rustfmt::skip]
 pub mod generated;
 pub mod validate;
@@ -11,19 +12,28 @@ pub use generated::*;
 use base64::Engine as _;
 use serde::{Deserialize, Deserializer, Serialize, Serializer};
 
-/// A binary member: base64 (standard alphabet, padded) on the wire, raw bytes in Rust.
+/// A binary member: base64 (standard alphabet, padded) on the wire, raw bytes in Rust. The
+/// in-process door passes them beside the JSON instead (`blob_channel`).
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct Blob(pub Vec<u8>);
 
 impl Serialize for Blob {
     fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-        s.serialize_str(&base64::engine::general_purpose::STANDARD.encode(&self.0))
+        match blob_channel::put_output(&self.0) {
+            Some(marker) => s.serialize_str(&marker),
+            None => s.serialize_str(&base64::engine::general_purpose::STANDARD.encode(&self.0)),
+        }
     }
 }
 
 impl<'de> Deserialize<'de> for Blob {
     fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
         let text = String::deserialize(d)?;
+        if let Some(raw) = blob_channel::take_input(&text) {
+            return raw
+                .map(Blob)
+                .ok_or_else(|| serde::de::Error::custom("Invalid base64"));
+        }
         base64::engine::general_purpose::STANDARD
             .decode(text.as_bytes())
             .map(Blob)

@@ -10,6 +10,7 @@ pub mod crypto;
 pub mod engine;
 pub mod error;
 pub mod extensions;
+pub mod hex;
 pub mod model;
 pub mod ops;
 pub mod store;

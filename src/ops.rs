@@ -65,7 +65,7 @@ use serde::de::DeserializeOwned;
 use serde::Serialize;
 
 use crate::api::validate::Validate;
-use crate::api::{decode_request, Operation};
+use crate::api::{blob_channel, decode_request, Operation};
 use crate::context::RequestCtx;
 use crate::crypto::rng::RandomSource;
 use crate::crypto::rsa::HostKeyPool;
@@ -134,9 +134,10 @@ where
     Req: DeserializeOwned + Validate,
     Resp: Serialize,
 {
-    let request: Req = decode_request(body)?;
+    // Only these two steps may read or write out-of-band blobs (`api::blob_channel`).
+    let request: Req = blob_channel::codec(|| decode_request(body))?;
     let response = run(env, request)?;
-    serde_json::to_vec(&response)
+    blob_channel::codec(|| serde_json::to_vec(&response))
         .map_err(|e| KmsError::internal(format!("response encoding failed: {e}")))
 }
 

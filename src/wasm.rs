@@ -1,10 +1,12 @@
-//! The only wasm-bindgen file: `WasmEngine` for JS. Eleven methods over `Engine` and `wire::handle`;
-//! bytes in, bytes out. A panic hook keeps the panic text so JS can report it after a trap.
+//! The only wasm-bindgen file: `WasmEngine` for JS. Twelve methods over `Engine` and `wire::handle`;
+//! bytes in, bytes out. A panic hook keeps the panic text so JS can report it after a trap, and
+//! `set_aes_gcm_host` lets the Node entry lend node:crypto's AES-GCM to `crypto::aes_gcm`.
 
 use std::sync::Mutex;
 
 use wasm_bindgen::prelude::*;
 
+use crate::crypto::aes_gcm;
 use crate::engine::Engine;
 use crate::wire;
 
@@ -22,6 +24,61 @@ fn install_panic_hook() {
 #[wasm_bindgen]
 pub fn take_panic_message() -> Option<String> {
     PANIC_MESSAGE.lock().ok().and_then(|mut slot| slot.take())
+}
+
+#[wasm_bindgen]
+extern "C" {
+    /// A JS object with synchronous AES-256-GCM `seal` and `open` (pkg/src/node-aes-gcm.ts). The
+    /// slices arrive in JS as views of wasm memory, so the data is not copied on the way out.
+    pub type HostAesGcm;
+
+    #[wasm_bindgen(method, catch)]
+    fn seal(
+        this: &HostAesGcm,
+        key: &[u8],
+        nonce: &[u8],
+        aad: &[u8],
+        plaintext: &[u8],
+    ) -> Result<Vec<u8>, JsValue>;
+
+    /// `undefined` when the data does not authenticate.
+    #[wasm_bindgen(method, catch)]
+    fn open(
+        this: &HostAesGcm,
+        key: &[u8],
+        nonce: &[u8],
+        aad: &[u8],
+        sealed: &[u8],
+    ) -> Result<Option<Vec<u8>>, JsValue>;
+}
+
+impl aes_gcm::Accelerator for HostAesGcm {
+    fn seal(
+        &self,
+        key: &[u8],
+        nonce: &[u8],
+        aad: &[u8],
+        plaintext: &[u8],
+    ) -> Result<Vec<u8>, aes_gcm::Unavailable> {
+        HostAesGcm::seal(self, key, nonce, aad, plaintext).map_err(|_| aes_gcm::Unavailable)
+    }
+
+    fn open(
+        &self,
+        key: &[u8],
+        nonce: &[u8],
+        aad: &[u8],
+        sealed: &[u8],
+    ) -> Result<Option<Vec<u8>>, aes_gcm::Unavailable> {
+        HostAesGcm::open(self, key, nonce, aad, sealed).map_err(|_| aes_gcm::Unavailable)
+    }
+}
+
+/// Routes AES-256-GCM through `host` (or back to RustCrypto's, with `undefined`) for every engine
+/// of this instance.
+#[wasm_bindgen]
+pub fn set_aes_gcm_host(host: Option<HostAesGcm>) {
+    aes_gcm::set_accelerator(host.map(|h| Box::new(h) as Box<dyn aes_gcm::Accelerator>));
 }
 
 /// The engine, as JS sees it.
@@ -66,23 +123,26 @@ impl WasmEngine {
         self.engine.apply(entry).map_err(|e| JsError::new(&e.0))
     }
 
-    /// Handles one AWS JSON 1.1 request: `{status, body, entry?}`.
-    pub fn dispatch(&mut self, target: &str, ctx: &str, body: &[u8]) -> Result<JsValue, JsError> {
+    /// Handles one AWS JSON 1.1 request: status, body and journal entry, packed (`pack_outcome`).
+    pub fn dispatch(&mut self, target: &str, ctx: &str, body: &[u8]) -> Result<Vec<u8>, JsError> {
         let outcome = wire::handle(&mut self.engine, target, ctx.as_bytes(), body);
-        let result = js_sys::Object::new();
-        let set = |k: &str, v: &JsValue| js_sys::Reflect::set(&result, &JsValue::from_str(k), v);
-        set("status", &JsValue::from(outcome.status))
-            .map_err(|_| JsError::new("cannot build result"))?;
-        set(
-            "body",
-            &js_sys::Uint8Array::from(outcome.body.as_slice()).into(),
-        )
-        .map_err(|_| JsError::new("cannot build result"))?;
-        if let Some(entry) = outcome.entry {
-            set("entry", &js_sys::Uint8Array::from(entry.as_slice()).into())
-                .map_err(|_| JsError::new("cannot build result"))?;
-        }
-        Ok(result.into())
+        pack_outcome(outcome, &[])
+    }
+
+    /// `dispatch` for the in-process client: `blobs` are the request's blob members, which the body
+    /// names as `"#<index>"` instead of base64, and the response's come back the same way, after
+    /// the entry in the packed outcome (`api::blob_channel`).
+    pub fn dispatch_with_blobs(
+        &mut self,
+        target: &str,
+        ctx: &str,
+        body: &[u8],
+        blobs: Vec<js_sys::Uint8Array>,
+    ) -> Result<Vec<u8>, JsError> {
+        let blobs = blobs.iter().map(js_sys::Uint8Array::to_vec).collect();
+        let (outcome, out_blobs) =
+            wire::handle_with_blobs(&mut self.engine, target, ctx.as_bytes(), body, blobs);
+        pack_outcome(outcome, &out_blobs)
     }
 
     /// Applies the pending writes of the last dispatch.
@@ -112,6 +172,37 @@ impl WasmEngine {
     pub fn snapshot(&self) -> Vec<u8> {
         self.engine.snapshot()
     }
+}
+
+/// One dispatch's outcome as a single byte string, which JS splits (`unpackOutcome` in
+/// pkg/src/engine.ts): one copy across the boundary instead of an object built property by property
+/// with a copy per part. Little-endian: status u16, body length u32, entry length + 1 u32 (0: no
+/// entry), blob count u32, each blob's length u32; then body, entry and blobs.
+fn pack_outcome(outcome: wire::Outcome, blobs: &[Vec<u8>]) -> Result<Vec<u8>, JsError> {
+    let len32 = |n: usize| u32::try_from(n).map_err(|_| JsError::new("response too large"));
+    let entry_len = match &outcome.entry {
+        Some(entry) => len32(entry.len())?.saturating_add(1),
+        None => 0,
+    };
+    let total = outcome.body.len()
+        + outcome.entry.as_ref().map_or(0, Vec::len)
+        + blobs.iter().map(|b| b.len() + 4).sum::<usize>();
+    let mut out = Vec::with_capacity(14 + total);
+    out.extend_from_slice(&outcome.status.to_le_bytes());
+    out.extend_from_slice(&len32(outcome.body.len())?.to_le_bytes());
+    out.extend_from_slice(&entry_len.to_le_bytes());
+    out.extend_from_slice(&len32(blobs.len())?.to_le_bytes());
+    for blob in blobs {
+        out.extend_from_slice(&len32(blob.len())?.to_le_bytes());
+    }
+    out.extend_from_slice(&outcome.body);
+    if let Some(entry) = &outcome.entry {
+        out.extend_from_slice(entry);
+    }
+    for blob in blobs {
+        out.extend_from_slice(blob);
+    }
+    Ok(out)
 }
 
 impl Default for WasmEngine {

@@ -2,7 +2,7 @@
 //! server — arrives here with `(target, ctx, body)` and leaves with `(status, body, entry)`. Errors
 //! become the `{"__type","message"}` envelope with AWS's status codes.
 
-use crate::api::{ErrorCode, Operation};
+use crate::api::{blob_channel, ErrorCode, Operation};
 use crate::context::RequestCtx;
 use crate::engine::Engine;
 use crate::error::KmsError;
@@ -40,6 +40,27 @@ pub fn handle(engine: &mut Engine, target: &str, ctx_json: &[u8], body: &[u8]) -
         (None, Some(ext)) => outcome(engine.dispatch_extension(ext, &ctx, body)),
         (None, None) => error(&KmsError::new(ErrorCode::UnknownOperationException, "")),
     }
+}
+
+/// [`handle`], with the request's blob members passed as raw bytes beside the body and the
+/// response's returned the same way (`api::blob_channel`): the in-process door. The blobs of an
+/// error response are dropped.
+pub fn handle_with_blobs(
+    engine: &mut Engine,
+    target: &str,
+    ctx_json: &[u8],
+    body: &[u8],
+    blobs: Vec<Vec<u8>>,
+) -> (Outcome, Vec<Vec<u8>>) {
+    blob_channel::begin(blobs);
+    let outcome = handle(engine, target, ctx_json, body);
+    let blobs = blob_channel::end();
+    let blobs = if outcome.status == 200 {
+        blobs
+    } else {
+        Vec::new()
+    };
+    (outcome, blobs)
 }
 
 /// Handles one request whose operation and context are already known.

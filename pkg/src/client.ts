@@ -233,11 +233,13 @@ export class KMSClient {
     // kms-wasm extensions (CreateFixtureKeyCommand) name their own target and encoding.
     const ext = (command as { constructor?: ExtensionCommandClass }).constructor;
     const isExtension = typeof ext?.target === "string" && typeof ext.encode === "function";
-    const body = isExtension ? ext.encode!(command.input ?? {}) : toWire(operation, command.input);
+    // In process, blobs travel beside the JSON as raw bytes rather than inside it as base64.
+    const blobs: Uint8Array[] = [];
+    const body = isExtension ? ext.encode!(command.input ?? {}) : toWire(operation, command.input, blobs);
     const target = isExtension ? ext.target! : `TrentService.${operation}`;
-    const out = await engineFor(this.config.storage).dispatchWire(target, ctx, body, requestId);
+    const out = await engineFor(this.config.storage).dispatchWire(target, ctx, body, requestId, blobs);
     const shape = isExtension ? (ext.responseOf ?? operation) : operation;
-    if (out.status === 200) return { $metadata: responseMetadata(200, requestId), ...fromWire(shape, out.body) };
+    if (out.status === 200) return { $metadata: responseMetadata(200, requestId), ...fromWire(shape, out.body, out.blobs) };
     throw exceptionFromWire(out.status, parseJson(out.body), requestId);
   }
 

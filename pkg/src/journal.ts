@@ -45,6 +45,8 @@ export interface Dispatched {
   body: Uint8Array;
   /** The journal entry to persist, when the call wrote something. */
   entry?: Uint8Array;
+  /** The response's blob members, when the request passed its own beside the body (`wire.ts`). */
+  blobs?: Uint8Array[];
 }
 
 /** Options for {@link Journal}. */

@@ -1,7 +1,8 @@
 /**
  * Converts between the SDK's JavaScript values and AWS JSON 1.1 bytes, driven by generated/shapes.ts
  * exactly like the SDK's serializers: blobs are `Uint8Array` <-> base64 (standard, padded),
- * timestamps are `Date` <-> epoch seconds, `undefined`/`null` members are dropped.
+ * timestamps are `Date` <-> epoch seconds, `undefined`/`null` members are dropped. In process,
+ * blobs may instead travel beside the JSON as raw bytes (`toWire`/`fromWire` with a `blobs` list).
  *
  * Owns: every base64 and epoch encoding in the package (CONVENTIONS.md, boundary rule 7).
  * Must not: know about errors, storage or the engine.
@@ -116,40 +117,58 @@ function encodeValue(shape: Shape | undefined, value: unknown): unknown {
   return value;
 }
 
-function decodeValue(shape: Shape | undefined, value: unknown): unknown {
+function decodeValue(shape: Shape | undefined, value: unknown, blobs?: Uint8Array[]): unknown {
   if (value === null || value === undefined || shape === undefined) return value;
-  if (shape === "b") return typeof value === "string" ? base64Decode(value) : value;
+  if (shape === "b") {
+    if (typeof value !== "string") return value;
+    // "#" is not a base64 character: the marker of an out-of-band blob.
+    if (blobs && value.startsWith("#")) return blobs[Number(value.slice(1))];
+    return base64Decode(value);
+  }
   // Math.round as the SDK's parseEpochTimestamp does, so fractional seconds map to the same Date.
   if (shape === "t") return typeof value === "number" ? new Date(Math.round(value * 1000)) : value;
-  if ("l" in shape) return Array.isArray(value) ? value.map((v) => decodeValue(shape.l, v)) : value;
+  if ("l" in shape) return Array.isArray(value) ? value.map((v) => decodeValue(shape.l, v, blobs)) : value;
   if (typeof value !== "object") return value;
   const out: Record<string, unknown> = {};
-  for (const [k, v] of Object.entries(value)) out[k] = decodeValue("m" in shape ? shape.m : shape.s[k], v);
+  for (const [k, v] of Object.entries(value)) out[k] = decodeValue("m" in shape ? shape.m : shape.s[k], v, blobs);
   return out;
+}
+
+/** The bytes of a blob input as the SDK takes them (a string means its UTF-8), or `undefined`. */
+function blobBytes(value: unknown): Uint8Array | undefined {
+  if (typeof value === "string") return utf8.encode(value);
+  if (ArrayBuffer.isView(value)) return new Uint8Array(value.buffer, value.byteOffset, value.byteLength);
+  if (value instanceof ArrayBuffer) return new Uint8Array(value);
+  return undefined;
 }
 
 /**
  * The JSON text of `encodeValue(shape, value)`, built directly. Same output as
  * `JSON.stringify(encodeValue(…))`, but a blob's base64 is spliced in without JSON.stringify's
- * escape scan (base64 never needs escaping): for a 4 KiB Encrypt that halves the serializer's time.
+ * escape scan (base64 never needs escaping). With `blobs`, a blob is not encoded at all: its bytes
+ * join the list and the text says `"#<index>"` (the in-process door, `api/blob_channel.rs`).
  * `undefined` means "no value" (a dropped member), as with JSON.stringify.
  */
-function jsonOf(shape: Shape | undefined, value: unknown): string | undefined {
+function jsonOf(shape: Shape | undefined, value: unknown, blobs?: Uint8Array[]): string | undefined {
   if (value === undefined || value === null) return undefined;
+  if (shape === "b" && blobs) {
+    const bytes = blobBytes(value);
+    if (bytes) return `"#${blobs.push(bytes) - 1}"`;
+  }
   if (shape === "b" || shape === "t") {
     const e = encodeValue(shape, value);
     return typeof e === "string" && shape === "b" ? `"${e}"` : JSON.stringify(e);
   }
   if (Array.isArray(value)) {
     const item = typeof shape === "object" && "l" in shape ? shape.l : undefined;
-    return `[${value.map((v) => jsonOf(item, v) ?? "null").join(",")}]`;
+    return `[${value.map((v) => jsonOf(item, v, blobs) ?? "null").join(",")}]`;
   }
   if (typeof value === "object" && !(value instanceof Date) && !ArrayBuffer.isView(value)) {
     const members = shape && typeof shape === "object" && "s" in shape ? shape.s : undefined;
     const inner = shape && typeof shape === "object" && "m" in shape ? shape.m : undefined;
     let out = "";
     for (const [k, v] of Object.entries(value)) {
-      const e = jsonOf(members ? members[k] : inner, v);
+      const e = jsonOf(members ? members[k] : inner, v, blobs);
       if (e !== undefined) out += `${out ? "," : ""}${JSON.stringify(k)}:${e}`;
     }
     return `{${out}}`;
@@ -157,10 +176,13 @@ function jsonOf(shape: Shape | undefined, value: unknown): string | undefined {
   return JSON.stringify(value);
 }
 
-/** Serializes an operation's input to AWS JSON 1.1 request bytes. @internal */
-export function toWire(operation: string, input: object | undefined): Uint8Array {
+/**
+ * Serializes an operation's input to AWS JSON 1.1 request bytes. With `blobs`, blob members go into
+ * that list as raw bytes instead of into the body as base64. @internal
+ */
+export function toWire(operation: string, input: object | undefined, blobs?: Uint8Array[]): Uint8Array {
   const members: Members | undefined = shapes[operation]?.input;
-  return utf8.encode(jsonOf(members ? { s: members } : undefined, input ?? {}) ?? "{}");
+  return utf8.encode(jsonOf(members ? { s: members } : undefined, input ?? {}, blobs) ?? "{}");
 }
 
 /** Parses AWS JSON 1.1 bytes (empty = `{}`) without applying shapes; used for error envelopes. @internal */
@@ -169,9 +191,12 @@ export function parseJson(body: Uint8Array): unknown {
   try { return JSON.parse(utf8Decoder.decode(body)); } catch { return {}; }
 }
 
-/** Deserializes an operation's AWS JSON 1.1 response bytes to the SDK's output values. @internal */
-export function fromWire(operation: string, body: Uint8Array): Record<string, unknown> {
+/**
+ * Deserializes an operation's AWS JSON 1.1 response bytes to the SDK's output values; `blobs` are
+ * the response's out-of-band blob members, which the body names as `"#<index>"`. @internal
+ */
+export function fromWire(operation: string, body: Uint8Array, blobs?: Uint8Array[]): Record<string, unknown> {
   const members: Members | undefined = shapes[operation]?.output;
   const parsed = parseJson(body);
-  return (members ? decodeValue({ s: members }, parsed) : parsed) as Record<string, unknown>;
+  return (members ? decodeValue({ s: members }, parsed, blobs) : parsed) as Record<string, unknown>;
 }

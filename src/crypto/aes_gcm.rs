@@ -1,4 +1,12 @@
 //! AES-256-GCM with a 12-byte nonce and a 16-byte tag appended to the ciphertext.
+//!
+//! The cipher is RustCrypto's `aes-gcm`. A host may register an [`Accelerator`] that does the
+//! same computation faster: wasm has no AES-NI or carry-less multiply, so software AES-GCM in wasm
+//! runs at ~45 MB/s where node:crypto (OpenSSL) runs at gigabytes per second (issue 7, figures a
+//! and b). AES-GCM is deterministic, so both give the same bytes for the same input; anything the
+//! accelerator cannot do falls back to the software cipher here.
+
+use std::cell::RefCell;
 
 use aes_gcm::aead::{Aead, Payload};
 use aes_gcm::{Aes256Gcm, KeyInit, Nonce};
@@ -10,9 +18,87 @@ pub const NONCE_LEN: usize = 12;
 /// Tag length in bytes.
 pub const TAG_LEN: usize = 16;
 
+/// Below this many bytes of data the software cipher wins: a call out to the host costs ~3 µs, the
+/// software cipher ~0.02 µs per byte (measured in Node 20; the crossover is ~170 bytes). Data keys
+/// (32 bytes) stay in wasm, 4 KiB Encrypts go out.
+const ACCELERATE_FROM: usize = 160;
+
+/// An accelerator could not perform the call (and the software cipher should).
+#[derive(Debug)]
+pub struct Unavailable;
+
+/// AES-256-GCM done outside this crate, e.g. by node:crypto through the wasm binding.
+pub trait Accelerator {
+    /// ciphertext‖tag of `plaintext` under `key`/`nonce`, authenticating `aad`.
+    fn seal(
+        &self,
+        key: &[u8],
+        nonce: &[u8],
+        aad: &[u8],
+        plaintext: &[u8],
+    ) -> Result<Vec<u8>, Unavailable>;
+    /// The plaintext of ciphertext‖tag, or `Ok(None)` when it does not authenticate.
+    fn open(
+        &self,
+        key: &[u8],
+        nonce: &[u8],
+        aad: &[u8],
+        sealed: &[u8],
+    ) -> Result<Option<Vec<u8>>, Unavailable>;
+}
+
+thread_local! {
+    // The engine is single-threaded (one wasm instance, or one test thread natively).
+    static ACCELERATOR: RefCell<Option<Box<dyn Accelerator>>> = RefCell::new(None);
+}
+
+/// Routes every seal/open through `accelerator` from now on (`None`: software only).
+pub fn set_accelerator(accelerator: Option<Box<dyn Accelerator>>) {
+    ACCELERATOR.with(|slot| *slot.borrow_mut() = accelerator);
+}
+
 /// Encrypts `plaintext`, authenticating `aad`; returns ciphertext‖tag. `None` only for a key of the
 /// wrong length, which is the caller's invariant.
 pub fn seal(key: &[u8], nonce: &[u8; NONCE_LEN], aad: &[u8], plaintext: &[u8]) -> Option<Vec<u8>> {
+    if key.len() != KEY_LEN {
+        return None;
+    }
+    if plaintext.len() < ACCELERATE_FROM {
+        return software_seal(key, nonce, aad, plaintext);
+    }
+    let accelerated = ACCELERATOR.with(|slot| {
+        let slot = slot.try_borrow().ok()?;
+        let sealed = slot.as_ref()?.seal(key, nonce, aad, plaintext).ok()?;
+        // A result of the wrong size cannot be AES-GCM output: do not trust it.
+        (sealed.len() == plaintext.len().checked_add(TAG_LEN)?).then_some(sealed)
+    });
+    accelerated.or_else(|| software_seal(key, nonce, aad, plaintext))
+}
+
+/// Decrypts ciphertext‖tag; `None` when the key, nonce, AAD or data do not authenticate.
+pub fn open(key: &[u8], nonce: &[u8], aad: &[u8], ciphertext: &[u8]) -> Option<Vec<u8>> {
+    if nonce.len() != NONCE_LEN || key.len() != KEY_LEN || ciphertext.len() < TAG_LEN {
+        return None;
+    }
+    if ciphertext.len() < ACCELERATE_FROM + TAG_LEN {
+        return software_open(key, nonce, aad, ciphertext);
+    }
+    let accelerated = ACCELERATOR.with(|slot| {
+        let slot = slot.try_borrow().ok()?;
+        slot.as_ref()?.open(key, nonce, aad, ciphertext).ok()
+    });
+    match accelerated {
+        Some(opened) => opened.filter(|plaintext| plaintext.len() + TAG_LEN == ciphertext.len()),
+        None => software_open(key, nonce, aad, ciphertext),
+    }
+}
+
+fn software_seal(
+    key: &[u8],
+    nonce: &[u8; NONCE_LEN],
+    aad: &[u8],
+    plaintext: &[u8],
+) -> Option<Vec<u8>> {
     let cipher = Aes256Gcm::new_from_slice(key).ok()?;
     cipher
         .encrypt(
@@ -25,11 +111,7 @@ pub fn seal(key: &[u8], nonce: &[u8; NONCE_LEN], aad: &[u8], plaintext: &[u8]) -
         .ok()
 }
 
-/// Decrypts ciphertext‖tag; `None` when the key, nonce, AAD or data do not authenticate.
-pub fn open(key: &[u8], nonce: &[u8], aad: &[u8], ciphertext: &[u8]) -> Option<Vec<u8>> {
-    if nonce.len() != NONCE_LEN {
-        return None;
-    }
+fn software_open(key: &[u8], nonce: &[u8], aad: &[u8], ciphertext: &[u8]) -> Option<Vec<u8>> {
     let cipher = Aes256Gcm::new_from_slice(key).ok()?;
     cipher
         .decrypt(
@@ -65,6 +147,88 @@ mod tests {
         assert!(open(&key, &iv, b"other", &ct).is_none());
         ct[0] ^= 1;
         assert!(open(&key, &iv, b"aad", &ct).is_none());
+    }
+
+    /// Counts its calls; answers with the software cipher, nothing (`Unavailable`), or a bad size.
+    struct Recording {
+        calls: std::rc::Rc<std::cell::Cell<usize>>,
+        mode: &'static str,
+    }
+
+    impl Accelerator for Recording {
+        fn seal(
+            &self,
+            key: &[u8],
+            nonce: &[u8],
+            aad: &[u8],
+            pt: &[u8],
+        ) -> Result<Vec<u8>, Unavailable> {
+            self.calls.set(self.calls.get() + 1);
+            match self.mode {
+                "software" => {
+                    software_seal(key, nonce.try_into().unwrap(), aad, pt).ok_or(Unavailable)
+                }
+                "short" => Ok(vec![0; 3]),
+                _ => Err(Unavailable),
+            }
+        }
+        fn open(
+            &self,
+            key: &[u8],
+            nonce: &[u8],
+            aad: &[u8],
+            sealed: &[u8],
+        ) -> Result<Option<Vec<u8>>, Unavailable> {
+            self.calls.set(self.calls.get() + 1);
+            match self.mode {
+                "software" => Ok(software_open(key, nonce, aad, sealed)),
+                "short" => Ok(Some(vec![0; 3])),
+                _ => Err(Unavailable),
+            }
+        }
+    }
+
+    fn install(mode: &'static str) -> std::rc::Rc<std::cell::Cell<usize>> {
+        let calls = std::rc::Rc::new(std::cell::Cell::new(0));
+        set_accelerator(Some(Box::new(Recording {
+            calls: calls.clone(),
+            mode,
+        })));
+        calls
+    }
+
+    #[test]
+    fn accelerator_is_used_and_agrees_with_software() {
+        let (key, iv) = ([9u8; 32], [3u8; 12]);
+        let payload = [5u8; ACCELERATE_FROM];
+        let expected = software_seal(&key, &iv, b"aad", &payload).unwrap();
+        let calls = install("software");
+        assert_eq!(seal(&key, &iv, b"aad", &payload).unwrap(), expected);
+        assert_eq!(open(&key, &iv, b"aad", &expected).unwrap(), payload);
+        assert!(open(&key, &iv, b"other", &expected).is_none());
+        assert_eq!(calls.get(), 3);
+        // Short data stays in software.
+        let short = seal(&key, &iv, b"", b"tiny").unwrap();
+        assert_eq!(open(&key, &iv, b"", &short).unwrap(), b"tiny");
+        assert_eq!(calls.get(), 3);
+        set_accelerator(None);
+    }
+
+    #[test]
+    fn unavailable_or_malformed_accelerator_falls_back_or_fails_closed() {
+        let (key, iv) = ([9u8; 32], [3u8; 12]);
+        let payload = [5u8; 1000];
+        let expected = software_seal(&key, &iv, b"", &payload).unwrap();
+        let calls = install("unavailable");
+        assert_eq!(seal(&key, &iv, b"", &payload).unwrap(), expected);
+        assert_eq!(open(&key, &iv, b"", &expected).unwrap(), payload);
+        assert_eq!(calls.get(), 2);
+        // A seal of the wrong size is replaced by the software result; an open of the wrong size
+        // is refused rather than returned.
+        install("short");
+        assert_eq!(seal(&key, &iv, b"", &payload).unwrap(), expected);
+        assert!(open(&key, &iv, b"", &expected).is_none());
+        set_accelerator(None);
     }
 
     fn hex(s: &str) -> Vec<u8> {

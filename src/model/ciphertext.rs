@@ -81,7 +81,7 @@ pub fn parse(blob: &[u8]) -> Option<Parsed<'_>> {
     Some(Parsed {
         header: Header {
             key_id: key_ref::key_id_from_bytes(flags & FLAG_MULTI_REGION != 0, &id),
-            material_id: material.iter().map(|b| format!("{b:02x}")).collect(),
+            material_id: crate::hex::encode(material),
         },
         header_bytes,
         nonce,

@@ -170,7 +170,7 @@ impl CustomKeyStoreRecord {
 
 /// A new store ID: `cks-` and 17 lower-case hex digits, as AWS's look.
 pub fn new_id(random: [u8; 9]) -> String {
-    let hex: String = random.iter().map(|b| format!("{b:02x}")).collect();
+    let hex: String = crate::hex::encode(&random);
     format!("cks-{}", hex.get(..17).unwrap_or_default())
 }
 

@@ -263,7 +263,7 @@ pub fn constraints_allow(
 
 /// A grant ID: 64 lower-case hex characters.
 pub fn new_grant_id(random: [u8; 32]) -> String {
-    random.iter().map(|b| format!("{b:02x}")).collect()
+    crate::hex::encode(&random)
 }
 
 /// A fresh grant token for a grant: opaque base64url, different on every call (a random nonce),

@@ -352,7 +352,7 @@ pub fn has_material(key: &KeyRecord) -> bool {
 }
 
 fn hex(bytes: &[u8]) -> String {
-    bytes.iter().map(|b| format!("{b:02x}")).collect()
+    crate::hex::encode(bytes)
 }
 
 /// The token ID (hex) of 16 random bytes.

@@ -43,7 +43,7 @@ impl KeyMaterial {
         h.update(key_id.as_bytes());
         h.update([0]);
         h.update(&bytes);
-        let id = h.finalize().iter().map(|b| format!("{b:02x}")).collect();
+        let id = crate::hex::encode(&h.finalize());
         Self {
             id,
             bytes: Blob(bytes),

@@ -100,16 +100,14 @@ pub fn new_key_id(random: [u8; 16]) -> String {
 
 /// 16 bytes as a lower-case dashed UUID.
 fn dashed_uuid(bytes: &[u8; 16]) -> String {
-    let h: String = bytes.iter().map(|x| format!("{x:02x}")).collect();
-    let part = |r: std::ops::Range<usize>| h.get(r).unwrap_or_default();
-    format!(
-        "{}-{}-{}-{}-{}",
-        part(0..8),
-        part(8..12),
-        part(12..16),
-        part(16..20),
-        part(20..32)
-    )
+    let mut out = String::with_capacity(36);
+    for (i, group) in [0..4, 4..6, 6..8, 8..10, 10..16].into_iter().enumerate() {
+        if i > 0 {
+            out.push('-');
+        }
+        crate::hex::push(&mut out, bytes.get(group).unwrap_or_default());
+    }
+    out
 }
 
 /// The 16 bytes a key ID stands for (UUID bytes, or the 32 hex digits of an `mrk-` ID), and
@@ -126,10 +124,9 @@ pub fn key_id_bytes(id: &str) -> Option<(bool, [u8; 16])> {
 /// The inverse of `key_id_bytes`.
 pub fn key_id_from_bytes(mrk: bool, bytes: &[u8; 16]) -> String {
     if mrk {
-        format!(
-            "mrk-{}",
-            bytes.iter().map(|x| format!("{x:02x}")).collect::<String>()
-        )
+        let mut out = String::from("mrk-");
+        crate::hex::push(&mut out, bytes);
+        out
     } else {
         dashed_uuid(bytes)
     }

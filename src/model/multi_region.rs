@@ -85,13 +85,9 @@ pub fn arn_in(key: &KeyRecord, region: &str) -> String {
 
 /// A new Multi-Region key ID: `mrk-` and 32 lower-case hex digits.
 pub fn new_key_id(random: [u8; 16]) -> String {
-    format!(
-        "mrk-{}",
-        random
-            .iter()
-            .map(|b| format!("{b:02x}"))
-            .collect::<String>()
-    )
+    let mut out = String::from("mrk-");
+    crate::hex::push(&mut out, &random);
+    out
 }
 
 /// A primary in PendingReplicaDeletion waits for its replicas (§2.10): once every replica is gone

@@ -109,14 +109,14 @@ test("an operation the engine does not implement rejects with a KMSServiceExcept
 const CRASHING_REAL_GLUE = `export * from "./kms_wasm_real.js";
 export { default } from "./kms_wasm_real.js";
 import { WasmEngine } from "./kms_wasm_real.js";
-const dispatch = WasmEngine.prototype.dispatch;
-WasmEngine.prototype.dispatch = function (target, ctx, body) {
+const dispatch = WasmEngine.prototype.dispatch_with_blobs;
+WasmEngine.prototype.dispatch_with_blobs = function (target, ctx, body, blobs) {
   if (target === "TrentService.CrashForTest") {
     const bogus = Object.create(WasmEngine.prototype);
     bogus.__wbg_ptr = 0x7ffffff0;
     bogus.snapshot();
   }
-  return dispatch.call(this, target, ctx, body);
+  return dispatch.call(this, target, ctx, body, blobs);
 };
 `;
 

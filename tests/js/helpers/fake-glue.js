@@ -14,6 +14,15 @@ export default async function init() { instance++; }
 export function initSync() { instance++; }
 export function take_panic_message() { const m = panicMessage; panicMessage = undefined; return m; }
 export function __wbg_reset_state() { instance++; }
+export function set_aes_gcm_host() {}
+
+// Out-of-band blobs ("#<index>" in the body) become base64 again; the response keeps base64, which
+// the client reads as well.
+const inline = (v, blobs) =>
+  typeof v === "string" && /^#\d+$/.test(v) ? b64(blobs[Number(v.slice(1))])
+    : Array.isArray(v) ? v.map((x) => inline(x, blobs))
+    : v && typeof v === "object" ? Object.fromEntries(Object.entries(v).map(([k, x]) => [k, inline(x, blobs)]))
+    : v;
 
 export class WasmEngine {
   #keys = new Map();
@@ -23,7 +32,22 @@ export class WasmEngine {
   snapshot() { return json([...this.#keys]); }
   commit() { if (this.#pending) this.apply(this.#pending); this.#pending = undefined; }
   abort() { this.#pending = undefined; }
+  dispatch_with_blobs(target, ctxText, body, blobs) {
+    return this.dispatch(target, ctxText, json(inline(JSON.parse(dec.decode(body)), blobs)));
+  }
+  // Packed like src/wasm.rs pack_outcome (no blobs: the fake answers in base64).
   dispatch(target, ctxText, body) {
+    const { status, body: out, entry } = this.#dispatch(target, ctxText, body);
+    const packed = new Uint8Array(14 + out.length + (entry?.length ?? 0));
+    const view = new DataView(packed.buffer);
+    view.setUint16(0, status, true);
+    view.setUint32(2, out.length, true);
+    view.setUint32(6, entry ? entry.length + 1 : 0, true);
+    packed.set(out, 14);
+    if (entry) packed.set(entry, 14 + out.length);
+    return packed;
+  }
+  #dispatch(target, ctxText, body) {
     const ctx = JSON.parse(ctxText);
     const req = JSON.parse(dec.decode(body));
     const op = target.replace(/^TrentService\./, "");
