@@ -69,28 +69,32 @@ async function throughClient(kms, budget, Commands = pkg) {
 
 /**
  * Encrypt/Decrypt 4 KiB calls of `WasmEngine.dispatch_with_blobs` directly, with prepared request
- * bytes in the form KMSClient sends (blobs beside the JSON): the wasm-side cost alone. Uses the
- * package's own glue module, already initialised by then and with the same AES-GCM host.
+ * text in the form KMSClient sends (blobs beside the JSON): the wasm-side cost alone. Its own
+ * instance of the package's glue (the Node entry is a bundle), set up as the Node entry sets up its
+ * own: the same .wasm, the same AES-GCM host.
  */
 async function bareDispatch(root) {
-  const glue = await import(pathToFileURL(join(root, "pkg/dist/wasm/kms_wasm.js")).href);
-  const { unpackOutcome } = await import(pathToFileURL(join(root, "pkg/dist/engine.js")).href);
+  const dist = (file) => pathToFileURL(join(root, "pkg/dist", file)).href;
+  const glue = await import(dist("wasm/kms_wasm.js"));
+  const { unpackOutcome } = await import(dist("engine.js"));
+  const { nodeAesGcm } = await import(dist("node-aes-gcm.js"));
   await glue.default({ module_or_path: readFileSync(join(root, "pkg/dist/wasm/kms_wasm_bg.wasm")) });
+  glue.set_aes_gcm_host(nodeAesGcm);
   const engine = new glue.WasmEngine();
   engine.restore(new Uint8Array(0));
   const ctx = JSON.stringify({ accountId: "000000000000", region: "us-east-1", requestId: "00000000-0000-4000-8000-000000000000", now: Math.floor(Date.now() / 1000) });
   const enc = new TextEncoder();
   const call = (op, req, blobs = []) => {
-    const out = unpackOutcome(engine.dispatch_with_blobs(`TrentService.${op}`, ctx, enc.encode(JSON.stringify(req)), blobs));
+    const out = unpackOutcome(engine.dispatch_with_blobs(`TrentService.${op}`, ctx, JSON.stringify(req), blobs));
     if (out.entry) engine.commit();
     if (out.status !== 200) throw new Error(`bare ${op}: ${new TextDecoder().decode(out.body)}`);
     return out.blobs;
   };
   const keyId = JSON.parse(new TextDecoder().decode(unpackOutcome(engine.dispatch("TrentService.CreateKey", ctx, enc.encode("{}"))).body)).KeyMetadata.KeyId;
   engine.commit();
-  const encBody = enc.encode(JSON.stringify({ KeyId: keyId, Plaintext: "#0" }));
+  const encBody = JSON.stringify({ KeyId: keyId, Plaintext: "#0" });
   const [ciphertext] = call("Encrypt", { KeyId: keyId, Plaintext: "#0" }, [data]);
-  const decBody = enc.encode(JSON.stringify({ CiphertextBlob: "#0" }));
+  const decBody = JSON.stringify({ CiphertextBlob: "#0" });
   // Encrypt and Decrypt never write, so there is nothing to commit.
   const bare = (target, body, blobs) => () => engine.dispatch_with_blobs(target, ctx, body, blobs);
   return { encrypt: bare("TrentService.Encrypt", encBody, [data]), decrypt: bare("TrentService.Decrypt", decBody, [ciphertext]) };

@@ -29,9 +29,11 @@ pub fn take_panic_message() -> Option<String> {
 #[wasm_bindgen]
 extern "C" {
     /// A JS object with synchronous AES-256-GCM `seal` and `open` (pkg/src/node-aes-gcm.ts). The
-    /// slices arrive in JS as views of wasm memory, so the data is not copied on the way out.
+    /// slices arrive in JS as views of wasm memory, `out` included: JS writes the result straight
+    /// into it, so the data is copied neither way.
     pub type HostAesGcm;
 
+    /// Writes ciphertext‖tag (`plaintext.len() + 16` bytes) into `out`.
     #[wasm_bindgen(method, catch)]
     fn seal(
         this: &HostAesGcm,
@@ -39,9 +41,11 @@ extern "C" {
         nonce: &[u8],
         aad: &[u8],
         plaintext: &[u8],
-    ) -> Result<Vec<u8>, JsValue>;
+        out: &mut [u8],
+    ) -> Result<(), JsValue>;
 
-    /// `undefined` when the data does not authenticate.
+    /// Writes the plaintext (`sealed.len() - 16` bytes) into `out`; `false` when the data does not
+    /// authenticate.
     #[wasm_bindgen(method, catch)]
     fn open(
         this: &HostAesGcm,
@@ -49,7 +53,8 @@ extern "C" {
         nonce: &[u8],
         aad: &[u8],
         sealed: &[u8],
-    ) -> Result<Option<Vec<u8>>, JsValue>;
+        out: &mut [u8],
+    ) -> Result<bool, JsValue>;
 }
 
 impl aes_gcm::Accelerator for HostAesGcm {
@@ -59,8 +64,9 @@ impl aes_gcm::Accelerator for HostAesGcm {
         nonce: &[u8],
         aad: &[u8],
         plaintext: &[u8],
-    ) -> Result<Vec<u8>, aes_gcm::Unavailable> {
-        HostAesGcm::seal(self, key, nonce, aad, plaintext).map_err(|_| aes_gcm::Unavailable)
+        out: &mut [u8],
+    ) -> Result<(), aes_gcm::Unavailable> {
+        HostAesGcm::seal(self, key, nonce, aad, plaintext, out).map_err(|_| aes_gcm::Unavailable)
     }
 
     fn open(
@@ -69,8 +75,9 @@ impl aes_gcm::Accelerator for HostAesGcm {
         nonce: &[u8],
         aad: &[u8],
         sealed: &[u8],
-    ) -> Result<Option<Vec<u8>>, aes_gcm::Unavailable> {
-        HostAesGcm::open(self, key, nonce, aad, sealed).map_err(|_| aes_gcm::Unavailable)
+        out: &mut [u8],
+    ) -> Result<bool, aes_gcm::Unavailable> {
+        HostAesGcm::open(self, key, nonce, aad, sealed, out).map_err(|_| aes_gcm::Unavailable)
     }
 }
 
@@ -129,19 +136,25 @@ impl WasmEngine {
         pack_outcome(outcome, &[])
     }
 
-    /// `dispatch` for the in-process client: `blobs` are the request's blob members, which the body
+    /// `dispatch` for the in-process client, whose body is JSON text (no encoding step in JS):
+    /// `blobs` are the request's blob members, which the body
     /// names as `"#<index>"` instead of base64, and the response's come back the same way, after
     /// the entry in the packed outcome (`api::blob_channel`).
     pub fn dispatch_with_blobs(
         &mut self,
         target: &str,
         ctx: &str,
-        body: &[u8],
+        body: &str,
         blobs: Vec<js_sys::Uint8Array>,
     ) -> Result<Vec<u8>, JsError> {
         let blobs = blobs.iter().map(js_sys::Uint8Array::to_vec).collect();
-        let (outcome, out_blobs) =
-            wire::handle_with_blobs(&mut self.engine, target, ctx.as_bytes(), body, blobs);
+        let (outcome, out_blobs) = wire::handle_with_blobs(
+            &mut self.engine,
+            target,
+            ctx.as_bytes(),
+            body.as_bytes(),
+            blobs,
+        );
         pack_outcome(outcome, &out_blobs)
     }
 

@@ -18,7 +18,7 @@ import { newRequestId } from "./request-id.js";
 import { principalAccount } from "./principal.js";
 import { MemoryStorage } from "./storage/memory.js";
 import type { StorageAdapter } from "./storage/adapter.js";
-import { fromWire, parseJson, toWire } from "./wire.js";
+import { fromWire, parseJson, toWireText } from "./wire.js";
 
 /** Configuration of {@link KMSClient}. */
 export interface KMSClientConfig {
@@ -155,6 +155,8 @@ export class KMSClient {
   /** The resolved configuration. */
   readonly config: KMSClientResolvedConfig;
   readonly #seconds: () => number;
+  /** The request context's members that never change for this client, as JSON without its `}`. */
+  readonly #ctxHead: string;
 
   /**
    * @param config - `region` is required; see {@link KMSClientConfig}.
@@ -194,6 +196,14 @@ export class KMSClient {
       identityPolicies: Object.freeze(identityPolicies.map(identityPolicy)),
       enforcePolicies,
     });
+    const { identityPolicies: policies } = this.config;
+    this.#ctxHead = JSON.stringify({
+      accountId,
+      region,
+      ...(principal !== undefined && { principal }),
+      ...(policies.length > 0 && { identityPolicies: policies }),
+      ...(!enforcePolicies && { enforcePolicies }),
+    }).slice(0, -1);
   }
 
   /**
@@ -219,25 +229,16 @@ export class KMSClient {
       throw Object.assign(new Error("Request aborted"), { name: "AbortError" });
     }
     const requestId = newRequestId();
-    const now = this.#seconds();
-    const { accountId, region, principal, identityPolicies, enforcePolicies } = this.config;
-    const ctx = JSON.stringify({
-      accountId,
-      region,
-      requestId,
-      now,
-      ...(principal !== undefined && { principal }),
-      ...(identityPolicies.length > 0 && { identityPolicies }),
-      ...(!enforcePolicies && { enforcePolicies }),
-    });
+    const ctx = `${this.#ctxHead},"requestId":"${requestId}","now":${JSON.stringify(this.#seconds())}}`;
     // kms-wasm extensions (CreateFixtureKeyCommand) name their own target and encoding.
     const ext = (command as { constructor?: ExtensionCommandClass }).constructor;
     const isExtension = typeof ext?.target === "string" && typeof ext.encode === "function";
     // In process, blobs travel beside the JSON as raw bytes rather than inside it as base64.
+    const engine = engineFor(this.config.storage);
     const blobs: Uint8Array[] = [];
-    const body = isExtension ? ext.encode!(command.input ?? {}) : toWire(operation, command.input, blobs);
-    const target = isExtension ? ext.target! : `TrentService.${operation}`;
-    const out = await engineFor(this.config.storage).dispatchWire(target, ctx, body, requestId, blobs);
+    const out = isExtension
+      ? await engine.dispatchWire(ext.target!, ctx, ext.encode!(command.input ?? {}), requestId)
+      : await engine.dispatchWire(`TrentService.${operation}`, ctx, toWireText(operation, command.input, blobs), requestId, blobs);
     const shape = isExtension ? (ext.responseOf ?? operation) : operation;
     if (out.status === 200) return { $metadata: responseMetadata(200, requestId), ...fromWire(shape, out.body, out.blobs) };
     throw exceptionFromWire(out.status, parseJson(out.body), requestId);

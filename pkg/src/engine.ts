@@ -29,20 +29,30 @@ export interface WireOutcome {
 
 /** A synchronous AES-256-GCM the engine may use instead of its own (`node-aes-gcm.ts`). */
 export interface AesGcmHost {
-  seal(key: Uint8Array, nonce: Uint8Array, aad: Uint8Array, plaintext: Uint8Array): Uint8Array;
-  open(key: Uint8Array, nonce: Uint8Array, aad: Uint8Array, sealed: Uint8Array): Uint8Array | undefined;
+  /** Writes ciphertext‖tag into `out` (a view of wasm memory of exactly that size). */
+  seal(key: Uint8Array, nonce: Uint8Array, aad: Uint8Array, plaintext: Uint8Array, out: Uint8Array): void;
+  /** Writes the plaintext into `out`; `false` when the data does not authenticate. */
+  open(key: Uint8Array, nonce: Uint8Array, aad: Uint8Array, sealed: Uint8Array, out: Uint8Array): boolean;
 }
 
 let source: WasmSource | undefined;
+let instantiateSync = false;
 let aesGcmHost: AesGcmHost | undefined;
 let loading: Promise<void> | undefined;
 // Bumped whenever the wasm instance is replaced after a trap. Every WasmEngine belongs to one
 // generation: its pointer means nothing in the new instance's memory, so it must never be used again.
 let generation = 0;
 
-/** Sets where the wasm module is loaded from; each entry point calls this once. @internal */
-export function setWasmSource(s: WasmSource): void {
+/**
+ * Sets where the wasm module is loaded from; each entry point calls this once. `sync`: compile
+ * asynchronously, then instantiate with the glue's `initSync`. The Node entry asks for it because
+ * the glue's async `init` tests `typeof Request`, and in Node that first touch of the global loads
+ * the whole fetch implementation (undici): ~15 ms of a cold start spent on nothing (bench figure h).
+ * Browsers keep the async path (some refuse to instantiate a large module synchronously). @internal
+ */
+export function setWasmSource(s: WasmSource, options: { sync?: boolean } = {}): void {
   source = s;
+  instantiateSync = options.sync ?? false;
 }
 
 /** Lends the engine a faster AES-256-GCM (the Node entry's node:crypto). @internal */
@@ -53,7 +63,13 @@ export function setAesGcmHost(host: AesGcmHost | undefined): void {
 function loadWasm(): Promise<void> {
   loading ??= (async () => {
     if (!source) throw new Error("kms-wasm: no wasm source configured; import the package through its entry point");
-    await glue.default({ module_or_path: await source() });
+    const bytesOrModule = await source();
+    if (instantiateSync) {
+      const module = bytesOrModule instanceof WebAssembly.Module ? bytesOrModule : await WebAssembly.compile(bytesOrModule);
+      glue.initSync({ module });
+    } else {
+      await glue.default({ module_or_path: bytesOrModule });
+    }
   })().catch((err: unknown) => {
     loading = undefined; // let a later call try again (e.g. a transient fetch failure)
     throw err;
@@ -113,7 +129,8 @@ export function unpackOutcome(packed: Uint8Array): Outcome {
 
 interface OpenEngine {
   journal: Journal;
-  dispatch(target: string, ctx: string, body: Uint8Array, blobs?: Uint8Array[]): Outcome;
+  /** `body` is text exactly when `blobs` is given (the in-process door). */
+  dispatch(target: string, ctx: string, body: Uint8Array | string, blobs?: Uint8Array[]): Outcome;
   /** Parks a host-generated RSA key (PKCS#8) in the engine; Rust validates it. */
   provideHostKey(spec: string, pkcs8: Uint8Array): void;
   /** How many host keys of `spec` are waiting. */
@@ -136,10 +153,10 @@ interface HostSubtle {
 }
 
 /** The RSA spec a CreateKey / GenerateDataKeyPair* body asks for, if any. */
-function rsaSpecOf(target: string, body: Uint8Array): string | undefined {
+function rsaSpecOf(target: string, body: Uint8Array | string): string | undefined {
   if (!KEYGEN_TARGETS.has(target)) return undefined;
   try {
-    const req = JSON.parse(new TextDecoder().decode(body)) as Record<string, unknown>;
+    const req = JSON.parse(typeof body === "string" ? body : new TextDecoder().decode(body)) as Record<string, unknown>;
     const spec = target === "TrentService.CreateKey" ? (req.KeySpec ?? req.CustomerMasterKeySpec) : req.KeyPairSpec;
     return typeof spec === "string" && spec in RSA_BITS ? spec : undefined;
   } catch {
@@ -153,7 +170,7 @@ function rsaSpecOf(target: string, body: Uint8Array): string | undefined {
  * the PKCS#8 bytes to Rust, which checks them before use. Any failure (no WebCrypto, a refused
  * key) is silent: Rust then generates the key itself.
  */
-async function provideRsaKey(open: OpenEngine, target: string, body: Uint8Array): Promise<void> {
+async function provideRsaKey(open: OpenEngine, target: string, body: Uint8Array | string): Promise<void> {
   const spec = rsaSpecOf(target, body);
   const subtle = (globalThis as { crypto?: { subtle?: HostSubtle } }).crypto?.subtle;
   if (!spec || !subtle) return;
@@ -190,9 +207,12 @@ export class EngineHandle {
    *
    * `blobs` carries the request's blob members as raw bytes, named `"#<index>"` in the body where
    * base64 would be; the response's then come back the same way. In process this skips four base64
-   * passes per call (`toWire(…, blobs)`); the HTTP doors pass plain AWS JSON and no list.
+   * passes per call (`toWireText(…, blobs)`), and the body is passed as the JSON text it was built
+   * as. The HTTP doors pass plain AWS JSON bytes and no list.
    */
-  async dispatchWire(target: string, ctx: string, body: Uint8Array, requestId: string, blobs?: Uint8Array[]): Promise<WireOutcome> {
+  async dispatchWire(target: string, ctx: string, body: Uint8Array, requestId: string): Promise<WireOutcome>;
+  async dispatchWire(target: string, ctx: string, body: string, requestId: string, blobs: Uint8Array[]): Promise<WireOutcome>;
+  async dispatchWire(target: string, ctx: string, body: Uint8Array | string, requestId: string, blobs?: Uint8Array[]): Promise<WireOutcome> {
     for (let attempt = 0; ; attempt++) {
       let open: OpenEngine;
       try {
@@ -249,7 +269,9 @@ export class EngineHandle {
       journal,
       dispatch: (target, ctx, body, blobs) => {
         live(true);
-        return unpackOutcome(blobs ? engine.dispatch_with_blobs(target, ctx, body, blobs) : engine.dispatch(target, ctx, body));
+        return unpackOutcome(
+          typeof body === "string" ? engine.dispatch_with_blobs(target, ctx, body, blobs ?? []) : engine.dispatch(target, ctx, body),
+        );
       },
       provideHostKey: (spec, pkcs8) => {
         live(true);

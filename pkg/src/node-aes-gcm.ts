@@ -13,28 +13,35 @@ import { createCipheriv, createDecipheriv } from "node:crypto";
 
 const TAG_LEN = 16;
 
-/** What `set_aes_gcm_host` expects (`HostAesGcm` in src/wasm.rs). @internal */
+/**
+ * What `set_aes_gcm_host` expects (`HostAesGcm` in src/wasm.rs). `out` is a view of wasm memory of
+ * exactly the result's size; the result is written there rather than returned. @internal
+ */
 export const nodeAesGcm = {
-  /** ciphertext‖tag. */
-  seal(key: Uint8Array, nonce: Uint8Array, aad: Uint8Array, plaintext: Uint8Array): Uint8Array {
+  /** Writes ciphertext‖tag into `out`. */
+  seal(key: Uint8Array, nonce: Uint8Array, aad: Uint8Array, plaintext: Uint8Array, out: Uint8Array): void {
     const cipher = createCipheriv("aes-256-gcm", key, nonce);
     cipher.setAAD(aad);
     const head = cipher.update(plaintext);
     const tail = cipher.final();
-    return Buffer.concat([head, tail, cipher.getAuthTag()]);
+    out.set(head);
+    out.set(tail, head.length);
+    out.set(cipher.getAuthTag(), head.length + tail.length);
   },
 
-  /** The plaintext, or `undefined` when ciphertext‖tag does not authenticate. */
-  open(key: Uint8Array, nonce: Uint8Array, aad: Uint8Array, sealed: Uint8Array): Uint8Array | undefined {
-    if (sealed.length < TAG_LEN) return undefined;
+  /** Writes the plaintext into `out`; `false` when ciphertext‖tag does not authenticate. */
+  open(key: Uint8Array, nonce: Uint8Array, aad: Uint8Array, sealed: Uint8Array, out: Uint8Array): boolean {
+    if (sealed.length < TAG_LEN) return false;
     const decipher = createDecipheriv("aes-256-gcm", key, nonce);
     decipher.setAAD(aad);
     decipher.setAuthTag(sealed.subarray(sealed.length - TAG_LEN));
     const head = decipher.update(sealed.subarray(0, sealed.length - TAG_LEN));
     try {
-      return Buffer.concat([head, decipher.final()]);
+      out.set(decipher.final(), head.length);
     } catch {
-      return undefined; // "Unsupported state or unable to authenticate data"
+      return false; // "Unsupported state or unable to authenticate data"
     }
+    out.set(head);
+    return true;
   },
 };

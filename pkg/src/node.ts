@@ -11,7 +11,15 @@ import { nodeAesGcm } from "./node-aes-gcm.js";
 
 // Resolved against this module: pkg/dist/node.js (ESM) and pkg/dist/node.cjs (the build rewrites
 // import.meta.url from __filename) both sit next to pkg/dist/wasm/.
-setWasmSource(() => readFile(new URL("./wasm/kms_wasm_bg.wasm", import.meta.url)));
+// The module is read and compiled from the moment this entry is imported, so V8's background
+// compile overlaps the rest of the program's start-up instead of delaying the first call.
+let compiled: Promise<WebAssembly.Module> | undefined;
+const compile = (): Promise<WebAssembly.Module> =>
+  (compiled ??= readFile(new URL("./wasm/kms_wasm_bg.wasm", import.meta.url)).then((bytes) => WebAssembly.compile(bytes)));
+compile().catch(() => {
+  compiled = undefined; // reported, and retried, by the first call
+});
+setWasmSource(compile, { sync: true });
 setAesGcmHost(nodeAesGcm);
 
 export * from "./index.js";

@@ -2,7 +2,7 @@
  * Converts between the SDK's JavaScript values and AWS JSON 1.1 bytes, driven by generated/shapes.ts
  * exactly like the SDK's serializers: blobs are `Uint8Array` <-> base64 (standard, padded),
  * timestamps are `Date` <-> epoch seconds, `undefined`/`null` members are dropped. In process,
- * blobs may instead travel beside the JSON as raw bytes (`toWire`/`fromWire` with a `blobs` list).
+ * blobs may instead travel beside the JSON as raw bytes (`toWireText`/`fromWire` with a `blobs` list).
  *
  * Owns: every base64 and epoch encoding in the package (CONVENTIONS.md, boundary rule 7).
  * Must not: know about errors, storage or the engine.
@@ -177,12 +177,12 @@ function jsonOf(shape: Shape | undefined, value: unknown, blobs?: Uint8Array[]):
 }
 
 /**
- * Serializes an operation's input to AWS JSON 1.1 request bytes. With `blobs`, blob members go into
- * that list as raw bytes instead of into the body as base64. @internal
+ * Serializes an operation's input to AWS JSON 1.1 request text. With `blobs`, blob members go into
+ * that list as raw bytes instead of into the text as base64 (the in-process door). @internal
  */
-export function toWire(operation: string, input: object | undefined, blobs?: Uint8Array[]): Uint8Array {
+export function toWireText(operation: string, input: object | undefined, blobs?: Uint8Array[]): string {
   const members: Members | undefined = shapes[operation]?.input;
-  return utf8.encode(jsonOf(members ? { s: members } : undefined, input ?? {}, blobs) ?? "{}");
+  return jsonOf(members ? { s: members } : undefined, input ?? {}, blobs) ?? "{}";
 }
 
 /** Parses AWS JSON 1.1 bytes (empty = `{}`) without applying shapes; used for error envelopes. @internal */

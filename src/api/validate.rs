@@ -210,9 +210,14 @@ fn matches_pattern(pattern: &str, value: &str) -> bool {
     let Ok(mut cache) = cache.lock() else {
         return true;
     };
-    let re = cache
-        .entry(pattern.to_string())
-        .or_insert_with(|| regex_lite::Regex::new(&format!("^(?:{pattern})$")).ok());
+    // Looked up before inserting: `entry` would allocate the key on every call.
+    if !cache.contains_key(pattern) {
+        let compiled = regex_lite::Regex::new(&format!("^(?:{pattern})$")).ok();
+        cache.insert(pattern.to_string(), compiled);
+    }
+    let Some(re) = cache.get(pattern) else {
+        return true;
+    };
     // A pattern the engine cannot compile is a codegen bug, not the caller's fault: accept the value.
     re.as_ref().is_none_or(|re| re.is_match(value))
 }

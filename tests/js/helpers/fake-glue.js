@@ -33,7 +33,7 @@ export class WasmEngine {
   commit() { if (this.#pending) this.apply(this.#pending); this.#pending = undefined; }
   abort() { this.#pending = undefined; }
   dispatch_with_blobs(target, ctxText, body, blobs) {
-    return this.dispatch(target, ctxText, json(inline(JSON.parse(dec.decode(body)), blobs)));
+    return this.dispatch(target, ctxText, json(inline(JSON.parse(body), blobs)));
   }
   // Packed like src/wasm.rs pack_outcome (no blobs: the fake answers in base64).
   dispatch(target, ctxText, body) {
