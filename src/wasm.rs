@@ -1,12 +1,15 @@
 //! The only wasm-bindgen file: `WasmEngine` for JS. Twelve methods over `Engine` and `wire::handle`;
 //! bytes in, bytes out. A panic hook keeps the panic text so JS can report it after a trap, and
-//! `set_aes_gcm_host` lets the Node entry lend node:crypto's AES-GCM to `crypto::aes_gcm`.
+//! `set_aes_gcm_host` and `set_ecdsa_host` let the Node entry lend node:crypto's AES-GCM to
+//! `crypto::aes_gcm` and its ECDSA to `crypto::ecc`.
 
 use std::sync::Mutex;
 
 use wasm_bindgen::prelude::*;
 
 use crate::crypto::aes_gcm;
+use crate::crypto::digest::Hash;
+use crate::crypto::ecc;
 use crate::engine::Engine;
 use crate::wire;
 
@@ -86,6 +89,44 @@ impl aes_gcm::Accelerator for HostAesGcm {
 #[wasm_bindgen]
 pub fn set_aes_gcm_host(host: Option<HostAesGcm>) {
     aes_gcm::set_accelerator(host.map(|h| Box::new(h) as Box<dyn aes_gcm::Accelerator>));
+}
+
+#[wasm_bindgen]
+extern "C" {
+    /// A JS object with a synchronous ECDSA `sign` over a whole message (pkg/src/node-ecdsa.ts):
+    /// the DER signature of `message` hashed with `hash` ("sha256", "sha384" or "sha512") under the
+    /// PKCS#8 key. The slices arrive as views of wasm memory.
+    pub type HostEcdsa;
+
+    #[wasm_bindgen(method, catch)]
+    fn sign(this: &HostEcdsa, hash: &str, pkcs8: &[u8], message: &[u8])
+        -> Result<Vec<u8>, JsValue>;
+}
+
+impl ecc::Accelerator for HostEcdsa {
+    fn sign_message(
+        &self,
+        _curve: ecc::Curve,
+        hash: Hash,
+        pkcs8: &[u8],
+        message: &[u8],
+    ) -> Result<Vec<u8>, ecc::Unavailable> {
+        // The key carries its curve; `crypto::ecc` checks the signature fits it.
+        let hash = match hash {
+            Hash::Sha256 => "sha256",
+            Hash::Sha384 => "sha384",
+            Hash::Sha512 => "sha512",
+            Hash::Sha1 | Hash::Sha224 => return Err(ecc::Unavailable),
+        };
+        HostEcdsa::sign(self, hash, pkcs8, message).map_err(|_| ecc::Unavailable)
+    }
+}
+
+/// Routes ECDSA over RAW messages through `host` (or back to RustCrypto's, with `undefined`) for
+/// every unseeded engine of this instance.
+#[wasm_bindgen]
+pub fn set_ecdsa_host(host: Option<HostEcdsa>) {
+    ecc::set_accelerator(host.map(|h| Box::new(h) as Box<dyn ecc::Accelerator>));
 }
 
 /// The engine, as JS sees it.

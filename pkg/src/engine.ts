@@ -35,9 +35,15 @@ export interface AesGcmHost {
   open(key: Uint8Array, nonce: Uint8Array, aad: Uint8Array, sealed: Uint8Array, out: Uint8Array): boolean;
 }
 
+/** A synchronous ECDSA over a whole message the engine may use instead of its own (`node-ecdsa.ts`). */
+export interface EcdsaHost {
+  sign(hash: "sha256" | "sha384" | "sha512", pkcs8: Uint8Array, message: Uint8Array): Uint8Array;
+}
+
 let source: WasmSource | undefined;
 let instantiateSync = false;
 let aesGcmHost: AesGcmHost | undefined;
+let ecdsaHost: EcdsaHost | undefined;
 let loading: Promise<void> | undefined;
 // Bumped whenever the wasm instance is replaced after a trap. Every WasmEngine belongs to one
 // generation: its pointer means nothing in the new instance's memory, so it must never be used again.
@@ -58,6 +64,11 @@ export function setWasmSource(s: WasmSource, options: { sync?: boolean } = {}): 
 /** Lends the engine a faster AES-256-GCM (the Node entry's node:crypto). @internal */
 export function setAesGcmHost(host: AesGcmHost | undefined): void {
   aesGcmHost = host;
+}
+
+/** Lends the engine a faster ECDSA for RAW messages (the Node entry's node:crypto). @internal */
+export function setEcdsaHost(host: EcdsaHost | undefined): void {
+  ecdsaHost = host;
 }
 
 function loadWasm(): Promise<void> {
@@ -252,6 +263,7 @@ export class EngineHandle {
     await loadWasm();
     // Per engine rather than once: a trap's reset starts the instance afresh, without it.
     glue.set_aes_gcm_host(aesGcmHost);
+    glue.set_ecdsa_host(ecdsaHost);
     const gen = (this.#generation = generation);
     const engine = this.seed ? glue.WasmEngine.with_seed(this.seed) : new glue.WasmEngine();
     const live = (beforeDispatch = false) => {

@@ -1,13 +1,14 @@
 /**
  * The Node entry (`exports["."].node`): everything in `index.ts`, plus `FileSystemStorage`, with the
  * wasm read from the `.wasm` file next to this module instead of a base64 copy, and AES-256-GCM
- * done by node:crypto (`node-aes-gcm.ts`).
+ * and ECDSA signing done by node:crypto (`node-aes-gcm.ts`, `node-ecdsa.ts`).
  *
  * @packageDocumentation
  */
 import { readFile } from "node:fs/promises";
-import { setAesGcmHost, setWasmSource } from "./engine.js";
+import { setAesGcmHost, setEcdsaHost, setWasmSource } from "./engine.js";
 import { nodeAesGcm } from "./node-aes-gcm.js";
+import { nodeEcdsa } from "./node-ecdsa.js";
 
 // Resolved against this module: pkg/dist/node.js (ESM) and pkg/dist/node.cjs (the build rewrites
 // import.meta.url from __filename) both sit next to pkg/dist/wasm/.
@@ -21,6 +22,7 @@ compile().catch(() => {
 });
 setWasmSource(compile, { sync: true });
 setAesGcmHost(nodeAesGcm);
+setEcdsaHost(nodeEcdsa);
 
 export * from "./index.js";
 export { FileSystemStorage } from "./storage/fs.js";

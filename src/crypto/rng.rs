@@ -11,6 +11,11 @@ pub struct RngError;
 pub trait RandomSource {
     /// Fills `buf` with random bytes.
     fn fill(&mut self, buf: &mut [u8]) -> Result<(), RngError>;
+
+    /// Whether a seed determines every byte (`SeededRandom`). A caller drawing from such a source
+    /// promises reproducible output, so nothing random may come from anywhere else (a host's
+    /// signer, for one). Required, so that a new source has to decide.
+    fn is_reproducible(&self) -> bool;
 }
 
 /// Bytes fetched from the OS per refill. In wasm each fetch is a call out to JS
@@ -25,6 +30,10 @@ pub struct OsRandom {
 }
 
 impl RandomSource for OsRandom {
+    fn is_reproducible(&self) -> bool {
+        false
+    }
+
     fn fill(&mut self, buf: &mut [u8]) -> Result<(), RngError> {
         if buf.len() > OS_BATCH {
             return getrandom::getrandom(buf).map_err(|_| RngError);
@@ -62,6 +71,10 @@ impl SeededRandom {
 }
 
 impl RandomSource for SeededRandom {
+    fn is_reproducible(&self) -> bool {
+        true
+    }
+
     fn fill(&mut self, buf: &mut [u8]) -> Result<(), RngError> {
         for byte in buf.iter_mut() {
             if self.buffer.is_empty() {

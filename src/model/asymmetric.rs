@@ -4,6 +4,8 @@
 //! Encapsulate/Decapsulate with AWS's error texts (AWS-KMS-BEHAVIOUR.md §2.2, §2.13, §2.16). The
 //! bytes themselves are `crypto::{rsa, ecc, ed25519, sm2, ml_dsa, ml_kem}`'s business.
 
+use std::borrow::Cow;
+
 use crate::api::{
     Blob, DataKeyPairSpec, EncapsulationAlgorithmSpec as Encap, EncryptionAlgorithmSpec as Enc,
     ErrorCode, KeySpec, MessageType, SigningAlgorithmSpec as Sig,
@@ -189,19 +191,22 @@ pub enum SignInput {
     /// A digest of the algorithm's length: the RSA/ECDSA hash, the Ed25519ph prehash PH(M) or
     /// the SM2DSA `e = SM3(Z_A ‖ M)`.
     Digest(Vec<u8>),
-    /// The message itself, for schemes that hash inside (PureEdDSA, ML-DSA, SM2DSA on RAW).
+    /// The message itself (MessageType RAW): PureEdDSA, ML-DSA and SM2DSA hash inside; RSA and
+    /// ECDSA hash it with the algorithm's hash when they sign (`hashed`), so that a host signer,
+    /// which only takes whole messages, can be handed the message.
     Message(Vec<u8>),
     /// An ML-DSA message representative μ computed by the caller (MessageType EXTERNAL_MU).
     ExternalMu(Vec<u8>),
 }
 
 /// The MessageType rule of each algorithm (AWS-KMS-BEHAVIOUR.md §2.13). RSA and ECDSA: a RAW
-/// message is hashed once with the algorithm's hash; a DIGEST is used as given (never hashed twice)
-/// and must be exactly the hash length. ED25519_SHA_512 takes RAW only; ED25519_PH_SHA_512 takes
-/// DIGEST only (a 64-byte SHA-512 digest, used as Ed25519ph's PH(M)). ML_DSA_SHAKE_256 takes RAW
-/// (and EXTERNAL_MU, a 64-byte μ); SM2DSA takes RAW (hashed with Z_A of the default distinguishing
-/// ID) or a 32-byte DIGEST. EXTERNAL_MU belongs to ML-DSA alone. The texts for a MessageType an
-/// algorithm does not take are ours: AWS's wording is not recorded.
+/// message is hashed once with the algorithm's hash (by the signer: `SignInput::Message`); a
+/// DIGEST is used as given (never hashed twice) and must be exactly the hash length.
+/// ED25519_SHA_512 takes RAW only; ED25519_PH_SHA_512 takes DIGEST only (a 64-byte SHA-512
+/// digest, used as Ed25519ph's PH(M)). ML_DSA_SHAKE_256 takes RAW (and EXTERNAL_MU, a 64-byte μ);
+/// SM2DSA takes RAW (hashed with Z_A of the default distinguishing ID) or a 32-byte DIGEST.
+/// EXTERNAL_MU belongs to ML-DSA alone. The texts for a MessageType an algorithm does not take
+/// are ours: AWS's wording is not recorded.
 pub fn message_digest(
     alg: Sig,
     message_type: Option<&str>,
@@ -229,7 +234,7 @@ pub fn message_digest(
     };
     if let Some((hash, _)) = signing_hash(alg) {
         return match message_type {
-            MessageType::RAW => Ok(SignInput::Digest(hash.digest(message))),
+            MessageType::RAW => Ok(SignInput::Message(message.to_vec())),
             MessageType::DIGEST => digest_of(hash.output_len()),
             MessageType::EXTERNAL_MU => unsupported(),
         };
@@ -260,6 +265,15 @@ fn unsupported_algorithm(alg: Sig) -> KmsError {
     KmsError::feature_not_implemented(&format!("SigningAlgorithm {}", alg.as_str()))
 }
 
+/// What RSA and ECDSA sign or verify: a DIGEST as given, a RAW message hashed once with `hash`.
+fn hashed(hash: Hash, input: &SignInput) -> Option<Cow<'_, [u8]>> {
+    match input {
+        SignInput::Digest(d) => Some(Cow::Borrowed(d)),
+        SignInput::Message(m) => Some(Cow::Owned(hash.digest(m))),
+        SignInput::ExternalMu(_) => None,
+    }
+}
+
 /// Signs what `message_digest` prepared.
 pub fn sign(
     key: &KeyRecord,
@@ -270,15 +284,22 @@ pub fn sign(
     let failed = || KmsError::internal("Signing failed.");
     let der = private_key(key)?;
     match (key_kind(key)?, input) {
-        (Kind::Rsa(_), SignInput::Digest(d)) => {
+        (Kind::Rsa(_), _) => {
             let (hash, Some(p)) = signing_hash(alg).ok_or_else(|| unsupported_algorithm(alg))?
             else {
                 return Err(failed());
             };
-            rsa::sign(der, p, hash, d, rng).map_err(|_| failed())
+            let digest = hashed(hash, input).ok_or_else(failed)?;
+            rsa::sign(der, p, hash, &digest, rng).map_err(|_| failed())
         }
         (Kind::Ecc(curve), SignInput::Digest(d)) => {
             ecc::sign(curve, der, d, rng).map_err(|_| failed())
+        }
+        (Kind::Ecc(curve), SignInput::Message(m)) => {
+            let (hash, None) = signing_hash(alg).ok_or_else(|| unsupported_algorithm(alg))? else {
+                return Err(failed());
+            };
+            ecc::sign_message(curve, hash, der, m, rng).map_err(|_| failed())
         }
         (Kind::Ed25519, SignInput::Message(m)) => ed25519::sign(der, m).map_err(|_| failed()),
         (Kind::Ed25519, SignInput::Digest(d)) => {
@@ -306,11 +327,16 @@ pub fn sign(
 pub fn verify(key: &KeyRecord, alg: Sig, input: &SignInput, signature: &[u8]) -> KmsResult<()> {
     let spki = public_key(key)?;
     let valid = match (key_kind(key)?, input) {
-        (Kind::Rsa(_), SignInput::Digest(d)) => match signing_hash(alg) {
-            Some((hash, Some(p))) => rsa::verify(&spki, p, hash, d, signature),
+        (Kind::Rsa(_), _) => match signing_hash(alg) {
+            Some((hash, Some(p))) => hashed(hash, input)
+                .is_some_and(|digest| rsa::verify(&spki, p, hash, &digest, signature)),
             _ => false,
         },
-        (Kind::Ecc(curve), SignInput::Digest(d)) => ecc::verify(curve, &spki, d, signature),
+        (Kind::Ecc(curve), _) => match signing_hash(alg) {
+            Some((hash, None)) => hashed(hash, input)
+                .is_some_and(|digest| ecc::verify(curve, &spki, &digest, signature)),
+            _ => false,
+        },
         (Kind::Ed25519, SignInput::Message(m)) => ed25519::verify(&spki, m, signature),
         (Kind::Ed25519, SignInput::Digest(d)) => ed25519::verify_prehashed(&spki, d, signature),
         (Kind::Sm2, SignInput::Message(m)) => sm2::verify(&spki, sm2::Input::Message(m), signature),

@@ -1,5 +1,5 @@
 //! Sign: a SIGN_VERIFY key signs under each algorithm's MessageType rule: RSA/ECDSA take a RAW
-//! message (hashed once here) or a DIGEST (used as given, exactly the hash length); Ed25519 takes
+//! message (hashed once) or a DIGEST (used as given, exactly the hash length); Ed25519 takes
 //! RAW (ED25519_SHA_512) or a SHA-512 DIGEST (ED25519_PH_SHA_512); ML-DSA takes RAW; SM2DSA takes
 //! RAW (SM3 with Z_A) or a 32-byte DIGEST. ECDSA and SM2 signatures are ASN.1 DER; PSS salt =
 //! digest length.

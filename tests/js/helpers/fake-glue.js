@@ -15,6 +15,7 @@ export function initSync() { instance++; }
 export function take_panic_message() { const m = panicMessage; panicMessage = undefined; return m; }
 export function __wbg_reset_state() { instance++; }
 export function set_aes_gcm_host() {}
+export function set_ecdsa_host() {}
 
 // Out-of-band blobs ("#<index>" in the body) become base64 again; the response keeps base64, which
 // the client reads as well.
