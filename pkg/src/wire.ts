@@ -129,9 +129,14 @@ function decodeValue(shape: Shape | undefined, value: unknown, blobs?: Uint8Arra
   if (shape === "t") return typeof value === "number" ? new Date(Math.round(value * 1000)) : value;
   if ("l" in shape) return Array.isArray(value) ? value.map((v) => decodeValue(shape.l, v, blobs)) : value;
   if (typeof value !== "object") return value;
-  const out: Record<string, unknown> = {};
-  for (const [k, v] of Object.entries(value)) out[k] = decodeValue("m" in shape ? shape.m : shape.s[k], v, blobs);
-  return out;
+  // Fresh from JSON.parse and held by no one else, so decoded in place (no copy per object). Only
+  // members with a shape change; anything else, "__proto__" included, stays an own property as parsed.
+  const obj = value as Record<string, unknown>;
+  for (const k of Object.keys(obj)) {
+    const member = "m" in shape ? shape.m : shape.s[k];
+    if (member !== undefined) obj[k] = decodeValue(member, obj[k], blobs);
+  }
+  return obj;
 }
 
 /** The bytes of a blob input as the SDK takes them (a string means its UTF-8), or `undefined`. */
@@ -167,8 +172,9 @@ function jsonOf(shape: Shape | undefined, value: unknown, blobs?: Uint8Array[]):
     const members = shape && typeof shape === "object" && "s" in shape ? shape.s : undefined;
     const inner = shape && typeof shape === "object" && "m" in shape ? shape.m : undefined;
     let out = "";
-    for (const [k, v] of Object.entries(value)) {
-      const e = jsonOf(members ? members[k] : inner, v, blobs);
+    const record = value as Record<string, unknown>;
+    for (const k of Object.keys(record)) {
+      const e = jsonOf(members ? members[k] : inner, record[k], blobs);
       if (e !== undefined) out += `${out ? "," : ""}${JSON.stringify(k)}:${e}`;
     }
     return `{${out}}`;

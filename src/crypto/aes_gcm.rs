@@ -109,29 +109,62 @@ fn software_seal(
     aad: &[u8],
     plaintext: &[u8],
 ) -> Option<Vec<u8>> {
-    let cipher = Aes256Gcm::new_from_slice(key).ok()?;
-    cipher
-        .encrypt(
-            Nonce::from_slice(nonce),
-            Payload {
-                msg: plaintext,
-                aad,
-            },
-        )
-        .ok()
+    with_cipher(key, |cipher| {
+        cipher
+            .encrypt(
+                Nonce::from_slice(nonce),
+                Payload {
+                    msg: plaintext,
+                    aad,
+                },
+            )
+            .ok()
+    })
 }
 
 fn software_open(key: &[u8], nonce: &[u8], aad: &[u8], ciphertext: &[u8]) -> Option<Vec<u8>> {
-    let cipher = Aes256Gcm::new_from_slice(key).ok()?;
-    cipher
-        .decrypt(
-            Nonce::from_slice(nonce),
-            Payload {
-                msg: ciphertext,
-                aad,
-            },
-        )
-        .ok()
+    with_cipher(key, |cipher| {
+        cipher
+            .decrypt(
+                Nonce::from_slice(nonce),
+                Payload {
+                    msg: ciphertext,
+                    aad,
+                },
+            )
+            .ok()
+    })
+}
+
+/// How many expanded keys `with_cipher` keeps.
+const KEPT_CIPHERS: usize = 8;
+
+thread_local! {
+    // Most recently used first.
+    static CIPHERS: RefCell<Vec<([u8; KEY_LEN], Aes256Gcm)>> = const { RefCell::new(Vec::new()) };
+}
+
+/// Runs `f` with the cipher for `key`. Expanding an AES-256 key and deriving its GHASH key costs
+/// about as much as sealing a data key, and a test suite uses the same few keys over and over, so
+/// the last few expanded keys are kept.
+fn with_cipher<R>(key: &[u8], f: impl FnOnce(&Aes256Gcm) -> Option<R>) -> Option<R> {
+    let key: [u8; KEY_LEN] = key.try_into().ok()?;
+    CIPHERS.with(|kept| {
+        let Ok(mut kept) = kept.try_borrow_mut() else {
+            return f(&Aes256Gcm::new(&key.into()));
+        };
+        match kept.iter().position(|(k, _)| *k == key) {
+            Some(i) => {
+                let entry = kept.remove(i);
+                kept.insert(0, entry);
+            }
+            None => {
+                kept.truncate(KEPT_CIPHERS - 1);
+                kept.insert(0, (key, Aes256Gcm::new(&key.into())));
+            }
+        }
+        kept.first().and_then(|(_, cipher)| f(cipher))
+    })
 }
 
 #[cfg(test)]

@@ -8,7 +8,7 @@
  *
  * @module
  */
-import { createServer, type IncomingMessage, type ServerResponse } from "node:http";
+import type { IncomingMessage, ServerResponse } from "node:http";
 import type { AddressInfo } from "node:net";
 import { randomUUID } from "node:crypto";
 import { FileSystemStorage } from "../storage/fs.js";
@@ -92,6 +92,8 @@ export async function createKmsServer(options: KmsServerOptions = {}): Promise<K
   let inFlight = 0;
   let closing: Promise<void> | undefined;
 
+  // Loaded here, not at import: the package's cold start should not pay for node:http (bench h).
+  const { createServer } = await import("node:http");
   const server = createServer((req, res) => {
     inFlight++;
     res.on("close", () => {
