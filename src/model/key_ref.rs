@@ -113,12 +113,19 @@ fn dashed_uuid(bytes: &[u8; 16]) -> String {
 /// The 16 bytes a key ID stands for (UUID bytes, or the 32 hex digits of an `mrk-` ID), and
 /// whether it is Multi-Region. Used by the ciphertext header.
 pub fn key_id_bytes(id: &str) -> Option<(bool, [u8; 16])> {
-    let (mrk, hex) = match id.strip_prefix("mrk-") {
-        Some(rest) => (true, rest.to_string()),
-        None => (false, id.replace('-', "")),
+    // Without building intermediate strings: this runs for every ciphertext made or read.
+    let (mrk, digits) = match id.strip_prefix("mrk-") {
+        Some(rest) => (true, rest),
+        None => (false, id),
     };
-    let bytes = decode_hex(&hex)?;
-    Some((mrk, bytes.try_into().ok()?))
+    let mut digits = digits.bytes().filter(|b| mrk || *b != b'-');
+    let mut bytes = [0u8; 16];
+    for byte in &mut bytes {
+        let high = crate::hex::digit_value(digits.next()?)?;
+        let low = crate::hex::digit_value(digits.next()?)?;
+        *byte = high << 4 | low;
+    }
+    digits.next().is_none().then_some((mrk, bytes))
 }
 
 /// The inverse of `key_id_bytes`.
@@ -132,16 +139,18 @@ pub fn key_id_from_bytes(mrk: bool, bytes: &[u8; 16]) -> String {
     }
 }
 
-/// Lower-case hex decoding; `None` on any other character or an odd length.
+/// Hex decoding; `None` on any other character or an odd length.
 pub fn decode_hex(s: &str) -> Option<Vec<u8>> {
     if s.len() % 2 != 0 {
         return None;
     }
     s.as_bytes()
         .chunks(2)
-        .map(|pair| {
-            let text = std::str::from_utf8(pair).ok()?;
-            u8::from_str_radix(text, 16).ok()
+        .map(|pair| match pair {
+            [high, low] => {
+                Some(crate::hex::digit_value(*high)? << 4 | crate::hex::digit_value(*low)?)
+            }
+            _ => None,
         })
         .collect()
 }
@@ -217,6 +226,14 @@ mod tests {
         ] {
             let (mrk, b) = key_id_bytes(id).unwrap();
             assert_eq!(key_id_from_bytes(mrk, &b), id);
+        }
+        for bad in [
+            "1234abcd",
+            "mrk-1234abcd-12ab-34cd-56ef-1234567890ab",
+            "1234abcd-12ab-44cd-96ef-1234567890abcd",
+            "1234abcd-12ab-44cd-96ef-1234567890ag",
+        ] {
+            assert_eq!(key_id_bytes(bad), None, "{bad}");
         }
         let id = new_key_id([0xff; 16]);
         assert!(is_key_id(&id), "{id}");
