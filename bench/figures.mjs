@@ -76,7 +76,7 @@ async function throughClient(kms, budget, Commands = pkg) {
 async function bareDispatch(root) {
   const dist = (file) => pathToFileURL(join(root, "pkg/dist", file)).href;
   const glue = await import(dist("wasm/kms_wasm.js"));
-  const { unpackOutcome } = await import(dist("engine.js"));
+  const { readOutcome } = await import(dist("engine.js"));
   const { nodeAesGcm } = await import(dist("node-aes-gcm.js"));
   await glue.default({ module_or_path: readFileSync(join(root, "pkg/dist/wasm/kms_wasm_bg.wasm")) });
   glue.set_aes_gcm_host(nodeAesGcm);
@@ -85,12 +85,12 @@ async function bareDispatch(root) {
   const ctx = JSON.stringify({ accountId: "000000000000", region: "us-east-1", requestId: "00000000-0000-4000-8000-000000000000", now: Math.floor(Date.now() / 1000) });
   const enc = new TextEncoder();
   const call = (op, req, blobs = []) => {
-    const out = unpackOutcome(engine.dispatch_with_blobs(`TrentService.${op}`, ctx, JSON.stringify(req), blobs));
+    const out = readOutcome(glue.wasm_memory(), engine.dispatch_with_blobs(`TrentService.${op}`, ctx, JSON.stringify(req), blobs));
     if (out.entry) engine.commit();
     if (out.status !== 200) throw new Error(`bare ${op}: ${new TextDecoder().decode(out.body)}`);
     return out.blobs;
   };
-  const keyId = JSON.parse(new TextDecoder().decode(unpackOutcome(engine.dispatch("TrentService.CreateKey", ctx, enc.encode("{}"))).body)).KeyMetadata.KeyId;
+  const keyId = JSON.parse(new TextDecoder().decode(readOutcome(glue.wasm_memory(), engine.dispatch("TrentService.CreateKey", ctx, enc.encode("{}"))).body)).KeyMetadata.KeyId;
   engine.commit();
   const encBody = JSON.stringify({ KeyId: keyId, Plaintext: "#0" });
   const [ciphertext] = call("Encrypt", { KeyId: keyId, Plaintext: "#0" }, [data]);

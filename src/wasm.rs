@@ -133,6 +133,8 @@ pub fn set_ecdsa_host(host: Option<HostEcdsa>) {
 #[wasm_bindgen]
 pub struct WasmEngine {
     engine: Engine,
+    /// The last dispatch's packed outcome, which JS reads in place (`pack_outcome`).
+    outcome: Vec<u8>,
 }
 
 #[wasm_bindgen]
@@ -143,6 +145,7 @@ impl WasmEngine {
         install_panic_hook();
         WasmEngine {
             engine: Engine::new(),
+            outcome: Vec::new(),
         }
     }
 
@@ -151,6 +154,7 @@ impl WasmEngine {
         install_panic_hook();
         WasmEngine {
             engine: Engine::with_seed(seed),
+            outcome: Vec::new(),
         }
     }
 
@@ -171,10 +175,12 @@ impl WasmEngine {
         self.engine.apply(entry).map_err(|e| JsError::new(&e.0))
     }
 
-    /// Handles one AWS JSON 1.1 request: status, body and journal entry, packed (`pack_outcome`).
-    pub fn dispatch(&mut self, target: &str, ctx: &str, body: &[u8]) -> Result<Vec<u8>, JsError> {
+    /// Handles one AWS JSON 1.1 request. Returns where in wasm memory its status, body and
+    /// journal entry now are, packed (`pack_outcome`); valid until the next dispatch.
+    pub fn dispatch(&mut self, target: &str, ctx: &str, body: &[u8]) -> Result<*const u8, JsError> {
         let outcome = wire::handle(&mut self.engine, target, ctx.as_bytes(), body);
-        pack_outcome(outcome, &[])
+        pack_outcome(&mut self.outcome, outcome, &[])?;
+        Ok(self.outcome.as_ptr())
     }
 
     /// `dispatch` for the in-process client, whose body is JSON text (no encoding step in JS):
@@ -187,7 +193,7 @@ impl WasmEngine {
         ctx: &str,
         body: &str,
         blobs: Vec<js_sys::Uint8Array>,
-    ) -> Result<Vec<u8>, JsError> {
+    ) -> Result<*const u8, JsError> {
         let blobs = blobs.iter().map(js_sys::Uint8Array::to_vec).collect();
         let (outcome, out_blobs) = wire::handle_with_blobs(
             &mut self.engine,
@@ -196,7 +202,8 @@ impl WasmEngine {
             body.as_bytes(),
             blobs,
         );
-        pack_outcome(outcome, &out_blobs)
+        pack_outcome(&mut self.outcome, outcome, &out_blobs)?;
+        Ok(self.outcome.as_ptr())
     }
 
     /// Applies the pending writes of the last dispatch.
@@ -228,11 +235,21 @@ impl WasmEngine {
     }
 }
 
-/// One dispatch's outcome as a single byte string, which JS splits (`unpackOutcome` in
-/// pkg/src/engine.ts): one copy across the boundary instead of an object built property by property
-/// with a copy per part. Little-endian: status u16, body length u32, entry length + 1 u32 (0: no
+/// The wasm instance's memory, where JS reads each dispatch's outcome.
+#[wasm_bindgen]
+pub fn wasm_memory() -> JsValue {
+    wasm_bindgen::memory()
+}
+
+/// Writes one dispatch's outcome into `out` as a single byte string, which JS reads in place and
+/// copies out of (`readOutcome` in pkg/src/engine.ts): no object built property by property, no
+/// intermediate copy. Little-endian: status u16, body length u32, entry length + 1 u32 (0: no
 /// entry), blob count u32, each blob's length u32; then body, entry and blobs.
-fn pack_outcome(outcome: wire::Outcome, blobs: &[Vec<u8>]) -> Result<Vec<u8>, JsError> {
+fn pack_outcome(
+    out: &mut Vec<u8>,
+    outcome: wire::Outcome,
+    blobs: &[Vec<u8>],
+) -> Result<(), JsError> {
     let len32 = |n: usize| u32::try_from(n).map_err(|_| JsError::new("response too large"));
     let entry_len = match &outcome.entry {
         Some(entry) => len32(entry.len())?.saturating_add(1),
@@ -241,7 +258,8 @@ fn pack_outcome(outcome: wire::Outcome, blobs: &[Vec<u8>]) -> Result<Vec<u8>, Js
     let total = outcome.body.len()
         + outcome.entry.as_ref().map_or(0, Vec::len)
         + blobs.iter().map(|b| b.len() + 4).sum::<usize>();
-    let mut out = Vec::with_capacity(14 + total);
+    out.clear();
+    out.reserve(14 + total);
     out.extend_from_slice(&outcome.status.to_le_bytes());
     out.extend_from_slice(&len32(outcome.body.len())?.to_le_bytes());
     out.extend_from_slice(&entry_len.to_le_bytes());
@@ -256,7 +274,7 @@ fn pack_outcome(outcome: wire::Outcome, blobs: &[Vec<u8>]) -> Result<Vec<u8>, Js
     for blob in blobs {
         out.extend_from_slice(blob);
     }
-    Ok(out)
+    Ok(())
 }
 
 impl Default for WasmEngine {

@@ -112,27 +112,25 @@ function resetAfterTrap(err: unknown): string {
 type Outcome = { status: number; body: Uint8Array; entry?: Uint8Array; blobs?: Uint8Array[] };
 
 /**
- * Splits the packed outcome of `WasmEngine.dispatch*` (`pack_outcome` in src/wasm.rs): status u16,
- * body length u32, entry length + 1 u32 (0: none), blob count u32, the blobs' lengths (u32 each),
- * then body, entry and blobs; little-endian. The entry and blobs are copied out (they outlive the
- * call: storage keeps one, the caller the others), the body is parsed right away and stays a view.
- * @internal
+ * Copies out the outcome a `WasmEngine.dispatch*` call left at `at` in the wasm memory
+ * (`pack_outcome` in src/wasm.rs): status u16, body length u32, entry length + 1 u32 (0: none),
+ * blob count u32, the blobs' lengths (u32 each), then body, entry and blobs; little-endian. Read in
+ * place, straight after the call: the next dispatch overwrites it. @internal
  */
-export function unpackOutcome(packed: Uint8Array): Outcome {
-  const view = new DataView(packed.buffer, packed.byteOffset, packed.byteLength);
-  const status = view.getUint16(0, true);
-  const bodyLen = view.getUint32(2, true);
-  const entryLen = view.getUint32(6, true);
-  const blobCount = view.getUint32(10, true);
-  let at = 14 + 4 * blobCount;
-  const body = packed.subarray(at, (at += bodyLen));
-  const out: Outcome = { status, body };
-  if (entryLen > 0) out.entry = packed.slice(at, (at += entryLen - 1));
+export function readOutcome(memory: WebAssembly.Memory, at: number): Outcome {
+  const view = new DataView(memory.buffer);
+  const status = view.getUint16(at, true);
+  const bodyLen = view.getUint32(at + 2, true);
+  const entryLen = view.getUint32(at + 6, true);
+  const blobCount = view.getUint32(at + 10, true);
+  const bytes = new Uint8Array(memory.buffer);
+  let next = at + 14 + 4 * blobCount;
+  const out: Outcome = { status, body: bytes.slice(next, (next += bodyLen)) };
+  if (entryLen > 0) out.entry = bytes.slice(next, (next += entryLen - 1));
   if (blobCount > 0) {
     out.blobs = [];
     for (let i = 0; i < blobCount; i++) {
-      const len = view.getUint32(14 + 4 * i, true);
-      out.blobs.push(packed.slice(at, (at += len)));
+      out.blobs.push(bytes.slice(next, (next += view.getUint32(at + 14 + 4 * i, true))));
     }
   }
   return out;
@@ -263,6 +261,8 @@ export class EngineHandle {
     await loadWasm();
     // Per engine rather than once: a trap's reset starts the instance afresh, without it.
     glue.set_aes_gcm_host(aesGcmHost);
+    // Also per engine: the instance, and so its memory, changes after a trap.
+    const memory = glue.wasm_memory() as WebAssembly.Memory;
     glue.set_ecdsa_host(ecdsaHost);
     const gen = (this.#generation = generation);
     const engine = this.seed ? glue.WasmEngine.with_seed(this.seed) : new glue.WasmEngine();
@@ -281,9 +281,8 @@ export class EngineHandle {
       journal,
       dispatch: (target, ctx, body, blobs) => {
         live(true);
-        return unpackOutcome(
-          typeof body === "string" ? engine.dispatch_with_blobs(target, ctx, body, blobs ?? []) : engine.dispatch(target, ctx, body),
-        );
+        const at = typeof body === "string" ? engine.dispatch_with_blobs(target, ctx, body, blobs ?? []) : engine.dispatch(target, ctx, body);
+        return readOutcome(memory, at);
       },
       provideHostKey: (spec, pkcs8) => {
         live(true);

@@ -8,7 +8,7 @@ import { readFileSync } from "node:fs";
 import { createCipheriv, randomBytes } from "node:crypto";
 import * as glue from "../../pkg/dist/wasm/kms_wasm.js";
 import { nodeAesGcm } from "../../pkg/dist/node-aes-gcm.js";
-import { unpackOutcome } from "../../pkg/dist/engine.js";
+import { readOutcome } from "../../pkg/dist/engine.js";
 
 await glue.default({ module_or_path: readFileSync(new URL("../../pkg/dist/wasm/kms_wasm_bg.wasm", import.meta.url)) });
 
@@ -19,7 +19,7 @@ const dec = new TextDecoder();
 /** One call on `engine` with AES-GCM from `host` (undefined: RustCrypto). */
 function call(engine, host, op, request) {
   glue.set_aes_gcm_host(host);
-  const out = unpackOutcome(engine.dispatch(`TrentService.${op}`, ctx, enc.encode(JSON.stringify(request))));
+  const out = readOutcome(glue.wasm_memory(), engine.dispatch(`TrentService.${op}`, ctx, enc.encode(JSON.stringify(request))));
   if (out.entry) engine.commit();
   return { status: out.status, ...JSON.parse(dec.decode(out.body)) };
 }

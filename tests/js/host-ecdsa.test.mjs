@@ -9,7 +9,7 @@ import { readFileSync } from "node:fs";
 import { createHash, createPublicKey, generateKeyPairSync, randomBytes, verify } from "node:crypto";
 import * as glue from "../../pkg/dist/wasm/kms_wasm.js";
 import { nodeEcdsa } from "../../pkg/dist/node-ecdsa.js";
-import { unpackOutcome } from "../../pkg/dist/engine.js";
+import { readOutcome } from "../../pkg/dist/engine.js";
 
 await glue.default({ module_or_path: readFileSync(new URL("../../pkg/dist/wasm/kms_wasm_bg.wasm", import.meta.url)) });
 
@@ -33,7 +33,7 @@ function counting(host = nodeEcdsa) {
 /** One call on `engine`, with `host` as the ECDSA host (undefined: RustCrypto only). */
 function call(engine, host, op, request) {
   glue.set_ecdsa_host(host);
-  const out = unpackOutcome(engine.dispatch(`TrentService.${op}`, ctx, enc.encode(JSON.stringify(request))));
+  const out = readOutcome(glue.wasm_memory(), engine.dispatch(`TrentService.${op}`, ctx, enc.encode(JSON.stringify(request))));
   if (out.entry) engine.commit();
   const body = JSON.parse(dec.decode(out.body));
   assert.equal(out.status, 200, JSON.stringify(body));

@@ -15,6 +15,8 @@ export function initSync() { instance++; }
 export function take_panic_message() { const m = panicMessage; panicMessage = undefined; return m; }
 export function __wbg_reset_state() { instance++; }
 export function set_aes_gcm_host() {}
+const fakeMemory = { buffer: new ArrayBuffer(0) };
+export function wasm_memory() { return fakeMemory; }
 export function set_ecdsa_host() {}
 
 // Out-of-band blobs ("#<index>" in the body) become base64 again; the response keeps base64, which
@@ -36,17 +38,19 @@ export class WasmEngine {
   dispatch_with_blobs(target, ctxText, body, blobs) {
     return this.dispatch(target, ctxText, json(inline(JSON.parse(body), blobs)));
   }
-  // Packed like src/wasm.rs pack_outcome (no blobs: the fake answers in base64).
+  // Packed like src/wasm.rs pack_outcome (no blobs: the fake answers in base64), in a fresh
+  // "memory" at offset 0.
   dispatch(target, ctxText, body) {
     const { status, body: out, entry } = this.#dispatch(target, ctxText, body);
     const packed = new Uint8Array(14 + out.length + (entry?.length ?? 0));
+    fakeMemory.buffer = packed.buffer;
     const view = new DataView(packed.buffer);
     view.setUint16(0, status, true);
     view.setUint32(2, out.length, true);
     view.setUint32(6, entry ? entry.length + 1 : 0, true);
     packed.set(out, 14);
     if (entry) packed.set(entry, 14 + out.length);
-    return packed;
+    return 0;
   }
   #dispatch(target, ctxText, body) {
     const ctx = JSON.parse(ctxText);
