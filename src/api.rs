@@ -29,7 +29,7 @@ impl Serialize for Blob {
 impl<'de> Deserialize<'de> for Blob {
     fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
         let text = String::deserialize(d)?;
-        if let Some(raw) = blob_channel::input(&text) {
+        if let Some(raw) = blob_channel::take_input(&text) {
             return raw
                 .map(Blob)
                 .ok_or_else(|| serde::de::Error::custom("Invalid base64"));
@@ -59,15 +59,6 @@ where
     } else {
         body
     };
-    // Fast path: straight into `T`. Only for an object (a derived struct would also take a JSON
-    // array), and only as an answer when it succeeds; any failure goes the slow way below, through
-    // `Value`, whose errors are the ones callers see.
-    let starts_object = body.iter().find(|b| !b.is_ascii_whitespace()) == Some(&b'{');
-    if starts_object {
-        if let Ok(request) = serde_json::from_slice::<T>(body) {
-            return validated(request);
-        }
-    }
     let value: serde_json::Value = serde_json::from_slice(body)
         .map_err(|_| KmsError::serialization("Request body is not valid JSON."))?;
     if !value.is_object() {
@@ -77,15 +68,10 @@ where
     }
     let request: T =
         serde_json::from_value(value).map_err(|e| KmsError::serialization(serde_message(&e)))?;
-    validated(request)
-}
-
-/// `request` if it meets its model constraints, else ValidationException listing every violation.
-fn validated<T: validate::Validate>(request: T) -> Result<T, crate::error::KmsError> {
     let mut violations = validate::Violations::default();
     request.validate(&mut violations);
     match violations.message() {
-        Some(message) => Err(crate::error::KmsError::validation(message)),
+        Some(message) => Err(KmsError::validation(message)),
         None => Ok(request),
     }
 }

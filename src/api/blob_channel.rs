@@ -18,8 +18,8 @@ const MARK: char = '#';
 
 #[derive(Default)]
 struct Channel {
-    /// The request's blobs.
-    inputs: Vec<Vec<u8>>,
+    /// The request's blobs; `None` once taken.
+    inputs: Vec<Option<Vec<u8>>>,
     /// The response's blobs, in marker order.
     outputs: Vec<Vec<u8>>,
     /// Set by `begin`, cleared by `end`.
@@ -37,7 +37,7 @@ thread_local! {
 pub fn begin(inputs: Vec<Vec<u8>>) {
     CHANNEL.with(|c| {
         *c.borrow_mut() = Channel {
-            inputs,
+            inputs: inputs.into_iter().map(Some).collect(),
             outputs: Vec::new(),
             open: true,
             active: false,
@@ -65,17 +65,18 @@ pub fn codec<R>(f: impl FnOnce() -> R) -> R {
 
 /// The bytes a request marker stands for: `None` when `text` is not read as a marker (no active
 /// channel, or not a marker), `Some(None)` for a marker with no blob behind it.
-pub(super) fn input(text: &str) -> Option<Option<Vec<u8>>> {
+pub(super) fn take_input(text: &str) -> Option<Option<Vec<u8>>> {
     let index = text.strip_prefix(MARK)?;
     CHANNEL.with(|c| {
-        let c = c.borrow();
+        let mut c = c.borrow_mut();
         if !c.active {
             return None;
         }
-        // Copied, not taken: a request may be decoded twice (`decode_request` retries a failed
-        // fast decode the slow way, for its error messages), and both passes must see the bytes.
-        let slot = index.parse::<usize>().ok().and_then(|i| c.inputs.get(i));
-        Some(slot.cloned())
+        let slot = index
+            .parse::<usize>()
+            .ok()
+            .and_then(|i| c.inputs.get_mut(i));
+        Some(slot.and_then(Option::take))
     })
 }
 
@@ -103,8 +104,8 @@ mod tests {
         // Outside codec (a journal record, say) a marker is just bad base64.
         assert!(decode("\"#0\"").is_err());
         assert_eq!(codec(|| decode("\"#0\"")).unwrap(), b"raw");
-        // Read as often as asked; an index with nothing behind it fails; base64 still works.
-        assert_eq!(codec(|| decode("\"#0\"")).unwrap(), b"raw");
+        // Taken once; an index with nothing behind it fails; base64 still works.
+        assert!(codec(|| decode("\"#0\"")).is_err());
         assert!(codec(|| decode("\"#7\"")).is_err());
         assert_eq!(codec(|| decode("\"AQI=\"")).unwrap(), vec![1, 2]);
         let encoded = codec(|| serde_json::to_string(&Blob(vec![9, 9])).unwrap());
