@@ -146,7 +146,8 @@ thread_local! {
 
 /// Runs `f` with the cipher for `key`. Expanding an AES-256 key and deriving its GHASH key costs
 /// about as much as sealing a data key, and a test suite uses the same few keys over and over, so
-/// the last few expanded keys are kept.
+/// the last few expanded keys are kept. Keys are compared with `==`, not in constant time: the
+/// timing would tell only this process which of its own keys it used, and this is an emulator.
 fn with_cipher<R>(key: &[u8], f: impl FnOnce(&Aes256Gcm) -> Option<R>) -> Option<R> {
     let key: [u8; KEY_LEN] = key.try_into().ok()?;
     CIPHERS.with(|kept| {
