@@ -278,5 +278,3 @@ function nonNegative(value: number, what: string): number {
   if (!Number.isSafeInteger(value) || value < 0) throw new RangeError(`Journal: ${what} must be a non-negative integer`);
   return value;
 }
-
-function ignore(): void {}
