@@ -259,11 +259,11 @@ export class EngineHandle {
 
   async #create(): Promise<OpenEngine> {
     await loadWasm();
-    // Per engine rather than once: a trap's reset starts the instance afresh, without it.
+    // Per engine rather than once: a trap's reset starts the instance afresh, without the hosts
+    // and with a new memory.
     glue.set_aes_gcm_host(aesGcmHost);
-    // Also per engine: the instance, and so its memory, changes after a trap.
-    const memory = glue.wasm_memory() as WebAssembly.Memory;
     glue.set_ecdsa_host(ecdsaHost);
+    const memory = glue.wasm_memory() as WebAssembly.Memory;
     const gen = (this.#generation = generation);
     const engine = this.seed ? glue.WasmEngine.with_seed(this.seed) : new glue.WasmEngine();
     const live = (beforeDispatch = false) => {

@@ -71,8 +71,9 @@ pub fn seal(key: &[u8], nonce: &[u8; NONCE_LEN], aad: &[u8], plaintext: &[u8]) -
     }
     let accelerated = ACCELERATOR.with(|slot| {
         let slot = slot.try_borrow().ok()?;
+        let accelerator = slot.as_ref()?;
         let mut sealed = vec![0; plaintext.len().checked_add(TAG_LEN)?];
-        slot.as_ref()?
+        accelerator
             .seal(key, nonce, aad, plaintext, &mut sealed)
             .ok()?;
         Some(sealed)
@@ -90,9 +91,9 @@ pub fn open(key: &[u8], nonce: &[u8], aad: &[u8], ciphertext: &[u8]) -> Option<V
     }
     let accelerated = ACCELERATOR.with(|slot| {
         let slot = slot.try_borrow().ok()?;
+        let accelerator = slot.as_ref()?;
         let mut plaintext = vec![0; ciphertext.len() - TAG_LEN];
-        let authentic = slot
-            .as_ref()?
+        let authentic = accelerator
             .open(key, nonce, aad, ciphertext, &mut plaintext)
             .ok()?;
         Some(authentic.then_some(plaintext))
