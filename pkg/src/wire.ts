@@ -93,11 +93,8 @@ const utf8Decoder = new TextDecoder();
 function encodeValue(shape: Shape | undefined, value: unknown): unknown {
   if (value === undefined || value === null) return undefined;
   if (shape === "b") {
-    // The SDK also accepts a string for a blob input and sends its UTF-8 bytes.
-    if (typeof value === "string") return base64Encode(utf8.encode(value));
-    if (ArrayBuffer.isView(value)) return base64Encode(new Uint8Array(value.buffer, value.byteOffset, value.byteLength));
-    if (value instanceof ArrayBuffer) return base64Encode(new Uint8Array(value));
-    return value;
+    const bytes = blobBytes(value);
+    return bytes ? base64Encode(bytes) : value;
   }
   if (shape === "t") {
     if (value instanceof Date) return value.getTime() / 1000;
@@ -139,7 +136,10 @@ function decodeValue(shape: Shape | undefined, value: unknown, blobs?: Uint8Arra
   return obj;
 }
 
-/** The bytes of a blob input as the SDK takes them (a string means its UTF-8), or `undefined`. */
+/**
+ * The bytes of a blob input as the SDK takes them, or `undefined`. The SDK also accepts a string for
+ * a blob and sends its UTF-8 bytes.
+ */
 function blobBytes(value: unknown): Uint8Array | undefined {
   if (typeof value === "string") return utf8.encode(value);
   if (ArrayBuffer.isView(value)) return new Uint8Array(value.buffer, value.byteOffset, value.byteLength);
