@@ -30,6 +30,9 @@ Options:
   --account-id ID   account for access keys that are not 12 digits (default 000000000000)
   --region NAME     Region for unsigned requests (default us-east-1)
   --seed TEXT       deterministic key IDs, key material and ciphertexts (tests only)
+  --admin           serve the admin paths (call log, reset, moto's reset) even when --host
+                    is not loopback; on loopback they are on anyway
+  --cors-origin O   let only browser origin O call the endpoint (repeatable; default: any origin)
   -h, --help        this text
 
 export writes the whole state of DIR to stdout; import loads such a document from stdin into
@@ -52,6 +55,8 @@ async function main(argv: string[]): Promise<number> {
         "account-id": { type: "string" },
         region: { type: "string" },
         seed: { type: "string" },
+        admin: { type: "boolean" },
+        "cors-origin": { type: "string", multiple: true },
         help: { type: "boolean", short: "h" },
       },
     });
@@ -83,11 +88,17 @@ async function main(argv: string[]): Promise<number> {
     accountId: values["account-id"],
     region: values.region,
     seed: values.seed,
+    // Not given: the server decides from the host (on for loopback only).
+    ...(values.admin ? { admin: true } : {}),
+    ...(values["cors-origin"]?.length ? { cors: values["cors-origin"] } : {}),
   });
   // The first line is the contract scripts and tests read: the endpoint URL is its last word.
   console.log(`kms-wasm: KMS endpoint listening on ${server.url}`);
   console.log(`kms-wasm: data ${values["data-dir"] ? `in ${values["data-dir"]}` : "in memory (lost on exit; use --data-dir to keep it)"}`);
   console.log(`kms-wasm: try  AWS_ENDPOINT_URL_KMS=${server.url} aws kms list-keys`);
+  console.log(server.admin
+    ? `kms-wasm: admin paths on: GET ${server.url}/_kms-wasm/calls, POST ${server.url}/_kms-wasm/reset, POST ${server.url}/moto-api/reset`
+    : "kms-wasm: admin paths off (the host is not loopback; --admin turns them on)");
 
   await new Promise<void>((resolve) => {
     const stop = (signal: string) => {

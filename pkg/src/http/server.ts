@@ -12,7 +12,9 @@ import type { IncomingMessage, ServerResponse } from "node:http";
 import type { AddressInfo } from "node:net";
 import { randomUUID } from "node:crypto";
 import { FileSystemStorage } from "../storage/fs.js";
-import { CONTENT_TYPE, envelope, kmsDoor, type KmsRequestHandlerOptions } from "./handler.js";
+import { CONTENT_TYPE, envelope, type KmsRequestHandlerOptions } from "./handler.js";
+import { adminBacking, answerAdmin, isLoopbackHost } from "./admin.js";
+import { applyCors, checkCors, type CorsOption } from "./cors.js";
 
 /**
  * Options of {@link createKmsServer}.
@@ -31,6 +33,18 @@ export interface KmsServerOptions extends KmsRequestHandlerOptions {
   dataDir?: string;
   /** Largest accepted request body; larger ones get 413. Default 1 MiB (AWS KMS requests are far smaller). */
   maxBodyBytes?: number;
+  /**
+   * Serve the admin paths: `GET /_kms-wasm/calls` (the call log as CloudTrail's `{"Records":[…]}`),
+   * `DELETE /_kms-wasm/calls`, `POST /_kms-wasm/reset` and moto's `POST /moto-api/reset`, and
+   * record every call for the log. Default: on when `host` is loopback by its spelling
+   * (`127.x.x.x`, `::1`, `localhost`), off otherwise. Off, they answer 404 like any unknown path.
+   */
+  admin?: boolean;
+  /**
+   * Which browser origins may call the server (CORS): `true` any (`*`), `false` none, or an origin
+   * or list of origins matched exactly. Default `true`: nothing here is authenticated anyway.
+   */
+  cors?: CorsOption;
 }
 
 /**
@@ -48,6 +62,8 @@ export interface KmsServer {
   readonly url: string;
   /** The port actually bound. */
   readonly port: number;
+  /** Whether the admin paths are served (see {@link KmsServerOptions.admin}). */
+  readonly admin: boolean;
   /** Stops accepting connections, lets requests in flight finish, then resolves. Idempotent. */
   close(): Promise<void>;
 }
@@ -68,6 +84,10 @@ const CLOSE_GRACE_MS = 10_000;
  * - Content types `application/x-amz-json-1.1` and `application/json` are accepted; any other gets
  *   400 `UnknownOperationException` (AWS selects the protocol by content type).
  * - Other methods get 405 and other paths 404, each with a JSON error; bodies over `maxBodyBytes` get 413.
+ * - On loopback (or with `admin: true`) the admin paths are served too: `GET /_kms-wasm/calls`,
+ *   `DELETE /_kms-wasm/calls`, `POST /_kms-wasm/reset`, `POST /moto-api/reset` (docs/http.md).
+ * - Browsers on other origins may call it (`cors`): every answer carries
+ *   `Access-Control-Allow-Origin` and exposes `x-amzn-RequestId`; preflights get 204.
  * - Concurrent requests are serialised by the engine; with `dataDir`, other processes and
  *   in-process `KMSClient`s on the same directory share the keys safely.
  *
@@ -88,7 +108,9 @@ export async function createKmsServer(options: KmsServerOptions = {}): Promise<K
   const { port = 0, host = "127.0.0.1", dataDir, maxBodyBytes = 1024 * 1024 } = options;
   if (!Number.isInteger(maxBodyBytes) || maxBodyBytes < 1) throw new TypeError("createKmsServer: maxBodyBytes must be a positive integer");
   const storage = options.storage ?? (dataDir !== undefined ? new FileSystemStorage(dataDir) : undefined);
-  const door = kmsDoor({ ...options, storage });
+  const admin = options.admin ?? isLoopbackHost(host);
+  const cors = checkCors(options.cors ?? true, "createKmsServer");
+  const backing = adminBacking(options, storage, admin, resetRefusal(dataDir, options.storage));
   let inFlight = 0;
   let closing: Promise<void> | undefined;
 
@@ -109,6 +131,7 @@ export async function createKmsServer(options: KmsServerOptions = {}): Promise<K
   // A client that asks before sending a large body learns of the limit before sending it.
   server.on("checkContinue", (req: IncomingMessage, res: ServerResponse) => {
     if (Number(req.headers["content-length"]) > maxBodyBytes) {
+      if (applyCors(cors, req, res)) return;
       res.setHeader("Connection", "close");
       send(res, 413, randomUUID(), tooLarge(maxBodyBytes));
       return;
@@ -118,7 +141,9 @@ export async function createKmsServer(options: KmsServerOptions = {}): Promise<K
   });
 
   async function serve(req: IncomingMessage, res: ServerResponse): Promise<void> {
-    const path = (req.url ?? "/").split("?")[0];
+    if (applyCors(cors, req, res)) return;
+    const path = (req.url ?? "/").split("?")[0] ?? "/";
+    if (admin && (await answerAdmin(req, res, path, backing))) return;
     if (path !== "/") {
       req.resume();
       return send(res, 404, randomUUID(), envelope("UnknownOperationException", `No such resource ${JSON.stringify(path)}: KMS answers POST / only.`));
@@ -134,7 +159,7 @@ export async function createKmsServer(options: KmsServerOptions = {}): Promise<K
       return send(res, 413, randomUUID(), tooLarge(maxBodyBytes));
     }
     if (body === "aborted") return; // the client went away; nobody to answer
-    const out = await door({ header: (name) => headerValue(req, name), body });
+    const out = await backing.door({ header: (name) => headerValue(req, name), body });
     send(res, out.status, out.requestId, out.body);
   }
 
@@ -150,6 +175,7 @@ export async function createKmsServer(options: KmsServerOptions = {}): Promise<K
   return {
     url: `http://${urlHost}:${bound}`,
     port: bound,
+    admin,
     close() {
       closing ??= new Promise<void>((resolve) => {
         server.close(() => resolve());
@@ -163,6 +189,13 @@ export async function createKmsServer(options: KmsServerOptions = {}): Promise<K
       return closing;
     },
   };
+}
+
+/** Why a reset is refused for storage that is not in memory (the server never wipes it). */
+function resetRefusal(dataDir: string | undefined, storage: unknown): string {
+  const what = storage === undefined && dataDir !== undefined ? `the data directory ${JSON.stringify(dataDir)}` : "storage that is not a MemoryStorage";
+  return `kms-wasm: this server keeps its keys in ${what}, which it never deletes (other processes may share it). ` +
+    "Stop the server and start it on an empty directory instead, or run it in memory to reset between tests.";
 }
 
 function headerValue(req: IncomingMessage, name: string): string | undefined {

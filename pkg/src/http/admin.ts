@@ -1,0 +1,141 @@
+/**
+ * The admin paths of `createKmsServer`: the call log as CloudTrail writes it, a reset to an empty
+ * state, and moto's reset path, for test suites that drive the server from outside its process.
+ *
+ * Owns: which paths and methods exist, when they are on (loopback, or asked for), what a reset
+ * means for each kind of storage, and the JSON they answer. Must not: answer KMS calls (AWS JSON
+ * 1.1 is `POST /` only, so none of these paths can collide with it) or hold transport logic.
+ *
+ * @module
+ */
+import type { IncomingMessage, ServerResponse } from "node:http";
+import { isIPv4 } from "node:net";
+import { engineFor, type EngineHandle } from "../engine.js";
+import { MemoryStorage } from "../storage/memory.js";
+import type { StorageAdapter } from "../storage/adapter.js";
+import { kmsDoor, type DoorRequest, type DoorResponse, type KmsRequestHandlerOptions } from "./handler.js";
+
+/** The kms-wasm admin paths live under this prefix. */
+export const ADMIN_PREFIX = "/_kms-wasm/";
+/** Where moto's server mode resets its state; suites written for moto POST here between tests. */
+export const MOTO_RESET_PATH = "/moto-api/reset";
+
+/**
+ * Whether `host` is a loopback address by its spelling alone: `localhost`, an IPv4 address in
+ * 127.0.0.0/8 (dotted quad), `::1` (also bracketed), or 127.0.0.0/8 mapped into IPv6. Any other
+ * name is taken as reachable from elsewhere, whatever it resolves to today: the admin paths are
+ * then off unless asked for. @internal
+ */
+export function isLoopbackHost(host: string): boolean {
+  const h = host.trim().toLowerCase().replace(/^\[(.*)\]$/, "$1");
+  if (h === "localhost" || h === "::1" || h === "0:0:0:0:0:0:0:1") return true;
+  const v4 = h.startsWith("::ffff:") ? h.slice("::ffff:".length) : h;
+  return isIPv4(v4) && v4.startsWith("127.");
+}
+
+/** The door the server answers KMS calls through, and the state the admin paths act on. @internal */
+export interface AdminBacking {
+  /** Answers one KMS call on the current state. */
+  door(request: DoorRequest): Promise<DoorResponse>;
+  /** Starts over on an empty state, or says why it cannot. */
+  reset(): { refused: string } | undefined;
+  /** The call log of the current state's engine, oldest first. */
+  calls(): Promise<readonly unknown[]>;
+  /** Empties the call log. */
+  clearCalls(): Promise<void>;
+}
+
+// The engine's call log (EngineHandle.recordCalls/calls/clearCalls), reached through this shape
+// so the server builds against engines with and without it.
+interface CallLog {
+  recordCalls(on: boolean): void;
+  calls(): readonly unknown[] | Promise<readonly unknown[]>;
+  clearCalls(): void | Promise<void>;
+}
+const callLogOf = (engine: EngineHandle): CallLog | undefined => {
+  const log = engine as unknown as Partial<CallLog>;
+  return typeof log.recordCalls === "function" ? (log as CallLog) : undefined;
+};
+
+/**
+ * The server's state: the storage it was given (default: the process-wide shared MemoryStorage),
+ * replaced on reset by a fresh private MemoryStorage, which gets a fresh engine (seeded again when
+ * the server has a `seed`, so a seeded server repeats its key IDs after each reset). Storage of any
+ * other kind is never wiped by the server: reset is refused with the reason. `record` turns the
+ * call log on for every engine the server uses. @internal
+ */
+export function adminBacking(options: KmsRequestHandlerOptions, given: StorageAdapter | undefined, record: boolean, refusal: string): AdminBacking {
+  const resettable = given === undefined || given instanceof MemoryStorage;
+  const open = (storage: StorageAdapter) => {
+    const door = kmsDoor({ ...options, storage });
+    const log = callLogOf(engineFor(storage));
+    if (record) log?.recordCalls(true);
+    return { door, log };
+  };
+  let current = open(given ?? MemoryStorage.shared());
+  return {
+    door: (request) => current.door(request),
+    reset() {
+      if (!resettable) return { refused: refusal };
+      current = open(new MemoryStorage());
+      return undefined;
+    },
+    calls: async () => (current.log ? await current.log.calls() : []),
+    clearCalls: async () => { await current.log?.clearCalls(); },
+  };
+}
+
+/** An admin answer: status, JSON body and, for a wrong method, the methods the path takes. */
+interface AdminAnswer {
+  status: number;
+  body: unknown;
+  allow?: string;
+}
+
+const OK = { status: "ok" };
+const envelope = (code: string, message: string) => ({ __type: code, message });
+
+/**
+ * Answers `req` if its path is an admin path and returns `true`; returns `false` (having touched
+ * nothing) for any other path, which the server then answers as usual. @internal
+ */
+export async function answerAdmin(req: IncomingMessage, res: ServerResponse, path: string, backing: AdminBacking): Promise<boolean> {
+  const answer = await route(req.method ?? "GET", path, backing);
+  if (!answer) return false;
+  req.resume();
+  const bytes = new TextEncoder().encode(JSON.stringify(answer.body));
+  res.statusCode = answer.status;
+  if (answer.allow) res.setHeader("Allow", answer.allow);
+  res.setHeader("Content-Type", "application/json");
+  res.setHeader("Content-Length", bytes.byteLength);
+  res.end(bytes);
+  return true;
+}
+
+async function route(method: string, path: string, backing: AdminBacking): Promise<AdminAnswer | undefined> {
+  const only = (allow: string): AdminAnswer => ({
+    status: 405,
+    allow,
+    body: envelope("MethodNotAllowedException", `Method ${method} is not allowed on ${path}: use ${allow}.`),
+  });
+  const reset = (): AdminAnswer => {
+    const r = backing.reset();
+    return r ? { status: 409, body: envelope("ResetNotSupportedException", r.refused) } : { status: 200, body: OK };
+  };
+  switch (path) {
+    case MOTO_RESET_PATH:
+      // moto answers a GET here with 400 and this body; suites written for it may check either.
+      return method === "POST" ? reset() : { status: 400, body: { Error: "Need to POST to reset Moto" } };
+    case `${ADMIN_PREFIX}reset`:
+      return method === "POST" ? reset() : only("POST");
+    case `${ADMIN_PREFIX}calls`:
+      if (method === "GET") return { status: 200, body: { Records: await backing.calls() } };
+      if (method === "DELETE") {
+        await backing.clearCalls();
+        return { status: 200, body: OK };
+      }
+      return only("GET, DELETE");
+    default:
+      return undefined;
+  }
+}
