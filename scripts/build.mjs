@@ -10,7 +10,8 @@
 //   wasm     cargo build --lib --target wasm32-unknown-unknown --release, then wasm-bindgen --target web
 //            into pkg/src/wasm/, plus wasm_base64.js (the .wasm as base64, for the portable entry)
 //   ts       tsc -p tsconfig.json → pkg/dist (ESM + .d.ts); copies pkg/src/wasm/ → pkg/dist/wasm/
-//   cjs      esbuild bundles pkg/dist/{node,portable}.js → .cjs, for `require` (Jest's CJS mode)
+//   cjs      esbuild bundles pkg/dist/{node,portable,jest-global-setup,jest-global-teardown}.js → .cjs,
+//            for `require` (Jest's CJS mode, and Jest's loading of globalSetup/globalTeardown)
 //
 // No wasm-pack (CONVENTIONS.md, Build): cargo and wasm-bindgen are called directly, and the
 // wasm-bindgen CLI must be the exact version in Cargo.lock.
@@ -86,13 +87,15 @@ const steps = {
       join(distDir, "node.js"), "--bundle", "--format=esm", "--platform=node", "--target=node20",
       `--outfile=${join(distDir, "node.bundle.js")}`, "--log-level=warning",
     ]);
-    for (const entry of ["node", "portable"]) {
+    // The Jest global setup and teardown are loaded with require() by Jest; they bundle the Node
+    // entry the same way (and sit next to it, for ./wasm/).
+    for (const entry of ["node", "portable", "jest-global-setup", "jest-global-teardown"]) {
       run(bin("esbuild"), [
         join(distDir, `${entry}.js`), "--bundle", "--format=cjs", "--platform=node", "--target=node20",
         `--outfile=${join(distDir, `${entry}.cjs`)}`, "--log-level=warning",
         // The CJS bundle sits next to node.js, so the ESM's `new URL("./wasm/…", import.meta.url)`
         // still points at pkg/dist/wasm once import.meta.url is derived from __filename.
-        ...(entry === "node"
+        ...(entry !== "portable"
           ? ["--define:import.meta.url=__kmsWasmImportMetaUrl",
              `--banner:js=const __kmsWasmImportMetaUrl = require("node:url").pathToFileURL(__filename).href;`]
           // The portable entry's `import.meta.url` only locates the .wasm for fetch(); in CommonJS

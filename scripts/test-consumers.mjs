@@ -1,7 +1,8 @@
 #!/usr/bin/env node
 // Installs the packed package into real consumer projects and runs their tests (automerge's
 // packaging_tests idea): tests/consumers/jest (Jest 30, CommonJS require) and
-// tests/consumers/vitest (Vitest 4, ESM import).
+// tests/consumers/vitest (Vitest 4, ESM import); tests/consumers/{jest,vitest}-global-setup use the
+// package's globalSetup and reach its server through the AWS CLI and the real @aws-sdk/client-kms.
 //
 //   node scripts/test-consumers.mjs [jest|vitest ...]     (needs `npm run build` first)
 //
@@ -15,10 +16,19 @@ import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
 
 const root = join(dirname(fileURLToPath(import.meta.url)), "..");
-const consumers = {
+const runners = {
   jest: [join(root, "node_modules/jest/bin/jest.js"), "--ci", "--rootDir", "."],
   vitest: [join(root, "node_modules/vitest/vitest.mjs"), "run", "--root", "."],
 };
+// Consumer directory → its test runner, and what else it needs linked in or in its environment.
+const consumers = {
+  jest: { runner: "jest" },
+  vitest: { runner: "vitest" },
+  "jest-global-setup": { runner: "jest", links: ["@aws-sdk/client-kms"], awsCli: true },
+  "vitest-global-setup": { runner: "vitest", links: ["@aws-sdk/client-kms"], awsCli: true },
+};
+// The AWS CLI the global-setup consumers shell out to: the venv's (scripts/setup.sh), else v2.
+const awsCli = [join(root, ".tools/venv/bin/aws"), "/usr/bin/aws"].find((p) => existsSync(p));
 const wanted = process.argv.slice(2).length ? process.argv.slice(2) : Object.keys(consumers);
 
 if (!existsSync(join(root, "pkg/dist/node.cjs"))) {
@@ -34,17 +44,33 @@ try {
   const tarball = join(work, pack.stdout.trim().split("\n").pop());
 
   for (const name of wanted) {
-    if (!consumers[name]) throw new Error(`test-consumers: unknown consumer ${name}`);
+    const consumer = consumers[name];
+    if (!consumer) throw new Error(`test-consumers: unknown consumer ${name}`);
     const dir = join(work, name);
     cpSync(join(root, "tests/consumers", name), dir, { recursive: true });
     const installed = join(dir, "node_modules/kms-wasm");
     mkdirSync(installed, { recursive: true });
     const untar = spawnSync("tar", ["-xzf", tarball, "-C", installed, "--strip-components=1"], { stdio: "inherit" });
     if (untar.status !== 0) throw new Error("test-consumers: could not unpack the tarball");
-    symlinkSync(join(root, "node_modules", name), join(dir, "node_modules", name), "dir");
+    for (const link of [consumer.runner, ...(consumer.links ?? [])]) {
+      mkdirSync(dirname(join(dir, "node_modules", link)), { recursive: true });
+      symlinkSync(join(root, "node_modules", link), join(dir, "node_modules", link), "dir");
+    }
 
     console.log(`test-consumers: ${name}`);
-    const r = spawnSync(process.execPath, consumers[name], { cwd: dir, stdio: "inherit", env: { ...process.env, CI: "true" } });
+    let env = { ...process.env, CI: "true" };
+    if (consumer.awsCli) {
+      if (!awsCli) throw new Error("test-consumers: no AWS CLI (.tools/venv/bin/aws or /usr/bin/aws); run scripts/setup.sh");
+      // Nothing from the user's AWS setup: the globalSetup alone must provide endpoint, Region and credentials.
+      env = Object.fromEntries(Object.entries(env).filter(([k]) => !k.startsWith("AWS_")));
+      Object.assign(env, {
+        KMS_WASM_AWS_CLI: awsCli,
+        AWS_CONFIG_FILE: join(dir, "no-aws-config"),
+        AWS_SHARED_CREDENTIALS_FILE: join(dir, "no-aws-credentials"),
+        AWS_EC2_METADATA_DISABLED: "true",
+      });
+    }
+    const r = spawnSync(process.execPath, runners[consumer.runner], { cwd: dir, stdio: "inherit", env });
     if (r.status === 0) passed++;
     else { failed++; console.error(`test-consumers: ${name} FAILED (exit ${r.status})`); }
   }
