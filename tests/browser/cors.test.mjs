@@ -2,9 +2,9 @@
 // 127.0.0.1:A) runs the real browser build of @aws-sdk/client-kms, bundled here with esbuild,
 // against `kms-wasm serve` on another origin (127.0.0.1:B): a key, a round trip, and an error
 // whose name and request ID the page can read. Then a server that allows only another origin:
-// the browser refuses the page the answer.
+// the browser refuses the page the answer. And docs/http.md's browser example, bundled as written.
 import assert from "node:assert/strict";
-import { mkdtempSync, rmSync } from "node:fs";
+import { mkdtempSync, readFileSync, rmSync } from "node:fs";
 import { createServer } from "node:http";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
@@ -19,22 +19,40 @@ let pageServer;
 let pageOrigin;
 let context;
 const clis = [];
+const pages = new Map(); // path → [content type, body]
 
-before(async () => {
+/** Bundles `contents` (resolved from tests/browser) for the browser and serves it at /NAME.html. */
+async function addPage(name, contents) {
   const bundle = await build({
-    entryPoints: [join(root, "tests/browser/cors-page.js")],
+    stdin: { contents, resolveDir: join(root, "tests/browser"), sourcefile: `${name}.js` },
     bundle: true,
     platform: "browser",
     format: "esm",
     write: false,
     logLevel: "warning",
   });
-  const script = bundle.outputFiles[0].contents;
-  const html = `<!doctype html><meta charset="utf-8"><title>cors</title><script type="module" src="/page.js"></script>`;
+  pages.set(`/${name}.js`, ["text/javascript", bundle.outputFiles[0].contents]);
+  pages.set(`/${name}.html`, ["text/html; charset=utf-8", `<!doctype html><meta charset="utf-8"><title>${name}</title><script type="module" src="/${name}.js"></script>`]);
+}
+
+/** docs/http.md's block marked "run by tests/browser/cors.test.mjs: ID". */
+function docBlock(id) {
+  const doc = readFileSync(join(root, "docs/http.md"), "utf8");
+  const m = new RegExp(`<!-- run by tests/browser/cors\\.test\\.mjs: ${id} -->\\n\`\`\`js\\n([\\s\\S]*?)\`\`\``).exec(doc);
+  assert.ok(m, `docs/http.md has the block ${id}`);
+  return m[1];
+}
+
+before(async () => {
+  await addPage("page", readFileSync(join(root, "tests/browser/cors-page.js"), "utf8"));
   pageServer = createServer((req, res) => {
-    const [type, body] = req.url === "/page.js" ? ["text/javascript", script] : ["text/html; charset=utf-8", html];
-    res.writeHead(200, { "Content-Type": type, "Cache-Control": "no-store" });
-    res.end(body);
+    const page = pages.get(req.url);
+    if (!page) {
+      res.writeHead(404).end();
+      return;
+    }
+    res.writeHead(200, { "Content-Type": page[0], "Cache-Control": "no-store" });
+    res.end(page[1]);
   });
   await new Promise((resolve) => pageServer.listen(0, "127.0.0.1", resolve));
   pageOrigin = `http://127.0.0.1:${pageServer.address().port}`;
@@ -51,7 +69,7 @@ after(async () => {
 async function openPage() {
   const page = await context.newPage();
   page.setDefaultTimeout(WAIT);
-  await page.goto(pageOrigin);
+  await page.goto(`${pageOrigin}/page.html`);
   await page.waitForFunction(() => typeof window.runKms === "function");
   return page;
 }
@@ -72,6 +90,21 @@ describe("kms-wasm serve from a page on another origin", () => {
     assert.equal(out.error.status, 400);
     assert.match(out.error.requestId, /^[0-9a-f-]{36}$/);
     assert.match(out.error.message, /alias\/missing/);
+    await page.close();
+  });
+
+  it("docs/http.md's browser example runs as written in a page on another origin", async () => {
+    const cli = await startCli();
+    clis.push(cli);
+    await addPage("doc", docBlock("browser-sdk").replace(/\b4599\b/g, new URL(cli.url).port));
+    const page = await context.newPage();
+    page.setDefaultTimeout(WAIT);
+    const problems = [];
+    page.on("pageerror", (err) => problems.push(err.message));
+    const logged = page.waitForEvent("console", { predicate: (m) => m.type() === "log", timeout: WAIT });
+    await page.goto(`${pageOrigin}/doc.html`);
+    const line = await logged.catch((err) => { throw new Error(`no output; page errors: ${problems.join("; ")}`, { cause: err }); });
+    assert.match(line.text(), /^arn:aws:kms:us-east-1:\d{12}:key\/[0-9a-f-]{36}$/);
     await page.close();
   });
 

@@ -111,6 +111,8 @@ export async function createKmsServer(options: KmsServerOptions = {}): Promise<K
   const admin = options.admin ?? isLoopbackHost(host);
   const cors = checkCors(options.cors ?? true, "createKmsServer");
   const backing = adminBacking(options, storage, admin, resetRefusal(dataDir, options.storage));
+  // Reads the current state on every call: a reset swaps it.
+  const { door } = backing;
   let inFlight = 0;
   let closing: Promise<void> | undefined;
 
@@ -159,7 +161,7 @@ export async function createKmsServer(options: KmsServerOptions = {}): Promise<K
       return send(res, 413, randomUUID(), tooLarge(maxBodyBytes));
     }
     if (body === "aborted") return; // the client went away; nobody to answer
-    const out = await backing.door({ header: (name) => headerValue(req, name), body });
+    const out = await door({ header: (name) => headerValue(req, name), body });
     send(res, out.status, out.requestId, out.body);
   }
 
