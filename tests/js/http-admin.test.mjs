@@ -141,3 +141,42 @@ test("`kms-wasm serve` on loopback has the admin paths; on another host name onl
     await on.stop();
   }
 });
+
+test("GET /_kms-wasm/calls is the call log in CloudTrail's file shape; DELETE empties it; a reset starts a new one", async () => {
+  const server = await start();
+  const kms = sdkClient({ endpoint: server.url, region: "eu-west-2", accessKeyId: "111122223333" });
+  const { KeyMetadata, $metadata } = await kms.send(new sdk.CreateKeyCommand({ Description: "logged" }));
+  const secret = "never in the log";
+  const { CiphertextBlob } = await kms.send(new sdk.EncryptCommand({ KeyId: KeyMetadata.KeyId, Plaintext: new TextEncoder().encode(secret), EncryptionContext: { purpose: "test" } }));
+  await kms.send(new sdk.DescribeKeyCommand({ KeyId: "alias/missing" })).catch(() => {});
+
+  const res = await raw(server.url, { method: "GET", path: "/_kms-wasm/calls" });
+  assert.equal(res.status, 200);
+  assert.equal(res.headers["content-type"], "application/json");
+  assert.deepEqual(Object.keys(res.json), ["Records"]);
+  const [create, encrypt, failed] = res.json.Records;
+  assert.equal(res.json.Records.length, 3);
+  assert.equal(create.eventSource, "kms.amazonaws.com");
+  assert.equal(create.eventName, "CreateKey");
+  assert.equal(create.awsRegion, "eu-west-2");
+  assert.equal(create.requestID, $metadata.requestId);
+  assert.equal(create.sourceIPAddress, "127.0.0.1");
+  assert.equal(create.userIdentity.accountId, "111122223333");
+  assert.equal(encrypt.eventName, "Encrypt");
+  assert.deepEqual(encrypt.requestParameters.encryptionContext, { purpose: "test" });
+  assert.equal(failed.eventName, "DescribeKey");
+  assert.equal(failed.errorCode, "NotFoundException");
+  // No plaintext and no ciphertext, in any encoding.
+  for (const s of [secret, Buffer.from(secret).toString("base64"), Buffer.from(CiphertextBlob).toString("base64")]) assert.ok(!res.text.includes(s), s);
+
+  assert.deepEqual((await raw(server.url, { method: "DELETE", path: "/_kms-wasm/calls" })).json, { status: "ok" });
+  assert.deepEqual((await raw(server.url, { method: "GET", path: "/_kms-wasm/calls" })).json, { Records: [] });
+  assert.equal((await kms.send(new sdk.ListKeysCommand({}))).Keys.length, 1, "the keys stay");
+  await raw(server.url, { method: "DELETE", path: "/_kms-wasm/calls" });
+
+  await kms.send(new sdk.ListKeysCommand({}));
+  await raw(server.url, { path: "/_kms-wasm/reset" });
+  await kms.send(new sdk.ListAliasesCommand({}));
+  const after = (await raw(server.url, { method: "GET", path: "/_kms-wasm/calls" })).json.Records;
+  assert.deepEqual(after.map((e) => e.eventName), ["ListAliases"]);
+});

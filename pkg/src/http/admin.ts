@@ -10,7 +10,8 @@
  */
 import type { IncomingMessage, ServerResponse } from "node:http";
 import { isIPv4 } from "node:net";
-import { engineFor, type EngineHandle } from "../engine.js";
+import { engineFor } from "../engine.js";
+import type { CloudTrailEvent } from "../cloudtrail-event.js";
 import { MemoryStorage } from "../storage/memory.js";
 import type { StorageAdapter } from "../storage/adapter.js";
 import { kmsDoor, type DoorRequest, type DoorResponse, type KmsRequestHandlerOptions } from "./handler.js";
@@ -40,22 +41,10 @@ export interface AdminBacking {
   /** Starts over on an empty state, or says why it cannot. */
   reset(): { refused: string } | undefined;
   /** The call log of the current state's engine, oldest first. */
-  calls(): Promise<readonly unknown[]>;
+  calls(): readonly CloudTrailEvent[];
   /** Empties the call log. */
-  clearCalls(): Promise<void>;
+  clearCalls(): void;
 }
-
-// The engine's call log (EngineHandle.recordCalls/calls/clearCalls), reached through this shape
-// so the server builds against engines with and without it.
-interface CallLog {
-  recordCalls(on: boolean): void;
-  calls(): readonly unknown[] | Promise<readonly unknown[]>;
-  clearCalls(): void | Promise<void>;
-}
-const callLogOf = (engine: EngineHandle): CallLog | undefined => {
-  const log = engine as unknown as Partial<CallLog>;
-  return typeof log.recordCalls === "function" ? (log as CallLog) : undefined;
-};
 
 /**
  * The server's state: the storage it was given (default: the process-wide shared MemoryStorage),
@@ -68,9 +57,9 @@ export function adminBacking(options: KmsRequestHandlerOptions, given: StorageAd
   const resettable = given === undefined || given instanceof MemoryStorage;
   const open = (storage: StorageAdapter) => {
     const door = kmsDoor({ ...options, storage });
-    const log = callLogOf(engineFor(storage));
-    if (record) log?.recordCalls(true);
-    return { door, log };
+    const engine = engineFor(storage);
+    if (record) engine.recordCalls(true);
+    return { door, engine };
   };
   let current = open(given ?? MemoryStorage.shared());
   return {
@@ -80,8 +69,8 @@ export function adminBacking(options: KmsRequestHandlerOptions, given: StorageAd
       current = open(new MemoryStorage());
       return undefined;
     },
-    calls: async () => (current.log ? await current.log.calls() : []),
-    clearCalls: async () => { await current.log?.clearCalls(); },
+    calls: () => current.engine.calls(),
+    clearCalls: () => current.engine.clearCalls(),
   };
 }
 
@@ -99,8 +88,8 @@ const envelope = (code: string, message: string) => ({ __type: code, message });
  * Answers `req` if its path is an admin path and returns `true`; returns `false` (having touched
  * nothing) for any other path, which the server then answers as usual. @internal
  */
-export async function answerAdmin(req: IncomingMessage, res: ServerResponse, path: string, backing: AdminBacking): Promise<boolean> {
-  const answer = await route(req.method ?? "GET", path, backing);
+export function answerAdmin(req: IncomingMessage, res: ServerResponse, path: string, backing: AdminBacking): boolean {
+  const answer = route(req.method ?? "GET", path, backing);
   if (!answer) return false;
   req.resume();
   const bytes = new TextEncoder().encode(JSON.stringify(answer.body));
@@ -112,7 +101,7 @@ export async function answerAdmin(req: IncomingMessage, res: ServerResponse, pat
   return true;
 }
 
-async function route(method: string, path: string, backing: AdminBacking): Promise<AdminAnswer | undefined> {
+function route(method: string, path: string, backing: AdminBacking): AdminAnswer | undefined {
   const only = (allow: string): AdminAnswer => ({
     status: 405,
     allow,
@@ -129,9 +118,9 @@ async function route(method: string, path: string, backing: AdminBacking): Promi
     case `${ADMIN_PREFIX}reset`:
       return method === "POST" ? reset() : only("POST");
     case `${ADMIN_PREFIX}calls`:
-      if (method === "GET") return { status: 200, body: { Records: await backing.calls() } };
+      if (method === "GET") return { status: 200, body: { Records: backing.calls() } };
       if (method === "DELETE") {
-        await backing.clearCalls();
+        backing.clearCalls();
         return { status: 200, body: OK };
       }
       return only("GET, DELETE");

@@ -145,7 +145,7 @@ export async function createKmsServer(options: KmsServerOptions = {}): Promise<K
   async function serve(req: IncomingMessage, res: ServerResponse): Promise<void> {
     if (applyCors(cors, req, res)) return;
     const path = (req.url ?? "/").split("?")[0] ?? "/";
-    if (admin && (await answerAdmin(req, res, path, backing))) return;
+    if (admin && answerAdmin(req, res, path, backing)) return;
     if (path !== "/") {
       req.resume();
       return send(res, 404, randomUUID(), envelope("UnknownOperationException", `No such resource ${JSON.stringify(path)}: KMS answers POST / only.`));
@@ -161,7 +161,7 @@ export async function createKmsServer(options: KmsServerOptions = {}): Promise<K
       return send(res, 413, randomUUID(), tooLarge(maxBodyBytes));
     }
     if (body === "aborted") return; // the client went away; nobody to answer
-    const out = await door({ header: (name) => headerValue(req, name), body });
+    const out = await door({ header: (name) => headerValue(req, name), body, sourceIp: req.socket.remoteAddress });
     send(res, out.status, out.requestId, out.body);
   }
 
