@@ -1,7 +1,7 @@
 #!/usr/bin/env node
 // Installs the packed package into real consumer projects and runs their tests (automerge's
-// packaging_tests idea): tests/consumers/jest (Jest 30, CommonJS require) and
-// tests/consumers/vitest (Vitest 4, ESM import).
+// packaging_tests idea): tests/consumers/jest (Jest 30, CommonJS require), tests/consumers/jest-esm
+// (Jest 30 in ESM mode) and tests/consumers/vitest (Vitest 4, ESM import).
 //
 //   node scripts/test-consumers.mjs [jest|vitest ...]     (needs `npm run build` first)
 //
@@ -15,10 +15,16 @@ import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
 
 const root = join(dirname(fileURLToPath(import.meta.url)), "..");
+const jest = [join(root, "node_modules/jest/bin/jest.js"), "--ci", "--rootDir", "."];
 const consumers = {
-  jest: [join(root, "node_modules/jest/bin/jest.js"), "--ci", "--rootDir", "."],
-  vitest: [join(root, "node_modules/vitest/vitest.mjs"), "run", "--root", "."],
+  jest: { args: jest, runner: "jest" },
+  // Jest's ESM mode: a fresh module registry per test file, modules loaded through vm.
+  "jest-esm": { args: jest, runner: "jest", env: { NODE_OPTIONS: "--experimental-vm-modules --no-warnings" } },
+  vitest: { args: [join(root, "node_modules/vitest/vitest.mjs"), "run", "--root", "."], runner: "vitest" },
 };
+// What the consumers' own code imports besides kms-wasm: the real SDK (their modules under test
+// build its clients) and the AWS Encryption SDK, linked from this repo's devDependencies.
+const LINKED_SCOPES = ["@aws-sdk", "@aws-crypto", "@smithy"];
 const wanted = process.argv.slice(2).length ? process.argv.slice(2) : Object.keys(consumers);
 
 if (!existsSync(join(root, "pkg/dist/node.cjs"))) {
@@ -41,10 +47,14 @@ try {
     mkdirSync(installed, { recursive: true });
     const untar = spawnSync("tar", ["-xzf", tarball, "-C", installed, "--strip-components=1"], { stdio: "inherit" });
     if (untar.status !== 0) throw new Error("test-consumers: could not unpack the tarball");
-    symlinkSync(join(root, "node_modules", name), join(dir, "node_modules", name), "dir");
+    const { args, runner, env = {} } = consumers[name];
+    symlinkSync(join(root, "node_modules", runner), join(dir, "node_modules", runner), "dir");
+    for (const scope of LINKED_SCOPES) symlinkSync(join(root, "node_modules", scope), join(dir, "node_modules", scope), "dir");
 
     console.log(`test-consumers: ${name}`);
-    const r = spawnSync(process.execPath, consumers[name], { cwd: dir, stdio: "inherit", env: { ...process.env, CI: "true" } });
+    // No AWS settings from the machine reach the consumers: their tests must need none.
+    const clean = Object.fromEntries(Object.entries(process.env).filter(([k]) => !k.startsWith("AWS_")));
+    const r = spawnSync(process.execPath, args, { cwd: dir, stdio: "inherit", env: { ...clean, CI: "true", ...env } });
     if (r.status === 0) passed++;
     else { failed++; console.error(`test-consumers: ${name} FAILED (exit ${r.status})`); }
   }
