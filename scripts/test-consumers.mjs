@@ -9,7 +9,7 @@
 // sees exactly what would be published, not the repo. The test runners themselves are this repo's
 // devDependencies, linked in: no registry access at test time.
 import { spawnSync } from "node:child_process";
-import { cpSync, existsSync, mkdirSync, mkdtempSync, rmSync, symlinkSync } from "node:fs";
+import { copyFileSync, cpSync, existsSync, mkdirSync, mkdtempSync, rmSync, symlinkSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
@@ -50,6 +50,13 @@ try {
     const { args, runner, env = {} } = consumers[name];
     symlinkSync(join(root, "node_modules", runner), join(dir, "node_modules", runner), "dir");
     for (const scope of LINKED_SCOPES) symlinkSync(join(root, "node_modules", scope), join(dir, "node_modules", scope), "dir");
+    // A third-party library with its own nested copy of the SDK at another version (the older SDK
+    // is a devDependency under an alias): node_modules/nested-lib/node_modules/@aws-sdk/client-kms.
+    const lib = join(dir, "node_modules/nested-lib");
+    mkdirSync(join(lib, "node_modules/@aws-sdk"), { recursive: true });
+    writeFileSync(join(lib, "package.json"), JSON.stringify({ name: "nested-lib", main: "index.cjs" }));
+    copyFileSync(join(root, "tests/fixtures/emulate/nested-lib.cjs"), join(lib, "index.cjs"));
+    symlinkSync(join(root, "node_modules/sdk-kms-older"), join(lib, "node_modules/@aws-sdk/client-kms"), "dir");
 
     console.log(`test-consumers: ${name}`);
     // No AWS settings from the machine reach the consumers: their tests must need none.
