@@ -256,10 +256,22 @@ class Emulation implements KmsEmulation {
     // The client's Region (its own, AWS_REGION or its profile's), else ours. The SDK's loader ends
     // by asking the instance metadata service, which `start` turned off; its FIPS check asks the
     // same loader.
+    // Once the SDK's own loader has found nothing it is not asked again: it would search the
+    // profiles on every call (AWS_REGION set later is still seen: `regionFor` reads it first).
     const region = cfg.region as () => Promise<string>;
     const fips = cfg.useFipsEndpoint as () => Promise<boolean>;
-    set("region", async () => region().catch(() => this.regionFor()));
-    set("useFipsEndpoint", async () => fips().catch(() => false));
+    let own = true;
+    set("region", async () => {
+      if (own) {
+        try {
+          return await region();
+        } catch {
+          own = false;
+        }
+      }
+      return this.regionFor();
+    });
+    set("useFipsEndpoint", async () => (own ? fips().catch(() => false) : false));
     this.#saved.set(client, before);
     this.#clients.add(new WeakRef(client));
     return true;
