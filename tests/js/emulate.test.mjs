@@ -226,3 +226,19 @@ test("a library's nested copy of @aws-sdk/client-kms at another version is route
     rmSync(project, { recursive: true, force: true });
   }
 });
+
+test("docs/testing.md's Jest, Vitest and seed recipes are the consumer projects' own files (run by test-consumers)", async () => {
+  const { markedBlock } = await import("./helpers/docs.mjs");
+  const { readFileSync } = await import("node:fs");
+  const consumer = (path) => readFileSync(join(root, "tests/consumers", path), "utf8");
+  const shows = (id, path) => {
+    // The doc may show a file in parts; each part is in the file as written, comments aside.
+    const code = markedBlock(id).split("\n").filter((l) => !l.startsWith("// src/")).join("\n").trim();
+    assert.ok(consumer(path).includes(code), `docs/testing.md block ${id} is not in tests/consumers/${path} as written`);
+  };
+  shows("testing-jest-setup", "jest/emulate.test.js");
+  shows("testing-jest-app", "jest/src/app.js");
+  shows("testing-jest-file", "jest/emulate.test.js");
+  shows("testing-vitest-setup", "vitest/emulate.test.js");
+  shows("testing-seed-setup", "jest-esm/emulate.test.js");
+});
