@@ -1,5 +1,5 @@
 // The AWS CLI and boto3 (from .tools/venv, installed by scripts/setup.sh from PyPI) against a
-// kms-wasm server on loopback. The CLI runs the README's walk-through block (marked
+// kms-wasm server on loopback. The CLI runs the docs' walk-through block (docs/server.md, marked
 // "cli-walkthrough") as written, once with --endpoint-url and once with AWS_ENDPOINT_URL_KMS.
 // Credentials go in the child env only.
 import { test, before, after } from "node:test";
@@ -26,7 +26,7 @@ function childEnv(dir, extra = {}) {
   };
 }
 
-/** The README's AWS CLI walk-through, as written. */
+/** The docs' AWS CLI walk-through (docs/server.md), as written. */
 function walkthrough() {
   return markedBlock("cli-walkthrough");
 }
