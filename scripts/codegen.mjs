@@ -191,9 +191,11 @@ function writeOrCheck(path, content) {
 }
 
 let ok = writeOrCheck("src/api/generated.rs", generateRust());
-const tsHalf = join(root, "scripts/codegen-ts.mjs");
-if (existsSync(tsHalf)) {
-  const r = spawnSync(process.execPath, [tsHalf, ...(check ? ["--check"] : [])], { stdio: "inherit" });
+// The TypeScript half, and the call log's member allowlist (src/trail/members.rs).
+for (const half of ["scripts/codegen-ts.mjs", "scripts/codegen-trail.mjs"]) {
+  const path = join(root, half);
+  if (!existsSync(path)) continue;
+  const r = spawnSync(process.execPath, [path, ...(check ? ["--check"] : [])], { stdio: "inherit" });
   ok = ok && r.status === 0;
 }
 process.exit(ok ? 0 : 1);

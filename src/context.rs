@@ -29,6 +29,16 @@ pub struct RequestCtx {
     /// Whether key policies, identity policies and grants are enforced (default true).
     #[serde(default = "enforce_by_default")]
     pub enforce_policies: bool,
+    /// The caller's IP address, when the door knows it (the call log's `sourceIPAddress`).
+    #[serde(default)]
+    pub source_ip_address: Option<String>,
+    /// The caller's `User-Agent`, when the door knows it (the call log's `userAgent`).
+    #[serde(default)]
+    pub user_agent: Option<String>,
+    /// The caller's access key ID, when the door knows it (the call log's
+    /// `userIdentity.accessKeyId`).
+    #[serde(default)]
+    pub access_key_id: Option<String>,
 }
 
 fn enforce_by_default() -> bool {
@@ -46,6 +56,9 @@ impl RequestCtx {
             principal: None,
             identity_policies: Vec::new(),
             enforce_policies: true,
+            source_ip_address: None,
+            user_agent: None,
+            access_key_id: None,
         }
     }
 

@@ -33,6 +33,8 @@ pub struct Engine {
     /// (restore, apply) since the stream last started: see `reseed`.
     seed: Option<Vec<u8>>,
     reseed: bool,
+    /// While the call log is on (`record_calls`): the keys the last call touched (`trail`).
+    trail_touched: Option<Vec<Touch>>,
 }
 
 impl Default for Engine {
@@ -58,6 +60,7 @@ impl Engine {
             last_usage: LastUsageLog::default(),
             seed: None,
             reseed: false,
+            trail_touched: None,
         }
     }
 
@@ -146,6 +149,9 @@ impl Engine {
         };
         let result = f(&mut env);
         let touched = txn.take_touched();
+        if let Some(t) = &mut self.trail_touched {
+            t.clone_from(&touched);
+        }
         if let Err(e) = &result {
             if authorize::precedes_authorization(e, &touched) {
                 return result.map(|r| (r, None));
@@ -253,6 +259,16 @@ impl Engine {
             "RSA_4096" => self.host_keys.available(4096),
             _ => 0,
         }
+    }
+
+    /// Starts or stops keeping what the call log (`trail::record`) needs about each call.
+    pub fn record_calls(&mut self, on: bool) {
+        self.trail_touched = on.then(Vec::new);
+    }
+
+    /// The keys the last call touched, in order, while calls are recorded (`record_calls`).
+    pub fn touched_by_last_call(&self) -> Option<&[Touch]> {
+        self.trail_touched.as_deref()
     }
 
     /// Read access for tests and tools.

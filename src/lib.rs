@@ -14,6 +14,7 @@ pub mod hex;
 pub mod model;
 pub mod ops;
 pub mod store;
+pub mod trail;
 pub mod wire;
 
 #[cfg(target_arch = "wasm32")]

@@ -1,4 +1,4 @@
-//! The only wasm-bindgen file: `WasmEngine` for JS. Twelve methods over `Engine` and `wire::handle`;
+//! The only wasm-bindgen file: `WasmEngine` for JS. Thirteen methods over `Engine` and `wire::handle`;
 //! bytes in, bytes out. A panic hook keeps the panic text so JS can report it after a trap, and
 //! `set_aes_gcm_host` and `set_ecdsa_host` let the Node entry lend node:crypto's AES-GCM to
 //! `crypto::aes_gcm` and its ECDSA to `crypto::ecc`.
@@ -11,7 +11,7 @@ use crate::crypto::aes_gcm;
 use crate::crypto::digest::Hash;
 use crate::crypto::ecc;
 use crate::engine::Engine;
-use crate::wire;
+use crate::{trail, wire};
 
 static PANIC_MESSAGE: Mutex<Option<String>> = Mutex::new(None);
 
@@ -187,7 +187,8 @@ impl WasmEngine {
     /// journal entry now are, packed (`pack_outcome`); valid until the next dispatch.
     pub fn dispatch(&mut self, target: &str, ctx: &str, body: &[u8]) -> Result<*const u8, JsError> {
         let outcome = wire::handle(&mut self.engine, target, ctx.as_bytes(), body);
-        pack_outcome(&mut self.outcome, outcome, &[])?;
+        let event = trail::record(&self.engine, target, ctx.as_bytes(), body, &outcome);
+        pack_outcome(&mut self.outcome, outcome, &[], event.as_deref())?;
         Ok(self.outcome.as_ptr())
     }
 
@@ -210,8 +211,21 @@ impl WasmEngine {
             body.as_bytes(),
             blobs,
         );
-        pack_outcome(&mut self.outcome, outcome, &out_blobs)?;
+        let event = trail::record(
+            &self.engine,
+            target,
+            ctx.as_bytes(),
+            body.as_bytes(),
+            &outcome,
+        );
+        pack_outcome(&mut self.outcome, outcome, &out_blobs, event.as_deref())?;
         Ok(self.outcome.as_ptr())
+    }
+
+    /// Starts or stops the call log: while on, each dispatch's packed outcome carries the call's
+    /// CloudTrail event (`trail`).
+    pub fn record_calls(&mut self, on: bool) {
+        self.engine.record_calls(on);
     }
 
     /// Applies the pending writes of the last dispatch.
@@ -252,25 +266,31 @@ pub fn wasm_memory() -> JsValue {
 /// Writes one dispatch's outcome into `out` as a single byte string, which JS reads in place and
 /// copies out of (`readOutcome` in pkg/src/engine.ts): no object built property by property, no
 /// intermediate copy. Little-endian: status u16, body length u32, entry length + 1 u32 (0: no
-/// entry), blob count u32, each blob's length u32; then body, entry and blobs.
+/// entry), event length + 1 u32 (0: no event), blob count u32, each blob's length u32; then body,
+/// entry, event and blobs.
 fn pack_outcome(
     out: &mut Vec<u8>,
     outcome: wire::Outcome,
     blobs: &[Vec<u8>],
+    event: Option<&[u8]>,
 ) -> Result<(), JsError> {
     let len32 = |n: usize| u32::try_from(n).map_err(|_| JsError::new("response too large"));
-    let entry_len = match &outcome.entry {
-        Some(entry) => len32(entry.len())?.saturating_add(1),
-        None => 0,
+    let present = |b: Option<&[u8]>| match b {
+        Some(b) => len32(b.len()).map(|n| n.saturating_add(1)),
+        None => Ok(0),
     };
+    let entry_len = present(outcome.entry.as_deref())?;
+    let event_len = present(event)?;
     let total = outcome.body.len()
         + outcome.entry.as_ref().map_or(0, Vec::len)
+        + event.map_or(0, <[u8]>::len)
         + blobs.iter().map(|b| b.len() + 4).sum::<usize>();
     out.clear();
-    out.reserve(14 + total);
+    out.reserve(18 + total);
     out.extend_from_slice(&outcome.status.to_le_bytes());
     out.extend_from_slice(&len32(outcome.body.len())?.to_le_bytes());
     out.extend_from_slice(&entry_len.to_le_bytes());
+    out.extend_from_slice(&event_len.to_le_bytes());
     out.extend_from_slice(&len32(blobs.len())?.to_le_bytes());
     for blob in blobs {
         out.extend_from_slice(&len32(blob.len())?.to_le_bytes());
@@ -278,6 +298,9 @@ fn pack_outcome(
     out.extend_from_slice(&outcome.body);
     if let Some(entry) = &outcome.entry {
         out.extend_from_slice(entry);
+    }
+    if let Some(event) = event {
+        out.extend_from_slice(event);
     }
     for blob in blobs {
         out.extend_from_slice(blob);

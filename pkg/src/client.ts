@@ -30,7 +30,10 @@ export interface KMSClientConfig {
   region?: string;
   /** 12-digit AWS account id used in ARNs. Default "000000000000". */
   accountId?: string;
-  /** Accepted for SDK compatibility and ignored: nothing is signed or checked. */
+  /**
+   * Accepted for SDK compatibility: nothing is signed or checked. A static `{ accessKeyId }` is
+   * recorded as the caller's access key in the call log (`userIdentity.accessKeyId`).
+   */
   credentials?: unknown;
   /**
    * Where keys are kept. Default: the process-wide shared {@link MemoryStorage}, so every client
@@ -107,6 +110,8 @@ export interface AnyCommand {
 type Callback<T> = (err: any, data?: T) => void;
 
 const REGION = /^[a-z]{2,}(?:-[a-z0-9]+)+-\d+$/;
+/** The `userAgent` the call log shows for in-process calls. */
+const USER_AGENT = "kms-wasm KMSClient";
 
 function identityPolicy(p: unknown, i: number): string {
   const text = typeof p === "string" ? p : JSON.stringify(p);
@@ -220,11 +225,15 @@ export class KMSClient {
       enforcePolicies,
     });
     const { identityPolicies: policies } = this.config;
+    const accessKeyId = (config?.credentials as { accessKeyId?: unknown } | undefined)?.accessKeyId;
     this.#ctxHead = JSON.stringify({
       accountId,
       ...(principal !== undefined && { principal }),
       ...(policies.length > 0 && { identityPolicies: policies }),
       ...(!enforcePolicies && { enforcePolicies }),
+      // The call log's userAgent and userIdentity.accessKeyId (there is no network: no source IP).
+      userAgent: USER_AGENT,
+      ...(typeof accessKeyId === "string" && accessKeyId !== "" && { accessKeyId }),
     }).slice(0, -1);
     this.#region = region === undefined ? undefined : JSON.stringify(region);
   }

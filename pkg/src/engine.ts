@@ -13,6 +13,7 @@ import * as glue from "./wasm/kms_wasm.js";
 import { Journal } from "./journal.js";
 import type { StorageAdapter } from "./storage/adapter.js";
 import { engineCrash } from "./exceptions.js";
+import type { CloudTrailEvent } from "./cloudtrail-event.js";
 
 /** Where the wasm bytes come from: the fs in Node (`node.ts`), an embedded base64 module elsewhere (`portable.ts`). */
 export type WasmSource = () => Promise<BufferSource | WebAssembly.Module>;
@@ -108,29 +109,32 @@ function resetAfterTrap(err: unknown): string {
   return panic ?? String((err as Error)?.message ?? err);
 }
 
-/** One dispatch's result, as `journal.ts` expects it. */
-type Outcome = { status: number; body: Uint8Array; entry?: Uint8Array; blobs?: Uint8Array[] };
+/** One dispatch's result, as `journal.ts` expects it; `event` is the call log's (`recordCalls`). */
+type Outcome = { status: number; body: Uint8Array; entry?: Uint8Array; blobs?: Uint8Array[]; event?: Uint8Array };
 
 /**
  * Copies out the outcome a `WasmEngine.dispatch*` call left at `at` in the wasm memory
  * (`pack_outcome` in src/wasm.rs): status u16, body length u32, entry length + 1 u32 (0: none),
- * blob count u32, the blobs' lengths (u32 each), then body, entry and blobs; little-endian. Read in
- * place, straight after the call: the next dispatch overwrites it. @internal
+ * event length + 1 u32 (0: none; the call log's CloudTrail event, while `record_calls` is on),
+ * blob count u32, the blobs' lengths (u32 each), then body, entry, event and blobs; little-endian.
+ * Read in place, straight after the call: the next dispatch overwrites it. @internal
  */
 export function readOutcome(memory: WebAssembly.Memory, at: number): Outcome {
   const view = new DataView(memory.buffer);
   const status = view.getUint16(at, true);
   const bodyLen = view.getUint32(at + 2, true);
   const entryLen = view.getUint32(at + 6, true);
-  const blobCount = view.getUint32(at + 10, true);
+  const eventLen = view.getUint32(at + 10, true);
+  const blobCount = view.getUint32(at + 14, true);
   const bytes = new Uint8Array(memory.buffer);
-  let next = at + 14 + 4 * blobCount;
+  let next = at + 18 + 4 * blobCount;
   const out: Outcome = { status, body: bytes.slice(next, (next += bodyLen)) };
   if (entryLen > 0) out.entry = bytes.slice(next, (next += entryLen - 1));
+  if (eventLen > 0) out.event = bytes.slice(next, (next += eventLen - 1));
   if (blobCount > 0) {
     out.blobs = [];
     for (let i = 0; i < blobCount; i++) {
-      out.blobs.push(bytes.slice(next, (next += view.getUint32(at + 14 + 4 * i, true))));
+      out.blobs.push(bytes.slice(next, (next += view.getUint32(at + 18 + 4 * i, true))));
     }
   }
   return out;
@@ -138,8 +142,8 @@ export function readOutcome(memory: WebAssembly.Memory, at: number): Outcome {
 
 interface OpenEngine {
   journal: Journal;
-  /** `body` is text exactly when `blobs` is given (the in-process door). */
-  dispatch(target: string, ctx: string, body: Uint8Array | string, blobs?: Uint8Array[]): Outcome;
+  /** `body` is text exactly when `blobs` is given (the in-process door); `record`: build the call's event. */
+  dispatch(target: string, ctx: string, body: Uint8Array | string, blobs: Uint8Array[] | undefined, record: boolean): Outcome;
   /** Parks a host-generated RSA key (PKCS#8) in the engine; Rust validates it. */
   provideHostKey(spec: string, pkcs8: Uint8Array): void;
   /** How many host keys of `spec` are waiting. */
@@ -204,6 +208,8 @@ async function provideRsaKey(open: OpenEngine, target: string, body: Uint8Array 
 export class EngineHandle {
   #open: Promise<OpenEngine> | undefined;
   #generation = -1;
+  #recording = false;
+  #calls: CloudTrailEvent[] = [];
 
   /**
    * @param storage - the storage this engine keeps in step with
@@ -235,7 +241,8 @@ export class EngineHandle {
       try {
         // Host (WebCrypto) keys are not reproducible: a seeded engine makes its own.
         if (!this.seed && KEYGEN_TARGETS.has(target)) await provideRsaKey(open, target, body);
-        const out = await open.journal.run(() => open.dispatch(target, ctx, body, blobs));
+        const out = await open.journal.run(() => open.dispatch(target, ctx, body, blobs, this.#recording));
+        if (out.event) this.#calls.push(JSON.parse(new TextDecoder().decode(out.event)) as CloudTrailEvent);
         return { status: out.status, body: out.body, blobs: out.blobs };
       } catch (err) {
         // Nothing ran yet: another call's crash replaced the instance while this one was queued.
@@ -249,6 +256,25 @@ export class EngineHandle {
         throw engineCrash(panic, requestId);
       }
     }
+  }
+
+  /**
+   * Starts (`true`) or stops the call log: while it is on, every call through any door of this
+   * engine (`KMSClient`, `kmsRequestHandler`, `createKmsServer`) appends the CloudTrail event AWS
+   * would write for it, once the call is answered. Off by default; while off, calls build no events.
+   */
+  recordCalls(on: boolean): void {
+    this.#recording = on === true;
+  }
+
+  /** The recorded events, oldest first (a copy: later calls do not change the returned array). */
+  calls(): readonly CloudTrailEvent[] {
+    return [...this.#calls];
+  }
+
+  /** Forgets the recorded events (recording stays as it was). */
+  clearCalls(): void {
+    this.#calls = [];
   }
 
   #ensureOpen(): Promise<OpenEngine> {
@@ -279,10 +305,12 @@ export class EngineHandle {
       abort: () => { live(); engine.abort(); },
     });
     await journal.open();
+    let recording = false;
     return {
       journal,
-      dispatch: (target, ctx, body, blobs) => {
+      dispatch: (target, ctx, body, blobs, record) => {
         live(true);
+        if (record !== recording) engine.record_calls((recording = record));
         const at = typeof body === "string" ? engine.dispatch_with_blobs(target, ctx, body, blobs ?? []) : engine.dispatch(target, ctx, body);
         return readOutcome(memory, at);
       },

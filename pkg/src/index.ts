@@ -30,3 +30,4 @@ export { kmsRequestHandler, type KmsRequestHandler, type KmsRequestHandlerOption
 export { DEFAULT_ACCOUNT_ID, DEFAULT_REGION, type CallerMapping } from "./http/scope.js";
 export { emulateKms, type EmulateKmsOptions, type KmsEmulation, type KmsCommandCall, type CommandClass } from "./emulate.js";
 export { kmsMatchers, type KmsMatchers } from "./matchers.js";
+export type { CloudTrailEvent, CloudTrailUserIdentity, CloudTrailResource } from "./cloudtrail-event.js";

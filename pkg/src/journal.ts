@@ -47,6 +47,8 @@ export interface Dispatched {
   entry?: Uint8Array;
   /** The response's blob members, when the request passed its own beside the body (`wire.ts`). */
   blobs?: Uint8Array[];
+  /** The call's CloudTrail event, while the engine records calls (`EngineHandle.recordCalls`). */
+  event?: Uint8Array;
 }
 
 /** Options for {@link Journal}. */

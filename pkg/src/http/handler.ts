@@ -171,6 +171,8 @@ export interface DoorRequest {
   header(name: string): string | undefined;
   /** The whole request body. */
   body: Uint8Array;
+  /** The caller's IP address, when the door knows it (the HTTP server's peer; the call log's `sourceIPAddress`). */
+  sourceIp?: string;
 }
 
 /** One answer: the doors add their own headers around it. @internal */
@@ -190,7 +192,7 @@ export function kmsDoor(options: KmsRequestHandlerOptions = {}): (request: DoorR
   const storage = options.storage ?? MemoryStorage.shared();
   const seconds = secondsReader(options.clock ?? Date.now, "kms-wasm");
   const engine = engineFor(storage, seedBytes(options.seed, "kms-wasm"));
-  return async ({ header, body }) => {
+  return async ({ header, body, sourceIp }) => {
     const requestId = newRequestId();
     const refuse = (code: string, message: string): DoorResponse => ({ status: 400, requestId, body: envelope(code, message) });
     // AWS picks the protocol by content type; a request in none it speaks is an unknown operation.
@@ -209,6 +211,10 @@ export function kmsDoor(options: KmsRequestHandlerOptions = {}): (request: DoorR
       requestId,
       now,
       ...(caller.principal ? { principal: caller.principal, identityPolicies: caller.identityPolicies ?? [] } : {}),
+      // For the call log only (CloudTrail's sourceIPAddress, userAgent, userIdentity.accessKeyId).
+      ...(sourceIp !== undefined && { sourceIpAddress: sourceIp }),
+      ...(header("user-agent") !== undefined && { userAgent: header("user-agent") }),
+      ...(caller.accessKeyId && { accessKeyId: caller.accessKeyId }),
     });
     // A missing or unknown target is answered by the engine (UnknownOperationException), so the
     // list of operations lives in one place: the generated Rust router.

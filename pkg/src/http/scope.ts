@@ -87,6 +87,8 @@ export interface Caller {
   principal?: string;
   /** Identity policies of {@link Caller.principal}, as JSON strings. */
   identityPolicies?: string[];
+  /** The access key ID of the request's credential scope, when it has one (the call log records it). */
+  accessKeyId?: string;
 }
 
 /**
@@ -195,10 +197,10 @@ export function callerOf(header: (name: string) => string | undefined, mapping: 
   // SigV4 has 5 parts (key/date/region/service/aws4_request); SigV4a has 4 and a Region-set header
   // that may list several Regions or "*": the first concrete one is the best answer we have.
   const region = parts.length >= 5 ? parts[2] : header("x-amz-region-set")?.split(",")[0]?.trim();
-  if (region === undefined || region === "" || region === "*") return { ...who, region: mapping.region };
+  if (region === undefined || region === "" || region === "*") return { ...who, accessKeyId, region: mapping.region };
   if (!REGION.test(region)) {
     // AWS's text when a scope names no real Region.
     return { code: "InvalidSignatureException", message: `Credential should be scoped to a valid region, not '${region}'.` };
   }
-  return { ...who, region };
+  return { ...who, accessKeyId, region };
 }

@@ -35,6 +35,7 @@ export class WasmEngine {
   snapshot() { return json([...this.#keys]); }
   commit() { if (this.#pending) this.apply(this.#pending); this.#pending = undefined; }
   abort() { this.#pending = undefined; }
+  record_calls() {}
   dispatch_with_blobs(target, ctxText, body, blobs) {
     return this.dispatch(target, ctxText, json(inline(JSON.parse(body), blobs)));
   }
@@ -42,14 +43,15 @@ export class WasmEngine {
   // "memory" at offset 0.
   dispatch(target, ctxText, body) {
     const { status, body: out, entry } = this.#dispatch(target, ctxText, body);
-    const packed = new Uint8Array(14 + out.length + (entry?.length ?? 0));
+    // No call-log event (offset 10) and no blobs (offset 14): the fake records no calls.
+    const packed = new Uint8Array(18 + out.length + (entry?.length ?? 0));
     fakeMemory.buffer = packed.buffer;
     const view = new DataView(packed.buffer);
     view.setUint16(0, status, true);
     view.setUint32(2, out.length, true);
     view.setUint32(6, entry ? entry.length + 1 : 0, true);
-    packed.set(out, 14);
-    if (entry) packed.set(entry, 14 + out.length);
+    packed.set(out, 18);
+    if (entry) packed.set(entry, 18 + out.length);
     return 0;
   }
   #dispatch(target, ctxText, body) {
