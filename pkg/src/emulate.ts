@@ -20,6 +20,7 @@ import type { CallerMapping } from "./http/scope.js";
 import { setCommandObserver, setFallbackRegion } from "./client.js";
 import { contains } from "./match.js";
 import { kmsMatchers } from "./matchers.js";
+import type { CloudTrailEvent } from "./cloudtrail-event.js";
 
 /** Options of {@link emulateKms}. */
 export interface EmulateKmsOptions extends Pick<CallerMapping, "accountId" | "accessKeyMap"> {
@@ -92,10 +93,17 @@ export interface KmsEmulation {
   readonly storage: StorageAdapter;
   /** Remembers the current state: later `reset()`s return to it instead of to the empty state (call it at the end of `beforeAll`). */
   checkpoint(): Promise<void>;
-  /** Back to the last checkpoint, or to the empty state, and forgets the commands sent so far. */
+  /** Back to the last checkpoint, or to the empty state, and forgets the commands and events so far. */
   reset(): Promise<void>;
-  /** Forgets the commands sent so far; keys stay. */
+  /** Forgets the commands sent and the events recorded so far; keys stay. */
   resetHistory(): void;
+  /**
+   * Every call made on this storage since the last reset, through any door — routed SDK clients,
+   * kms-wasm's `KMSClient`, `kmsRequestHandler`, `createKmsServer` — as the CloudTrail event AWS
+   * writes for it (requestParameters and responseElements with AWS's rules: never a plaintext, a
+   * key or a ciphertext), oldest first.
+   */
+  calls(): readonly CloudTrailEvent[];
   /** Ends the routing: the SDK's classes, the clients and `fetch` are as they were. Idempotent. */
   restore(): void;
   /**
@@ -152,6 +160,7 @@ class Emulation implements KmsEmulation {
   readonly #clients = new Set<WeakRef<SdkClient>>();
   readonly #saved = new WeakMap<SdkClient, Record<string, PropertyDescriptor | undefined> | "not routed">();
   readonly #history: KmsCommandCall[] = [];
+  readonly #engine: ReturnType<typeof engineFor>;
   #checkpoint: Uint8Array = new Uint8Array(0);
   #stopDiscovery: (() => void) | undefined;
   #realFetch: typeof fetch | undefined;
@@ -161,7 +170,7 @@ class Emulation implements KmsEmulation {
   constructor(options: EmulateKmsOptions) {
     const seed = seedBytes(options.seed, "emulateKms");
     this.storage = options.storage ?? MemoryStorage.shared();
-    engineFor(this.storage, seed); // a conflicting seed throws here, before anything is patched
+    this.#engine = engineFor(this.storage, seed); // a conflicting seed throws here, before anything is patched
     this.#handler = kmsRequestHandler({
       storage: this.storage,
       seed: options.seed,
@@ -183,6 +192,7 @@ class Emulation implements KmsEmulation {
       if (isSdkClientClass(C)) this.#patch(C);
     });
     this.#interceptFetch();
+    this.#engine.recordCalls(true);
     const vars = (globalThis as { process?: { env?: Record<string, string | undefined> } }).process?.env;
     if (vars && vars.AWS_EC2_METADATA_DISABLED === undefined) {
       // No SDK client asks the instance metadata service for a Region or credentials meanwhile.
@@ -311,20 +321,24 @@ class Emulation implements KmsEmulation {
   }
 
   async checkpoint(): Promise<void> {
-    const engine = engineFor(this.storage);
-    this.#checkpoint = await engine.snapshotAtHead();
+    this.#checkpoint = await this.#engine.snapshotAtHead();
     // Resetting to it at once puts the test right after the checkpoint on the same footing as the
     // ones after each reset: with a seed, they all see the same key IDs.
-    await engine.replaceState(this.#checkpoint);
+    await this.#engine.replaceState(this.#checkpoint);
   }
 
   async reset(): Promise<void> {
-    this.#history.length = 0;
-    await engineFor(this.storage).replaceState(this.#checkpoint);
+    await this.#engine.replaceState(this.#checkpoint);
+    this.resetHistory();
   }
 
   resetHistory(): void {
     this.#history.length = 0;
+    this.#engine.clearCalls();
+  }
+
+  calls(): readonly CloudTrailEvent[] {
+    return this.#engine.calls();
   }
 
   commandCalls(command?: CommandClass, input?: object): KmsCommandCall[] {
@@ -338,6 +352,7 @@ class Emulation implements KmsEmulation {
     if (active === this) active = undefined;
     setFallbackRegion(undefined);
     setCommandObserver(undefined);
+    this.#engine.recordCalls(false);
     this.#stopDiscovery?.();
     for (const [proto, own] of this.#patched) {
       if (own) Object.defineProperty(proto, "send", own);

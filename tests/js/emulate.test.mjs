@@ -233,12 +233,51 @@ test("docs/testing.md's Jest, Vitest and seed recipes are the consumer projects'
   const consumer = (path) => readFileSync(join(root, "tests/consumers", path), "utf8");
   const shows = (id, path) => {
     // The doc may show a file in parts; each part is in the file as written, comments aside.
-    const code = markedBlock(id).split("\n").filter((l) => !l.startsWith("// src/")).join("\n").trim();
-    assert.ok(consumer(path).includes(code), `docs/testing.md block ${id} is not in tests/consumers/${path} as written`);
+    // Compared line by line without indentation: a doc may show a test's body on its own.
+    const lines = (text) => text.split("\n").map((l) => l.trim()).join("\n");
+    const code = lines(markedBlock(id).split("\n").filter((l) => !l.startsWith("// src/")).join("\n")).trim();
+    assert.ok(lines(consumer(path)).includes(code), `docs/testing.md block ${id} is not in tests/consumers/${path} as written`);
   };
   shows("testing-jest-setup", "jest/emulate.test.js");
   shows("testing-jest-app", "jest/src/app.js");
   shows("testing-jest-file", "jest/emulate.test.js");
   shows("testing-vitest-setup", "vitest/emulate.test.js");
   shows("testing-seed-setup", "jest-esm/emulate.test.js");
+  shows("testing-calls", "jest/emulate.test.js");
+});
+
+test("calls(): every call on the storage as its CloudTrail event, from any door, cleared by reset", async () => {
+  await withEnv(NO_AWS_ENV, async () => {
+    const kms = emulateKms({ storage: new MemoryStorage(), lifecycle: false });
+    try {
+      const client = new KMSClient({});
+      const { KeyMetadata } = await client.send(new CreateKeyCommand({ Description: "logged" }));
+      const secret = "plaintext that must never be logged";
+      const { CiphertextBlob } = await client.send(new EncryptCommand({ KeyId: KeyMetadata.KeyId, Plaintext: Buffer.from(secret), EncryptionContext: { app: "log" } }));
+      await client.send(new DecryptCommand({ CiphertextBlob, EncryptionContext: { app: "nope" } })).catch(() => {});
+      await new WasmClient({ storage: kms.storage }).send(new DescribeKeyCommand({ KeyId: KeyMetadata.KeyId })); // kms-wasm's own client
+      const events = kms.calls();
+      assert.deepEqual(events.map((e) => e.eventName), ["CreateKey", "Encrypt", "Decrypt", "DescribeKey"]);
+      const [create, encrypt, decrypt] = events;
+      assert.equal(create.eventSource, "kms.amazonaws.com");
+      assert.equal(create.awsRegion, "us-east-1");
+      assert.equal(create.readOnly, false);
+      assert.equal(encrypt.readOnly, true);
+      assert.deepEqual(encrypt.requestParameters.encryptionContext, { app: "log" });
+      assert.equal(encrypt.requestParameters.keyId, KeyMetadata.KeyId);
+      assert.equal(encrypt.responseElements, null);
+      assert.equal(encrypt.resources[0].ARN, KeyMetadata.Arn);
+      assert.equal(decrypt.errorCode, "InvalidCiphertextException");
+      const routedCall = kms.commandCalls(EncryptCommand)[0];
+      assert.equal(encrypt.requestID, routedCall.output.$metadata.requestId, "an event and the SDK's answer share the request ID");
+      const all = JSON.stringify(events);
+      for (const leak of [secret, Buffer.from(secret).toString("base64"), Buffer.from(CiphertextBlob).toString("base64")]) {
+        assert.equal(all.includes(leak), false, "no plaintext or ciphertext in the log");
+      }
+      await kms.reset();
+      assert.deepEqual(kms.calls(), []);
+    } finally {
+      kms.restore();
+    }
+  });
 });

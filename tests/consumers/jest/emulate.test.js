@@ -17,6 +17,10 @@ test("the module under test encrypts and decrypts with a real key", async () => 
   await expect(app.open(blob, { tenant: "a" })).resolves.toBe("hello");
   expect(kms).toHaveReceivedCommandWith(EncryptCommand, { KeyId: keyId, EncryptionContext: { tenant: "a" } });
   expect(kms).toHaveReceivedCommandTimes(DecryptCommand, 1);
+
+  const [event] = kms.calls().filter((e) => e.eventName === "Encrypt");
+  expect(event.requestParameters).toMatchObject({ keyId, encryptionContext: { tenant: "a" } });
+  expect(event.responseElements).toBeNull();
 });
 
 test("a wrong encryption context is InvalidCiphertextException", async () => {
