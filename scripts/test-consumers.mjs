@@ -1,8 +1,9 @@
 #!/usr/bin/env node
 // Installs the packed package into real consumer projects and runs their tests (automerge's
-// packaging_tests idea): tests/consumers/jest (Jest 30, CommonJS require) and
-// tests/consumers/vitest (Vitest 4, ESM import); tests/consumers/{jest,vitest}-global-setup use the
-// package's globalSetup and reach its server through the AWS CLI and the real @aws-sdk/client-kms.
+// packaging_tests idea): tests/consumers/jest (Jest 30, CommonJS require), tests/consumers/jest-esm
+// (Jest 30 in ESM mode) and tests/consumers/vitest (Vitest 4, ESM import);
+// tests/consumers/{jest,vitest}-global-setup use the package's globalSetup and reach its server
+// through the AWS CLI and the real @aws-sdk/client-kms.
 //
 //   node scripts/test-consumers.mjs [jest|vitest ...]     (needs `npm run build` first)
 //
@@ -10,25 +11,26 @@
 // sees exactly what would be published, not the repo. The test runners themselves are this repo's
 // devDependencies, linked in: no registry access at test time.
 import { spawnSync } from "node:child_process";
-import { cpSync, existsSync, mkdirSync, mkdtempSync, rmSync, symlinkSync } from "node:fs";
+import { copyFileSync, cpSync, existsSync, mkdirSync, mkdtempSync, rmSync, symlinkSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
 
 const root = join(dirname(fileURLToPath(import.meta.url)), "..");
-const runners = {
-  jest: [join(root, "node_modules/jest/bin/jest.js"), "--ci", "--rootDir", "."],
-  vitest: [join(root, "node_modules/vitest/vitest.mjs"), "run", "--root", "."],
-};
-// Consumer directory → its test runner, and what else it needs linked in or in its environment.
+const jest = [join(root, "node_modules/jest/bin/jest.js"), "--ci", "--rootDir", "."];
 const consumers = {
-  jest: { runner: "jest" },
-  vitest: { runner: "vitest" },
-  "jest-global-setup": { runner: "jest", links: ["@aws-sdk/client-kms"], awsCli: true },
-  "vitest-global-setup": { runner: "vitest", links: ["@aws-sdk/client-kms"], awsCli: true },
+  jest: { args: jest, runner: "jest" },
+  // Jest's ESM mode: a fresh module registry per test file, modules loaded through vm.
+  "jest-esm": { args: jest, runner: "jest", env: { NODE_OPTIONS: "--experimental-vm-modules --no-warnings" } },
+  vitest: { args: [join(root, "node_modules/vitest/vitest.mjs"), "run", "--root", "."], runner: "vitest" },
+  "jest-global-setup": { args: jest, runner: "jest", awsCli: true },
+  "vitest-global-setup": { args: [join(root, "node_modules/vitest/vitest.mjs"), "run", "--root", "."], runner: "vitest", awsCli: true },
 };
 // The AWS CLI the global-setup consumers shell out to: the venv's (scripts/setup.sh), else v2.
 const awsCli = [join(root, ".tools/venv/bin/aws"), "/usr/bin/aws"].find((p) => existsSync(p));
+// What the consumers' own code imports besides kms-wasm: the real SDK (their modules under test
+// build its clients) and the AWS Encryption SDK, linked from this repo's devDependencies.
+const LINKED_SCOPES = ["@aws-sdk", "@aws-crypto", "@smithy"];
 const wanted = process.argv.slice(2).length ? process.argv.slice(2) : Object.keys(consumers);
 
 if (!existsSync(join(root, "pkg/dist/node.cjs"))) {
@@ -44,25 +46,30 @@ try {
   const tarball = join(work, pack.stdout.trim().split("\n").pop());
 
   for (const name of wanted) {
-    const consumer = consumers[name];
-    if (!consumer) throw new Error(`test-consumers: unknown consumer ${name}`);
+    if (!consumers[name]) throw new Error(`test-consumers: unknown consumer ${name}`);
     const dir = join(work, name);
     cpSync(join(root, "tests/consumers", name), dir, { recursive: true });
     const installed = join(dir, "node_modules/kms-wasm");
     mkdirSync(installed, { recursive: true });
     const untar = spawnSync("tar", ["-xzf", tarball, "-C", installed, "--strip-components=1"], { stdio: "inherit" });
     if (untar.status !== 0) throw new Error("test-consumers: could not unpack the tarball");
-    for (const link of [consumer.runner, ...(consumer.links ?? [])]) {
-      mkdirSync(dirname(join(dir, "node_modules", link)), { recursive: true });
-      symlinkSync(join(root, "node_modules", link), join(dir, "node_modules", link), "dir");
-    }
+    const { args, runner, env = {}, awsCli: needsCli } = consumers[name];
+    symlinkSync(join(root, "node_modules", runner), join(dir, "node_modules", runner), "dir");
+    for (const scope of LINKED_SCOPES) symlinkSync(join(root, "node_modules", scope), join(dir, "node_modules", scope), "dir");
+    // A third-party library with its own nested copy of the SDK at another version (the older SDK
+    // is a devDependency under an alias): node_modules/nested-lib/node_modules/@aws-sdk/client-kms.
+    const lib = join(dir, "node_modules/nested-lib");
+    mkdirSync(join(lib, "node_modules/@aws-sdk"), { recursive: true });
+    writeFileSync(join(lib, "package.json"), JSON.stringify({ name: "nested-lib", main: "index.cjs" }));
+    copyFileSync(join(root, "tests/fixtures/emulate/nested-lib.cjs"), join(lib, "index.cjs"));
+    symlinkSync(join(root, "node_modules/sdk-kms-older"), join(lib, "node_modules/@aws-sdk/client-kms"), "dir");
 
     console.log(`test-consumers: ${name}`);
-    let env = { ...process.env, CI: "true" };
-    if (consumer.awsCli) {
+    // No AWS settings from the machine reach the consumers: their tests must need none.
+    const clean = Object.fromEntries(Object.entries(process.env).filter(([k]) => !k.startsWith("AWS_")));
+    if (needsCli) {
       if (!awsCli) throw new Error("test-consumers: no AWS CLI (.tools/venv/bin/aws or /usr/bin/aws); run scripts/setup.sh");
-      // Nothing from the user's AWS setup: the globalSetup alone must provide endpoint, Region and credentials.
-      env = Object.fromEntries(Object.entries(env).filter(([k]) => !k.startsWith("AWS_")));
+      // The globalSetup alone must provide endpoint, Region and credentials; no AWS config files either.
       Object.assign(env, {
         KMS_WASM_AWS_CLI: awsCli,
         AWS_CONFIG_FILE: join(dir, "no-aws-config"),
@@ -70,7 +77,7 @@ try {
         AWS_EC2_METADATA_DISABLED: "true",
       });
     }
-    const r = spawnSync(process.execPath, runners[consumer.runner], { cwd: dir, stdio: "inherit", env });
+    const r = spawnSync(process.execPath, args, { cwd: dir, stdio: "inherit", env: { ...clean, CI: "true", ...env } });
     if (r.status === 0) passed++;
     else { failed++; console.error(`test-consumers: ${name} FAILED (exit ${r.status})`); }
   }

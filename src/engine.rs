@@ -90,6 +90,9 @@ impl Engine {
         }
         let Some(seed) = &self.seed else { return };
         if self.store == Store::default() {
+            // The empty state's stream is the seed's own, so a harness reset to empty replays
+            // exactly the IDs a fresh engine would give.
+            self.rng = Box::new(SeededRandom::new(seed));
             return;
         }
         let digest = sha2::Sha256::digest(self.snapshot());
@@ -189,6 +192,20 @@ impl Engine {
     /// Drops the pending writes.
     pub fn abort(&mut self) {
         self.pending = None;
+    }
+
+    /// Replaces the whole state with `snapshot` (empty bytes: the empty state) as one write, left
+    /// pending like an operation's: returns its journal entry, which the caller makes durable
+    /// before `commit`, so every process sharing the storage sees the same reset. A seeded engine
+    /// then restarts its stream from the new state alone (`reseed_if_loaded`): every test that
+    /// resets to the same state sees the same key IDs and ciphertexts.
+    pub fn replace_state(&mut self, snapshot: &[u8]) -> Result<Vec<u8>, DecodeError> {
+        let target = journal::decode_snapshot(snapshot)?;
+        let writes = journal::replacing(&self.store, target);
+        let entry = journal::encode_entry(&writes);
+        self.pending = Some(writes);
+        self.reseed = true;
+        Ok(entry)
     }
 
     /// Replaces all state with a snapshot (empty bytes: empty state).

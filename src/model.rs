@@ -13,6 +13,7 @@ pub mod import;
 pub mod key;
 pub mod key_ref;
 pub mod last_usage;
+pub mod localstack_tags;
 pub mod mac;
 pub mod multi_region;
 pub mod paging;

@@ -19,6 +19,7 @@ use crate::api::{KeySpec, Operation};
 use crate::context::RequestCtx;
 use crate::engine::Engine;
 use crate::extensions::Extension;
+use crate::model::localstack_tags;
 use crate::store::txn::Touch;
 use crate::store::{RecordKey, Store};
 use crate::wire::Outcome;
@@ -37,6 +38,9 @@ struct Rules {
     /// The response member holding the metadata of the key the call created, whose ARN joins
     /// `resources` (ct-createkey).
     created_key: Option<&'static str>,
+    /// A tag (by key) whose value is key material, left out of `requestParameters.tags`:
+    /// LocalStack's `_custom_key_material_` (`model::localstack_tags`).
+    material_tag: Option<&'static str>,
     /// The order of `resources` when the operation touched its keys in another order: ReEncrypt
     /// resolves its destination before it opens the ciphertext, AWS lists the source first.
     source_first: bool,
@@ -60,6 +64,7 @@ const READ: Rules = Rules {
     key_arn_in_response: false,
     alias_resource: false,
     created_key: None,
+    material_tag: None,
     source_first: false,
     extra: Extra::None,
 };
@@ -121,6 +126,7 @@ fn rules(op: Operation) -> Rules {
         },
         O::CreateKey => Rules {
             created_key: Some("KeyMetadata"),
+            material_tag: Some(localstack_tags::CUSTOM_KEY_MATERIAL),
             ..WRITE
         },
         O::ReplicateKey => Rules {
@@ -248,7 +254,12 @@ pub fn event(call: &Call<'_>) -> Vec<u8> {
             e.put("errorMessage", message.into());
         }
     }
-    let request = parse_object(call.request).map(|r| project(&r, request_members));
+    let mut request = parse_object(call.request).map(|r| project(&r, request_members));
+    if let (Some(r), Some(hidden)) = (request.as_mut(), rules.material_tag) {
+        if let Some(Value::Array(tags)) = r.get_mut("tags") {
+            tags.retain(|t| t.get("tagKey").and_then(Value::as_str) != Some(hidden));
+        }
+    }
     e.put("requestParameters", non_empty(request));
     let elements = match &response {
         Some(r) if !rules.read_only => {

@@ -163,6 +163,14 @@ impl WasmEngine {
         crate::store::journal::entry_from_snapshot(snapshot).map_err(|e| JsError::new(&e.0))
     }
 
+    /// Replaces the whole state with `snapshot` as one pending write; returns its journal entry
+    /// (make it durable, then `commit`).
+    pub fn replace_state(&mut self, snapshot: &[u8]) -> Result<Vec<u8>, JsError> {
+        self.engine
+            .replace_state(snapshot)
+            .map_err(|e| JsError::new(&e.0))
+    }
+
     /// Replaces the state with a snapshot (empty: empty state).
     pub fn restore(&mut self, snapshot: &[u8]) -> Result<(), JsError> {
         self.engine

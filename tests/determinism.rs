@@ -96,3 +96,41 @@ fn a_seeded_engine_refuses_host_keys() {
     assert_eq!(err.code.name(), "ValidationException");
     assert_eq!(e.host_keys_available("RSA_2048"), 0);
 }
+
+#[test]
+fn replace_state_resets_to_empty_or_a_checkpoint_and_a_seeded_stream_restarts() {
+    let mut e = Engine::with_seed(b"harness");
+    let first = session(&mut e);
+    // Reset to empty: one entry deletes everything; the next session replays the fresh stream.
+    let entry = e.replace_state(b"").unwrap();
+    e.commit();
+    assert_eq!(e.snapshot(), Engine::new().snapshot());
+    assert_eq!(session(&mut e), first);
+
+    // Checkpoint, work, reset to the checkpoint: the state is the checkpoint's, and the stream after
+    // it is the same every time.
+    let checkpoint = e.snapshot();
+    e.replace_state(&checkpoint).unwrap();
+    e.commit();
+    let after_a = ok(&mut e, "CreateKey", &ctx(), json!({}));
+    e.replace_state(&checkpoint).unwrap();
+    e.commit();
+    assert_eq!(e.snapshot(), checkpoint);
+    let after_b = ok(&mut e, "CreateKey", &ctx(), json!({}));
+    assert_eq!(
+        after_a["KeyMetadata"]["KeyId"],
+        after_b["KeyMetadata"]["KeyId"]
+    );
+
+    // The entry is an ordinary journal entry: another engine that applies it reaches the same state.
+    let mut other = Engine::new();
+    other.apply(&entry).unwrap();
+    assert_eq!(other.snapshot(), Engine::new().snapshot());
+
+    // Aborted, it changes nothing; a snapshot that does not decode is refused.
+    let before = e.snapshot();
+    e.replace_state(b"").unwrap();
+    e.abort();
+    assert_eq!(e.snapshot(), before);
+    assert!(e.replace_state(b"not a snapshot").is_err());
+}

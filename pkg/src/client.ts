@@ -22,8 +22,12 @@ import { fromWire, parseJson, toWireText } from "./wire.js";
 
 /** Configuration of {@link KMSClient}. */
 export interface KMSClientConfig {
-  /** AWS region the keys live in, e.g. "us-east-1". Required, as in the SDK. */
-  region: string;
+  /**
+   * AWS Region the keys live in, e.g. "us-east-1". As in the SDK, it may come from the
+   * environment instead: `AWS_REGION` (or, under `emulateKms`, its Region), read at each `send`;
+   * with none, `send` rejects with the SDK's `Error: Region is missing`.
+   */
+  region?: string;
   /** 12-digit AWS account id used in ARNs. Default "000000000000". */
   accountId?: string;
   /**
@@ -81,8 +85,8 @@ export interface KMSClientConfig {
 
 /** The configuration a {@link KMSClient} runs with, after defaults. */
 export interface KMSClientResolvedConfig {
-  /** See {@link KMSClientConfig.region}. */
-  readonly region: string;
+  /** See {@link KMSClientConfig.region}; `undefined`: from the environment at each call. */
+  readonly region: string | undefined;
   /** See {@link KMSClientConfig.accountId}. */
   readonly accountId: string;
   /** See {@link KMSClientConfig.storage}. */
@@ -123,6 +127,23 @@ function identityPolicy(p: unknown, i: number): string {
   return text;
 }
 let defaultStorage: StorageAdapter | undefined;
+let fallbackRegion: (() => string) | undefined;
+let commandObserver: ((command: AnyCommand, storage: StorageAdapter) => { output?: object; error?: unknown } | undefined) | undefined;
+
+/** Where `emulateKms` records the commands sent (its `commandCalls`); `undefined` stops it. @internal */
+export function setCommandObserver(observer: typeof commandObserver): void {
+  commandObserver = observer;
+}
+
+/** The Region `emulateKms` gives clients that name none (after `AWS_REGION`). @internal */
+export function setFallbackRegion(source: (() => string) | undefined): void {
+  fallbackRegion = source;
+}
+
+function environmentRegion(): string | undefined {
+  const env = (globalThis as { process?: { env?: Record<string, string | undefined> } }).process?.env;
+  return env?.AWS_REGION || fallbackRegion?.() || undefined;
+}
 
 /** The static side of a kms-wasm extension command (`fixtures.ts`). */
 interface ExtensionCommandClass {
@@ -162,14 +183,16 @@ export class KMSClient {
   readonly #seconds: () => number;
   /** The request context's members that never change for this client, as JSON without its `}`. */
   readonly #ctxHead: string;
+  /** The configured Region as JSON, or `undefined` to read it from the environment at each call. */
+  readonly #region: string | undefined;
 
   /**
-   * @param config - `region` is required; see {@link KMSClientConfig}.
-   * @throws TypeError when `region` is missing or malformed, `accountId` is not 12 digits,
+   * @param config - see {@link KMSClientConfig}; every member is optional.
+   * @throws TypeError when `region` is malformed, `accountId` is not 12 digits,
    *   `principal` is not an IAM principal ARN of that account, or an identity policy is not a
    *   policy document.
    */
-  constructor(config: KMSClientConfig) {
+  constructor(config: KMSClientConfig = {}) {
     const { region, storage, clock = Date.now, principal, identityPolicies = [], enforcePolicies = true } =
       config ?? ({} as KMSClientConfig);
     if (principal !== undefined && principalAccount(principal) === undefined) {
@@ -177,7 +200,7 @@ export class KMSClient {
     }
     const callerAccount = principal === undefined ? undefined : principalAccount(principal);
     const accountId = config?.accountId ?? callerAccount ?? "000000000000";
-    if (typeof region !== "string" || !REGION.test(region)) {
+    if (region !== undefined && (typeof region !== "string" || !REGION.test(region))) {
       throw new TypeError(`KMSClient: config.region must be an AWS region such as "us-east-1", got ${JSON.stringify(region)}`);
     }
     if (typeof accountId !== "string" || !/^\d{12}$/.test(accountId)) {
@@ -205,7 +228,6 @@ export class KMSClient {
     const accessKeyId = (config?.credentials as { accessKeyId?: unknown } | undefined)?.accessKeyId;
     this.#ctxHead = JSON.stringify({
       accountId,
-      region,
       ...(principal !== undefined && { principal }),
       ...(policies.length > 0 && { identityPolicies: policies }),
       ...(!enforcePolicies && { enforcePolicies }),
@@ -213,6 +235,17 @@ export class KMSClient {
       userAgent: USER_AGENT,
       ...(typeof accessKeyId === "string" && accessKeyId !== "" && { accessKeyId }),
     }).slice(0, -1);
+    this.#region = region === undefined ? undefined : JSON.stringify(region);
+  }
+
+  /** The Region of this call, as JSON: the configured one, else the environment's (as the SDK reads it at send). */
+  #regionJson(): string {
+    if (this.#region !== undefined) return this.#region;
+    const region = environmentRegion();
+    // The SDK's own error and text (smithy's resolveRegionConfig), raised at send as the SDK does.
+    if (region === undefined) throw new Error("Region is missing");
+    if (!REGION.test(region)) throw new Error(`Region not accepted: region="${region}" is not a valid hostname component.`);
+    return JSON.stringify(region);
   }
 
   /**
@@ -227,7 +260,17 @@ export class KMSClient {
   send(command: AnyCommand, optionsOrCb?: HttpHandlerOptions | Callback<any>, cb?: Callback<any>): Promise<any> | void {
     const callback = typeof optionsOrCb === "function" ? optionsOrCb : cb;
     const options = typeof optionsOrCb === "function" ? undefined : optionsOrCb;
-    const result = this.#send(command, options);
+    let result = this.#send(command, options);
+    const record = commandObserver?.(command, this.config.storage);
+    if (record) {
+      result = result.then(
+        (output) => ((record.output = output), output),
+        (error: unknown) => {
+          record.error = error;
+          throw error;
+        },
+      );
+    }
     if (!callback) return result;
     result.then((data) => callback(null, data), (err) => callback(err));
   }
@@ -238,7 +281,7 @@ export class KMSClient {
       throw Object.assign(new Error("Request aborted"), { name: "AbortError" });
     }
     const requestId = newRequestId();
-    const ctx = `${this.#ctxHead},"requestId":"${requestId}","now":${JSON.stringify(this.#seconds())}}`;
+    const ctx = `${this.#ctxHead},"region":${this.#regionJson()},"requestId":"${requestId}","now":${JSON.stringify(this.#seconds())}}`;
     // kms-wasm extensions (CreateFixtureKeyCommand) name their own target and encoding.
     const ext = (command as { constructor?: ExtensionCommandClass }).constructor;
     const isExtension = typeof ext?.target === "string" && typeof ext.encode === "function";

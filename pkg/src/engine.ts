@@ -150,6 +150,8 @@ interface OpenEngine {
   hostKeysAvailable(spec: string): number;
   /** The committed state (call inside `journal.run` to get the state at the head). */
   snapshot(): Uint8Array;
+  /** The pending entry that replaces the whole state with `snapshot` (`Engine::replace_state`). */
+  replaceState(snapshot: Uint8Array): Uint8Array;
 }
 
 const RSA_BITS: Record<string, number> = { RSA_2048: 2048, RSA_3072: 3072, RSA_4096: 4096 };
@@ -324,7 +326,21 @@ export class EngineHandle {
         live(true);
         return engine.snapshot();
       },
+      replaceState: (snapshot) => {
+        live(true);
+        return engine.replace_state(snapshot);
+      },
     };
+  }
+
+  /**
+   * Replaces the whole state with `snapshot` (empty: the empty state), durably, as one journal
+   * entry: every client and process on this storage sees the reset on its next call, and a seeded
+   * engine's key IDs start over as on that state (`reset()` of `emulateKms`).
+   */
+  async replaceState(snapshot: Uint8Array): Promise<void> {
+    const open = await this.#ensureOpen();
+    await open.journal.run(() => ({ status: 200, body: new Uint8Array(0), entry: open.replaceState(snapshot) }));
   }
 
   /** The whole state at the head of the storage (every acknowledged write, by any engine). */

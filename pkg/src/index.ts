@@ -28,4 +28,6 @@ export { IndexedDBStorage, type IndexedDBStorageOptions } from "./storage/indexe
 export { StorageConflict, SnapshotRequired, type StorageAdapter, type StorageLoadResult } from "./storage/adapter.js";
 export { kmsRequestHandler, type KmsRequestHandler, type KmsRequestHandlerOptions, type KmsHttpRequest, type KmsHttpResponse } from "./http/handler.js";
 export { DEFAULT_ACCOUNT_ID, DEFAULT_REGION, type CallerMapping } from "./http/scope.js";
+export { emulateKms, type EmulateKmsOptions, type KmsEmulation, type KmsCommandCall, type CommandClass } from "./emulate.js";
+export { kmsMatchers, type KmsMatchers } from "./matchers.js";
 export type { CloudTrailEvent, CloudTrailUserIdentity, CloudTrailResource } from "./cloudtrail-event.js";

@@ -9,6 +9,8 @@ import { readFile } from "node:fs/promises";
 import { setAesGcmHost, setEcdsaHost, setWasmSource } from "./engine.js";
 import { nodeAesGcm } from "./node-aes-gcm.js";
 import { nodeEcdsa } from "./node-ecdsa.js";
+import { setClientDiscovery } from "./emulate.js";
+import { nodeClientDiscovery } from "./emulate-node.js";
 
 // Resolved against this module: pkg/dist/node.js (ESM) and pkg/dist/node.cjs (the build rewrites
 // import.meta.url from __filename) both sit next to pkg/dist/wasm/.
@@ -23,6 +25,7 @@ compile().catch(() => {
 setWasmSource(compile, { sync: true });
 setAesGcmHost(nodeAesGcm);
 setEcdsaHost(nodeEcdsa);
+setClientDiscovery(nodeClientDiscovery);
 
 export * from "./index.js";
 export { FileSystemStorage } from "./storage/fs.js";

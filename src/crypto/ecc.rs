@@ -78,6 +78,15 @@ pub fn is_private_key(curve: Curve, pkcs8: &[u8]) -> bool {
     with_curve!(curve, c => { c::SecretKey::from_pkcs8_der(pkcs8).is_ok() })
 }
 
+/// The PKCS#8 DER of a SEC1 `ECPrivateKey` (DER) on `curve`.
+pub fn pkcs8_from_sec1(curve: Curve, sec1: &[u8]) -> Result<Vec<u8>, EccError> {
+    use p256::pkcs8::EncodePrivateKey;
+    with_curve!(curve, c => {
+        let secret = c::SecretKey::from_sec1_der(sec1).map_err(|_| EccError)?;
+        Ok(secret.to_pkcs8_der().map_err(|_| EccError)?.as_bytes().to_vec())
+    })
+}
+
 /// An accelerator could not sign (and the software signer should).
 #[derive(Debug)]
 pub struct Unavailable;

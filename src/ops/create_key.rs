@@ -11,7 +11,7 @@ use crate::api::{
 use crate::error::{KmsError, KmsResult};
 use crate::model::key::{KeyMaterial, KeyRecord, Rotation};
 use crate::model::multi_region::{self, MultiRegionLinks};
-use crate::model::{asymmetric, key_ref, mac, policy, specs, tags};
+use crate::model::{asymmetric, key_ref, localstack_tags, mac, policy, specs, tags};
 
 use super::Env;
 
@@ -19,13 +19,18 @@ use super::Env;
 pub struct Given {
     /// The key ID to use (checked for form already), or `None` to draw one.
     pub key_id: Option<String>,
-    /// The raw material as given (raw bytes, PKCS#8 DER); checked against the spec here.
-    pub material: Vec<u8>,
+    /// The raw material as given (raw bytes, PKCS#8 DER), or `None` to draw it; checked against
+    /// the spec here.
+    pub material: Option<Vec<u8>>,
 }
 
-/// Runs CreateKey.
-pub fn run(env: &mut Env<'_, '_>, req: CreateKeyRequest) -> KmsResult<CreateKeyResponse> {
-    create(env, req, None)
+/// Runs CreateKey; LocalStack's fixture tags choose the key ID and material (`localstack_tags`).
+pub fn run(env: &mut Env<'_, '_>, mut req: CreateKeyRequest) -> KmsResult<CreateKeyResponse> {
+    let given = localstack_tags::take(&mut req)?.map(|t| Given {
+        key_id: t.key_id,
+        material: t.material,
+    });
+    create(env, req, given)
 }
 
 /// CreateKey, with the key ID and material drawn, or `given`.
@@ -57,7 +62,10 @@ pub fn create(
 
     let given_material = match given {
         Some(g) => {
-            let material = crate::extensions::fixture_material(spec, g.material)?;
+            let material = g
+                .material
+                .map(|m| crate::extensions::fixture_material(spec, m))
+                .transpose()?;
             Some((g.key_id, material))
         }
         None => None,
@@ -86,7 +94,7 @@ pub fn create(
     };
     let now = env.ctx.now;
     let external = placement.origin == OriginType::EXTERNAL;
-    let (secret, public_key) = if let Some((_, (secret, public))) = given_material {
+    let (secret, public_key) = if let Some((_, Some((secret, public)))) = given_material {
         (secret, public.map(Blob))
     } else if external {
         (Vec::new(), None)

@@ -155,6 +155,37 @@ pub fn entry_from_snapshot(snapshot: &[u8]) -> Result<Vec<u8>, DecodeError> {
     Ok(encode_entry(&writes))
 }
 
+/// The writes that turn `current` into `target`: a delete for every record `target` lacks and a
+/// put for every record that is new or changed. Appended like any operation's writes, it replaces
+/// a whole state (a test harness's reset to empty or to a checkpoint) in every storage and in
+/// every process that shares it, without touching the storage's own files.
+pub fn replacing(current: &Store, target: Store) -> WriteSet {
+    WriteSet {
+        keys: table_changes(&current.keys, target.keys),
+        aliases: table_changes(&current.aliases, target.aliases),
+        grants: table_changes(&current.grants, target.grants),
+        custom_key_stores: table_changes(&current.custom_key_stores, target.custom_key_stores),
+    }
+}
+
+fn table_changes<V: PartialEq>(
+    current: &Table<V>,
+    target: Table<V>,
+) -> Vec<(RecordKey, Option<V>)> {
+    let mut changes: Vec<(RecordKey, Option<V>)> = current
+        .keys()
+        .filter(|k| !target.contains_key(k))
+        .map(|k| (k.clone(), None))
+        .collect();
+    changes.extend(
+        target
+            .into_iter()
+            .filter(|(k, v)| current.get(k) != Some(v))
+            .map(|(k, v)| (k, Some(v))),
+    );
+    changes
+}
+
 #[cfg(test)]
 mod tests {
     #![allow(clippy::unwrap_used, clippy::indexing_slicing)]

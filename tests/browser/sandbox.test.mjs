@@ -13,6 +13,7 @@ import { gzipSync } from "node:zlib";
 
 import { serve } from "../../scripts/serve.mjs";
 import { artifacts, launch, openSandbox, ready, root, runOp, WAIT, waitForKey } from "./helpers.mjs";
+import { markedBlock } from "../js/helpers/docs.mjs";
 
 const profile = mkdtempSync(join(tmpdir(), "kms-wasm-chromium-"));
 const dist = mkdtempSync(join(tmpdir(), "kms-wasm-dist-"));
@@ -176,10 +177,8 @@ describe("sandbox in Chromium", () => {
     await waitForKey(page, id);
   });
 
-  it("the README's no-bundler snippet runs as written (import map → the default entry)", async () => {
-    const readme = readFileSync(join(root, "README.md"), "utf8");
-    const html = /```html\n([\s\S]*?)```/.exec(readme)?.[1];
-    assert.ok(html, "README has an html example");
+  it("the docs' no-bundler snippet runs as written (import map → the default entry)", async () => {
+    const html = markedBlock("no-bundler");
     // The only change: this server mounts the package at /pkg/dist/ instead of /node_modules/kms-wasm/.
     const body = html.replaceAll("/node_modules/kms-wasm/pkg/dist/", "/pkg/dist/");
     const url = `${server.url}readme-example.html`;

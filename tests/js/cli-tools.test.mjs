@@ -1,11 +1,12 @@
 // The AWS CLI and boto3 (from .tools/venv, installed by scripts/setup.sh from PyPI) against a
-// kms-wasm server on loopback. The CLI runs the README's walk-through block as written, once with
-// --endpoint-url and once with AWS_ENDPOINT_URL_KMS. Credentials go in the child env only.
+// kms-wasm server on loopback. The CLI runs the docs' walk-through block (docs/server.md, marked
+// "cli-walkthrough") as written, once with --endpoint-url and once with AWS_ENDPOINT_URL_KMS.
+// Credentials go in the child env only.
 import { test, before, after } from "node:test";
 import assert from "node:assert/strict";
-import { readFileSync } from "node:fs";
 import { join } from "node:path";
 import { createKmsServer, MemoryStorage } from "kms-wasm";
+import { markedBlock } from "./helpers/docs.mjs";
 import { root, run, tempDir, venvBin, venvMissing } from "./helpers/http-helpers.mjs";
 
 let server;
@@ -25,18 +26,15 @@ function childEnv(dir, extra = {}) {
   };
 }
 
-/** The README's walk-through, pointed at this test's server. */
+/** The docs' AWS CLI walk-through (docs/server.md), as written. */
 function walkthrough() {
-  const readme = readFileSync(join(root, "README.md"), "utf8");
-  const m = /<!-- cli-walkthrough[^>]*-->\n```sh\n([\s\S]*?)```/.exec(readme);
-  assert.ok(m, "README has the cli-walkthrough block");
-  return m[1];
+  return markedBlock("cli-walkthrough");
 }
 
 async function runWalkthrough(script) {
   const { dir, cleanup } = tempDir("kms-cli-");
   try {
-    // Clear the inherited env: the README's own `export` line provides the credentials.
+    // Clear the inherited env: the walk-through's own `export` line provides the credentials.
     const r = await run("bash", ["-euo", "pipefail", "-c", script], { cwd: dir, env: childEnv(dir), timeoutMs: 90_000 });
     assert.equal(r.code, 0, `walk-through failed\n--- stdout\n${r.stdout}\n--- stderr\n${r.stderr}`);
     return r.stdout;
@@ -63,7 +61,7 @@ function checkSignAndMultiRegion(out, { openssl }) {
   assert.equal(lines.filter((l) => l === "hello kms world!").length, 2, `both decrypts printed the plaintext:\n${out}`);
 }
 
-test("the README's AWS CLI walk-through works with --endpoint-url", { skip: venvMissing, timeout: 120_000 }, async () => {
+test("the docs' AWS CLI walk-through works with --endpoint-url", { skip: venvMissing, timeout: 120_000 }, async () => {
   const script = walkthrough().replaceAll("http://127.0.0.1:4599", server.url);
   checkOutput(await runWalkthrough(script));
 });
@@ -112,13 +110,10 @@ test("boto3 works against the server, with endpoint_url and with AWS_ENDPOINT_UR
 /** Debian's AWS CLI v2, installed by scripts/setup.sh with apt-get (PyPI only has v1). */
 const awsV2 = "/usr/bin/aws";
 
-test("the README's v2 walk-through, exactly as AWS documents it, works with AWS CLI v2", { timeout: 120_000 }, async () => {
+test("the docs' v2 walk-through, exactly as AWS documents it, works with AWS CLI v2", { timeout: 120_000 }, async () => {
   const version = await run(awsV2, ["--version"], { timeoutMs: 60_000 }).catch((e) => ({ code: 1, stdout: "", stderr: String(e) }));
   assert.match(`${version.stdout}${version.stderr}`, /aws-cli\/2\./, `AWS CLI v2 is expected at ${awsV2} (scripts/setup.sh installs Debian's awscli)`);
-  const readme = readFileSync(join(root, "README.md"), "utf8");
-  const m = /<!-- cli-walkthrough-v2[^>]*-->\n```sh\n([\s\S]*?)```/.exec(readme);
-  assert.ok(m, "README has the cli-walkthrough-v2 block");
-  const script = `aws() { ${awsV2} "$@"; }\n` + m[1].replaceAll("http://127.0.0.1:4599", server.url);
+  const script = `aws() { ${awsV2} "$@"; }\n` + markedBlock("cli-walkthrough-v2").replaceAll("http://127.0.0.1:4599", server.url);
   const out = await runWalkthrough(script);
   assert.ok(out.split("\n").includes("hello kms world!"), out);
   checkSignAndMultiRegion(out, { openssl: false });

@@ -87,9 +87,28 @@ test("paginateListKeys follows NextMarker with pageSize as Limit", async () => {
   assert.equal(all.Truncated, false);
 });
 
-test("config: region is required and validated; accountId must be 12 digits", () => {
-  assert.throws(() => new KMSClient({}), TypeError);
-  assert.throws(() => new KMSClient(), TypeError);
+test("config: the Region comes from the environment as in the SDK; a missing one is the SDK's error at send", async () => {
+  const saved = process.env.AWS_REGION;
+  try {
+    delete process.env.AWS_REGION;
+    const client = new KMSClient({});
+    assert.equal(client.config.region, undefined);
+    const err = await client.send(new CreateKeyCommand({})).catch((e) => e);
+    assert.equal(err.constructor, Error);
+    assert.equal(err.message, "Region is missing");
+    await assert.rejects(new KMSClient().send(new ListKeysCommand({})), { message: "Region is missing" });
+    process.env.AWS_REGION = "eu-central-1";
+    const { KeyMetadata } = await client.send(new CreateKeyCommand({}));
+    assert.match(KeyMetadata.Arn, /^arn:aws:kms:eu-central-1:/);
+    process.env.AWS_REGION = "not a region";
+    await assert.rejects(client.send(new ListKeysCommand({})), { message: 'Region not accepted: region="not a region" is not a valid hostname component.' });
+  } finally {
+    if (saved === undefined) delete process.env.AWS_REGION;
+    else process.env.AWS_REGION = saved;
+  }
+});
+
+test("config: a given region is validated; accountId must be 12 digits", () => {
   assert.throws(() => new KMSClient({ region: "not a region" }), TypeError);
   assert.throws(() => new KMSClient({ region: "us-east-1", accountId: "123" }), TypeError);
   assert.equal(new KMSClient({ region: "ap-southeast-2" }).config.accountId, "000000000000");

@@ -7,6 +7,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { KMSClient } from "@aws-sdk/client-kms";
+import { jsBlock } from "./docs.mjs";
 
 export const root = fileURLToPath(new URL("../../..", import.meta.url));
 
@@ -130,15 +131,14 @@ export function bounded(promise, ms, what = "timed out") {
 }
 
 /**
- * Runs the README's ```js block that contains `marker`, after `edit(code)`, as an ES module inside
- * tests/js (so "kms-wasm" resolves by name). Resolves {code, stdout, stderr}.
+ * Runs the README's ```js block that contains `marker` (parsed as ./docs.mjs parses every doc),
+ * after `edit(code)`, as an ES module inside tests/js (so "kms-wasm" resolves by name). Resolves
+ * {code, stdout, stderr}.
  */
 export async function runReadmeBlock(marker, edit = (c) => c) {
-  const readme = readFileSync(join(root, "README.md"), "utf8");
-  const block = [...readme.matchAll(/```js\n([\s\S]*?)```/g)].map((m) => m[1]).find((b) => b.includes(marker));
-  if (!block) throw new Error(`README has no js block containing ${marker}`);
+  const { code } = jsBlock(marker, "README.md");
   const file = join(root, "tests/js", `.readme-http-${process.pid}-${Date.now()}.mjs`);
-  writeFileSync(file, edit(block));
+  writeFileSync(file, edit(code));
   try {
     return await run(process.execPath, [file], { timeoutMs: 30_000 });
   } finally {
