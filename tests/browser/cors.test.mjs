@@ -11,6 +11,7 @@ import { join } from "node:path";
 import { after, before, describe, it } from "node:test";
 import { build } from "esbuild";
 
+import { markedBlock } from "../js/helpers/docs.mjs";
 import { startCli } from "../js/helpers/http-helpers.mjs";
 import { launch, root, WAIT } from "./helpers.mjs";
 
@@ -33,14 +34,6 @@ async function addPage(name, contents) {
   });
   pages.set(`/${name}.js`, ["text/javascript", bundle.outputFiles[0].contents]);
   pages.set(`/${name}.html`, ["text/html; charset=utf-8", `<!doctype html><meta charset="utf-8"><title>${name}</title><script type="module" src="/${name}.js"></script>`]);
-}
-
-/** docs/http.md's block marked "run by tests/browser/cors.test.mjs: ID". */
-function docBlock(id) {
-  const doc = readFileSync(join(root, "docs/http.md"), "utf8");
-  const m = new RegExp(`<!-- run by tests/browser/cors\\.test\\.mjs: ${id} -->\\n\`\`\`js\\n([\\s\\S]*?)\`\`\``).exec(doc);
-  assert.ok(m, `docs/http.md has the block ${id}`);
-  return m[1];
 }
 
 before(async () => {
@@ -96,7 +89,7 @@ describe("kms-wasm serve from a page on another origin", () => {
   it("docs/http.md's browser example runs as written in a page on another origin", async () => {
     const cli = await startCli();
     clis.push(cli);
-    await addPage("doc", docBlock("browser-sdk").replace(/\b4599\b/g, new URL(cli.url).port));
+    await addPage("doc", markedBlock("browser-sdk").replace(/\b4599\b/g, new URL(cli.url).port));
     const page = await context.newPage();
     page.setDefaultTimeout(WAIT);
     const problems = [];

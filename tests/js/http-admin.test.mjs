@@ -8,7 +8,7 @@ import assert from "node:assert/strict";
 import { lookup } from "node:dns/promises";
 import { hostname } from "node:os";
 import * as sdk from "@aws-sdk/client-kms";
-import { createKmsServer, MemoryStorage } from "kms-wasm";
+import { createKmsServer, MemoryStorage, KMSClient, CreateKeyCommand, ListKeysCommand } from "kms-wasm";
 import { isLoopbackHost } from "../../pkg/dist/http/admin.js";
 import { kmsHeaders, raw, sdkClient, startCli, tempDir } from "./helpers/http-helpers.mjs";
 
@@ -48,6 +48,18 @@ test("POST /_kms-wasm/reset and moto's POST /moto-api/reset start over on an emp
   await raw(server.url, { path: "/_kms-wasm/reset" });
   const err = await kms.send(new sdk.DescribeKeyCommand({ KeyId: KeyMetadata.KeyId })).catch((e) => e);
   assert.ok(err instanceof sdk.NotFoundException, String(err));
+});
+
+test("a reset is durable on the server's store: in-process clients sharing it see it too", async () => {
+  const name = `admin-shared-${process.pid}`;
+  const server = await start({ storage: new MemoryStorage(name) });
+  const local = new KMSClient({ region: "us-east-1", storage: new MemoryStorage(name) });
+  await local.send(new CreateKeyCommand({}));
+  assert.equal((await keyIds(server.url)).length, 1);
+  assert.equal((await raw(server.url, { path: "/_kms-wasm/reset" })).status, 200);
+  assert.deepEqual((await local.send(new ListKeysCommand({}))).Keys, []);
+  await createKey(server.url);
+  assert.equal((await local.send(new ListKeysCommand({}))).Keys.length, 1);
 });
 
 test("a reset with the wrong method is refused, as moto refuses it", async () => {

@@ -14,7 +14,6 @@ import { engineFor } from "../engine.js";
 import type { CloudTrailEvent } from "../cloudtrail-event.js";
 import { MemoryStorage } from "../storage/memory.js";
 import type { StorageAdapter } from "../storage/adapter.js";
-import { kmsDoor, type DoorRequest, type DoorResponse, type KmsRequestHandlerOptions } from "./handler.js";
 
 /** The kms-wasm admin paths live under this prefix. */
 export const ADMIN_PREFIX = "/_kms-wasm/";
@@ -34,43 +33,36 @@ export function isLoopbackHost(host: string): boolean {
   return isIPv4(v4) && v4.startsWith("127.");
 }
 
-/** The door the server answers KMS calls through, and the state the admin paths act on. @internal */
+/** What the admin paths act on: the server's engine and its call log. @internal */
 export interface AdminBacking {
-  /** Answers one KMS call on the current state. */
-  door(request: DoorRequest): Promise<DoorResponse>;
   /** Starts over on an empty state, or says why it cannot. */
-  reset(): { refused: string } | undefined;
-  /** The call log of the current state's engine, oldest first. */
+  reset(): Promise<{ refused: string } | undefined>;
+  /** The call log of the server's engine, oldest first. */
   calls(): readonly CloudTrailEvent[];
   /** Empties the call log. */
   clearCalls(): void;
 }
 
 /**
- * The server's state: the storage it was given (default: the process-wide shared MemoryStorage),
- * replaced on reset by a fresh private MemoryStorage, which gets a fresh engine (seeded again when
- * the server has a `seed`, so a seeded server repeats its key IDs after each reset). Storage of any
- * other kind is never wiped by the server: reset is refused with the reason. `record` turns the
- * call log on for every engine the server uses. @internal
+ * The admin side of the server's `storage`, whose engine the server's door already made (with its
+ * seed). A reset replaces the whole state with the empty one, durably, as one journal entry (the
+ * engine's `replaceState`, as `emulateKms().reset()` does): every client on the same store sees
+ * it, and a seeded engine's key IDs start over. Only a `MemoryStorage` is reset: storage that
+ * outlives the process (a data dir) is never wiped over HTTP, and the refusal says why. `record`
+ * turns the engine's call log on. @internal
  */
-export function adminBacking(options: KmsRequestHandlerOptions, given: StorageAdapter | undefined, record: boolean, refusal: string): AdminBacking {
-  const resettable = given === undefined || given instanceof MemoryStorage;
-  const open = (storage: StorageAdapter) => {
-    const door = kmsDoor({ ...options, storage });
-    const engine = engineFor(storage);
-    if (record) engine.recordCalls(true);
-    return { door, engine };
-  };
-  let current = open(given ?? MemoryStorage.shared());
+export function adminBacking(storage: StorageAdapter, record: boolean, refusal: string): AdminBacking {
+  const engine = engineFor(storage);
+  if (record) engine.recordCalls(true);
   return {
-    door: (request) => current.door(request),
-    reset() {
-      if (!resettable) return { refused: refusal };
-      current = open(new MemoryStorage());
+    async reset() {
+      if (!(storage instanceof MemoryStorage)) return { refused: refusal };
+      await engine.replaceState(new Uint8Array(0));
+      engine.clearCalls();
       return undefined;
     },
-    calls: () => current.engine.calls(),
-    clearCalls: () => current.engine.clearCalls(),
+    calls: () => engine.calls(),
+    clearCalls: () => engine.clearCalls(),
   };
 }
 
@@ -88,8 +80,8 @@ const envelope = (code: string, message: string) => ({ __type: code, message });
  * Answers `req` if its path is an admin path and returns `true`; returns `false` (having touched
  * nothing) for any other path, which the server then answers as usual. @internal
  */
-export function answerAdmin(req: IncomingMessage, res: ServerResponse, path: string, backing: AdminBacking): boolean {
-  const answer = route(req.method ?? "GET", path, backing);
+export async function answerAdmin(req: IncomingMessage, res: ServerResponse, path: string, backing: AdminBacking): Promise<boolean> {
+  const answer = await route(req.method ?? "GET", path, backing);
   if (!answer) return false;
   req.resume();
   const bytes = new TextEncoder().encode(JSON.stringify(answer.body));
@@ -101,14 +93,14 @@ export function answerAdmin(req: IncomingMessage, res: ServerResponse, path: str
   return true;
 }
 
-function route(method: string, path: string, backing: AdminBacking): AdminAnswer | undefined {
+async function route(method: string, path: string, backing: AdminBacking): Promise<AdminAnswer | undefined> {
   const only = (allow: string): AdminAnswer => ({
     status: 405,
     allow,
     body: envelope("MethodNotAllowedException", `Method ${method} is not allowed on ${path}: use ${allow}.`),
   });
-  const reset = (): AdminAnswer => {
-    const r = backing.reset();
+  const reset = async (): Promise<AdminAnswer> => {
+    const r = await backing.reset();
     return r ? { status: 409, body: envelope("ResetNotSupportedException", r.refused) } : { status: 200, body: OK };
   };
   switch (path) {

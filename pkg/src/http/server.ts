@@ -12,7 +12,8 @@ import type { IncomingMessage, ServerResponse } from "node:http";
 import type { AddressInfo } from "node:net";
 import { randomUUID } from "node:crypto";
 import { FileSystemStorage } from "../storage/fs.js";
-import { CONTENT_TYPE, envelope, type KmsRequestHandlerOptions } from "./handler.js";
+import { MemoryStorage } from "../storage/memory.js";
+import { CONTENT_TYPE, envelope, kmsDoor, type KmsRequestHandlerOptions } from "./handler.js";
 import { adminBacking, answerAdmin, isLoopbackHost } from "./admin.js";
 import { applyCors, checkCors, type CorsOption } from "./cors.js";
 
@@ -107,12 +108,12 @@ const CLOSE_GRACE_MS = 10_000;
 export async function createKmsServer(options: KmsServerOptions = {}): Promise<KmsServer> {
   const { port = 0, host = "127.0.0.1", dataDir, maxBodyBytes = 1024 * 1024 } = options;
   if (!Number.isInteger(maxBodyBytes) || maxBodyBytes < 1) throw new TypeError("createKmsServer: maxBodyBytes must be a positive integer");
-  const storage = options.storage ?? (dataDir !== undefined ? new FileSystemStorage(dataDir) : undefined);
+  // Resolved here rather than in the door, so the admin paths act on the door's own engine.
+  const storage = options.storage ?? (dataDir !== undefined ? new FileSystemStorage(dataDir) : MemoryStorage.shared());
+  const door = kmsDoor({ ...options, storage });
   const admin = options.admin ?? isLoopbackHost(host);
   const cors = checkCors(options.cors ?? true, "createKmsServer");
-  const backing = adminBacking(options, storage, admin, resetRefusal(dataDir, options.storage));
-  // Reads the current state on every call: a reset swaps it.
-  const { door } = backing;
+  const backing = adminBacking(storage, admin, resetRefusal(dataDir, options.storage));
   let inFlight = 0;
   let closing: Promise<void> | undefined;
 
@@ -145,7 +146,7 @@ export async function createKmsServer(options: KmsServerOptions = {}): Promise<K
   async function serve(req: IncomingMessage, res: ServerResponse): Promise<void> {
     if (applyCors(cors, req, res)) return;
     const path = (req.url ?? "/").split("?")[0] ?? "/";
-    if (admin && answerAdmin(req, res, path, backing)) return;
+    if (admin && (await answerAdmin(req, res, path, backing))) return;
     if (path !== "/") {
       req.resume();
       return send(res, 404, randomUUID(), envelope("UnknownOperationException", `No such resource ${JSON.stringify(path)}: KMS answers POST / only.`));
