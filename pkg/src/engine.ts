@@ -204,6 +204,9 @@ async function provideRsaKey(open: OpenEngine, target: string, body: Uint8Array 
   }
 }
 
+/** How many call-log events an engine keeps (the newest); a test rarely makes more between resets. */
+export const MAX_RECORDED_CALLS = 10_000;
+
 /** One wasm engine and its journal over one storage instance. Several clients may share it. @internal */
 export class EngineHandle {
   #open: Promise<OpenEngine> | undefined;
@@ -242,7 +245,12 @@ export class EngineHandle {
         // Host (WebCrypto) keys are not reproducible: a seeded engine makes its own.
         if (!this.seed && KEYGEN_TARGETS.has(target)) await provideRsaKey(open, target, body);
         const out = await open.journal.run(() => open.dispatch(target, ctx, body, blobs, this.#recording));
-        if (out.event) this.#calls.push(JSON.parse(new TextDecoder().decode(out.event)) as CloudTrailEvent);
+        if (out.event) {
+          this.#calls.push(JSON.parse(new TextDecoder().decode(out.event)) as CloudTrailEvent);
+          // A server that records for days must not grow without end: keep the newest events.
+          // (Trimmed a tenth at a time, so a full log costs no shift per call.)
+          if (this.#calls.length > MAX_RECORDED_CALLS * 1.1) this.#calls.splice(0, this.#calls.length - MAX_RECORDED_CALLS);
+        }
         return { status: out.status, body: out.body, blobs: out.blobs };
       } catch (err) {
         // Nothing ran yet: another call's crash replaced the instance while this one was queued.
@@ -262,6 +270,7 @@ export class EngineHandle {
    * Starts (`true`) or stops the call log: while it is on, every call through any door of this
    * engine (`KMSClient`, `kmsRequestHandler`, `createKmsServer`) appends the CloudTrail event AWS
    * would write for it, once the call is answered. Off by default; while off, calls build no events.
+   * The newest {@link MAX_RECORDED_CALLS} events are kept.
    */
   recordCalls(on: boolean): void {
     this.#recording = on === true;
@@ -269,7 +278,7 @@ export class EngineHandle {
 
   /** The recorded events, oldest first (a copy: later calls do not change the returned array). */
   calls(): readonly CloudTrailEvent[] {
-    return [...this.#calls];
+    return this.#calls.slice(-MAX_RECORDED_CALLS);
   }
 
   /** Forgets the recorded events (recording stays as it was). */

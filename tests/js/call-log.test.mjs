@@ -154,3 +154,18 @@ test("a fixture key is logged as CreateKey, without its material", async () => {
   assert.equal(event.eventName, "CreateKey");
   assertNotLogged([event], [material]);
 });
+
+test("the log keeps the newest events, so a long-running server does not grow without end", async () => {
+  const { MAX_RECORDED_CALLS } = await import("../../pkg/dist/engine.js");
+  const storage = new MemoryStorage();
+  const engine = engineFor(storage);
+  engine.recordCalls(true);
+  const client = new KMSClient({ region, storage });
+  const extra = Math.ceil(MAX_RECORDED_CALLS * 0.15);
+  for (let i = 0; i < MAX_RECORDED_CALLS + extra; i++) await client.send(new sdk.GenerateRandomCommand({ NumberOfBytes: 1 }));
+  await client.send(new DescribeKeyCommand({ KeyId: "alias/last" })).catch(() => {});
+  const events = engine.calls();
+  assert.equal(events.length, MAX_RECORDED_CALLS);
+  assert.equal(events.at(-1).eventName, "DescribeKey", "the newest event is kept");
+  assert.equal(events[0].eventName, "GenerateRandom");
+});
