@@ -13,6 +13,7 @@
  *
  * @packageDocumentation
  */
+import { fchmodSync, fstatSync } from "node:fs";
 import { parseArgs } from "node:util";
 import { createKmsServer, exportState, FileSystemStorage, importState } from "./node.js";
 
@@ -32,7 +33,8 @@ Options:
   --seed TEXT       deterministic key IDs, key material and ciphertexts (tests only)
   -h, --help        this text
 
-export writes the whole state of DIR to stdout; import loads such a document from stdin into
+export writes the whole state of DIR to stdout (a file it is redirected into is made 0600:
+it holds the key material); import loads such a document from stdin into
 DIR, which must be empty.
 
 Point clients at it with --endpoint-url http://HOST:PORT or AWS_ENDPOINT_URL_KMS=http://HOST:PORT.
@@ -114,6 +116,10 @@ async function transferState(command: "export" | "import", dataDir: string | und
   try {
     if (command === "export") {
       const bytes = await exportState(storage);
+      // The document holds every key's material: a file it is redirected into (`> state.json`,
+      // created with the umask) is made owner-only before a byte is written. Pipes and terminals
+      // are left alone.
+      if (fstatSync(1).isFile()) fchmodSync(1, 0o600);
       await new Promise<void>((resolve, reject) => process.stdout.write(bytes, (err) => (err ? reject(err) : resolve())));
     } else {
       const chunks: Uint8Array[] = [];

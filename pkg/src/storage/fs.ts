@@ -12,11 +12,14 @@
  * tmp/            files being written, named <host>-<pid>-<random>; never read
  * ```
  *
+ * Everything is private to the owner, whatever the umask: directories 0700, files 0600 (the entries
+ * hold key material). Directories and files made by an older version are tightened on first use.
+ *
  * @module
  */
 
 import { randomBytes } from "node:crypto";
-import { link, mkdir, open, readdir, readFile, rename, stat, unlink } from "node:fs/promises";
+import { chmod, link, mkdir, open, readdir, readFile, rename, stat, unlink } from "node:fs/promises";
 import { hostname } from "node:os";
 import { dirname, join } from "node:path";
 
@@ -37,6 +40,9 @@ const QUIESCE_POLL_MS = 5;
 const FOREIGN_TMP_MAX_AGE_MS = 60 * 60 * 1000;
 
 const HOST = sanitize(hostname());
+/** Owner-only: the journal and snapshots hold key material in the clear. */
+const DIR_MODE = 0o700;
+const FILE_MODE = 0o600;
 
 /**
  * A {@link StorageAdapter} that keeps the journal in a directory, durably. Node only.
@@ -46,7 +52,7 @@ const HOST = sanitize(hostname());
  *   only once (`link()` fails with `EEXIST`), so no acknowledged write is ever lost.
  * - `head()`/`readSince()` never list the journal: they probe for the next versions by name, so
  *   their cost depends on how many entries are new, not on how many exist.
- * - Directories are created on first use.
+ * - Directories are created on first use, and everything in them is owner-only (0700/0600).
  *
  * @example
  * ```ts
@@ -196,8 +202,15 @@ export class FileSystemStorage implements StorageAdapter {
 
   #ensureDirs(): Promise<void> {
     this.#ready ??= (async () => {
-      await mkdir(this.dir, { recursive: true });
-      for (const sub of [this.#journal, this.#snapshots, this.#tmp]) await mkdir(sub, { recursive: true });
+      await mkdir(this.dir, { recursive: true, mode: DIR_MODE });
+      for (const sub of [this.#journal, this.#snapshots, this.#tmp]) await mkdir(sub, { recursive: true, mode: DIR_MODE });
+      // mkdir's mode passes through the umask and leaves existing directories alone: set it, and
+      // tighten what an older version (which used the umask) left readable by others.
+      await chmod(this.dir, DIR_MODE);
+      for (const sub of [this.#journal, this.#snapshots, this.#tmp]) {
+        await chmod(sub, DIR_MODE);
+        for (const name of await listNames(sub)) await tighten(join(sub, name));
+      }
       // Make the directories themselves durable once, so a later fsynced entry cannot end up in a
       // directory that vanishes with a power loss.
       await syncDir(this.dir);
@@ -256,8 +269,10 @@ export class FileSystemStorage implements StorageAdapter {
   /** Writes `bytes` to a fresh file in tmp/ and fsyncs it; returns its path. */
   async #writeTmp(bytes: Uint8Array): Promise<string> {
     const path = join(this.#tmp, `${HOST}-${process.pid}-${randomBytes(8).toString("hex")}`);
-    const handle = await open(path, "wx");
+    const handle = await open(path, "wx", FILE_MODE);
     try {
+      // The umask may have narrowed the mode; set it exactly (link() and rename() keep it).
+      await handle.chmod(FILE_MODE);
       await handle.writeFile(bytes);
       await handle.sync();
     } catch (err) {
@@ -353,6 +368,16 @@ async function syncDir(path: string): Promise<void> {
     await handle.sync();
   } finally {
     await handle.close();
+  }
+}
+
+/** Drops group and other permission bits from an existing file (gone meanwhile: nothing to do). */
+async function tighten(path: string): Promise<void> {
+  try {
+    const info = await stat(path);
+    if ((info.mode & 0o077) !== 0) await chmod(path, info.mode & (info.isDirectory() ? DIR_MODE : FILE_MODE));
+  } catch (err) {
+    if (codeOf(err) !== "ENOENT") throw err;
   }
 }
 
