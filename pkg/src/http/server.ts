@@ -13,6 +13,7 @@ import type { AddressInfo } from "node:net";
 import { randomUUID } from "node:crypto";
 import { FileSystemStorage } from "../storage/fs.js";
 import { CONTENT_TYPE, envelope, kmsDoor, type KmsRequestHandlerOptions } from "./handler.js";
+import { engineFor, seedBytes } from "../engine.js";
 
 /**
  * Options of {@link createKmsServer}.
@@ -89,6 +90,9 @@ export async function createKmsServer(options: KmsServerOptions = {}): Promise<K
   if (!Number.isInteger(maxBodyBytes) || maxBodyBytes < 1) throw new TypeError("createKmsServer: maxBodyBytes must be a positive integer");
   const storage = options.storage ?? (dataDir !== undefined ? new FileSystemStorage(dataDir) : undefined);
   const door = kmsDoor({ ...options, storage });
+  // A persistent store is loaded and checked before listening: a damaged one is refused here, loudly,
+  // instead of answering every call with a 500.
+  if (storage !== undefined) await engineFor(storage, seedBytes(options.seed, "kms-wasm")).ready();
   let inFlight = 0;
   let closing: Promise<void> | undefined;
 
