@@ -275,7 +275,8 @@ export class FileSystemStorage implements StorageAdapter {
       // tighten what an older version (which used the umask) left readable by others.
       // Files are listed only in a directory that was not private yet: in one made private by us,
       // every file was created private, and listing a long journal on every open costs.
-      await chmod(this.dir, DIR_MODE);
+      // Only when needed: a store on a read-only file system can still be read.
+      if (((await stat(this.dir)).mode & 0o777) !== DIR_MODE) await chmod(this.dir, DIR_MODE);
       let loose = false;
       for (const sub of [this.#journal, this.#snapshots, this.#tmp]) {
         if (((await stat(sub)).mode & 0o777) === DIR_MODE) continue;
