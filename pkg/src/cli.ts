@@ -99,6 +99,13 @@ async function main(argv: string[]): Promise<number> {
   });
   // The first line is the contract scripts and tests read: the endpoint URL is its last word.
   console.log(`kms-wasm: KMS endpoint listening on ${server.url}`);
+  const host = values.host ?? "127.0.0.1";
+  if (!isLoopback(host)) {
+    console.error(
+      `kms-wasm: WARNING: listening on ${host}, beyond loopback. Nothing is authenticated (signatures are ` +
+        "not verified): anyone who can reach this port can use, export and delete every key.",
+    );
+  }
   console.log(`kms-wasm: data ${values["data-dir"] ? `in ${values["data-dir"]}` : "in memory (lost on exit; use --data-dir to keep it)"}`);
   console.log(`kms-wasm: try  AWS_ENDPOINT_URL_KMS=${server.url} aws kms list-keys`);
 
@@ -115,6 +122,12 @@ async function main(argv: string[]): Promise<number> {
   });
   console.log("kms-wasm: stopped");
   return 0;
+}
+
+/** Whether `host` is reachable from this machine only (127.0.0.0/8, ::1, localhost). */
+function isLoopback(host: string): boolean {
+  const h = host.toLowerCase().replace(/^\[|\]$/g, "");
+  return h === "localhost" || h === "::1" || /^127\.\d+\.\d+\.\d+$/.test(h) || /^::ffff:127\./.test(h);
 }
 
 /** `verify [--repair]`: the report on stdout; 0 when sound (or repaired), 1 when damaged. */

@@ -32,6 +32,13 @@ export interface KmsServerOptions extends KmsRequestHandlerOptions {
   dataDir?: string;
   /** Largest accepted request body; larger ones get 413. Default 1 MiB (AWS KMS requests are far smaller). */
   maxBodyBytes?: number;
+  /**
+   * How long a client may take to send a whole request, headers and body; a slower one gets 408
+   * and the connection is closed, however it trickles its bytes. Default 30 000 ms.
+   */
+  requestTimeoutMs?: number;
+  /** How long a client may take to send the request headers. Default 10 000 ms (at most `requestTimeoutMs`). */
+  headersTimeoutMs?: number;
 }
 
 /**
@@ -86,8 +93,12 @@ const CLOSE_GRACE_MS = 10_000;
  * ```
  */
 export async function createKmsServer(options: KmsServerOptions = {}): Promise<KmsServer> {
-  const { port = 0, host = "127.0.0.1", dataDir, maxBodyBytes = 1024 * 1024 } = options;
+  const { port = 0, host = "127.0.0.1", dataDir, maxBodyBytes = 1024 * 1024, requestTimeoutMs = 30_000 } = options;
+  const headersTimeoutMs = Math.min(options.headersTimeoutMs ?? 10_000, requestTimeoutMs);
   if (!Number.isInteger(maxBodyBytes) || maxBodyBytes < 1) throw new TypeError("createKmsServer: maxBodyBytes must be a positive integer");
+  for (const [what, ms] of [["requestTimeoutMs", requestTimeoutMs], ["headersTimeoutMs", headersTimeoutMs]] as const) {
+    if (!Number.isInteger(ms) || ms < 1) throw new TypeError(`createKmsServer: ${what} must be a positive integer`);
+  }
   const storage = options.storage ?? (dataDir !== undefined ? new FileSystemStorage(dataDir) : undefined);
   const door = kmsDoor({ ...options, storage });
   // A persistent store is loaded and checked before listening: a damaged one is refused here, loudly,
@@ -98,7 +109,12 @@ export async function createKmsServer(options: KmsServerOptions = {}): Promise<K
 
   // Loaded here, not at import: the package's cold start should not pay for node:http (bench h).
   const { createServer } = await import("node:http");
-  const server = createServer((req, res) => {
+  const server = createServer({
+    requestTimeout: requestTimeoutMs,
+    headersTimeout: headersTimeoutMs,
+    // Node checks those timeouts on this interval (default 30 s, which would stretch them).
+    connectionsCheckingInterval: Math.min(1000, headersTimeoutMs),
+  }, (req, res) => {
     inFlight++;
     res.on("close", () => {
       inFlight--;
@@ -109,6 +125,20 @@ export async function createKmsServer(options: KmsServerOptions = {}): Promise<K
       // Nothing acknowledged: the storage failed or a bug slipped through. Answer, never crash.
       send(res, 500, randomUUID(), envelope("KMSInternalException", `kms-wasm: ${String((err as Error)?.message ?? err)}`));
     });
+  });
+  // Malformed framing (a bad Content-Length, header junk, oversized headers) and timeouts never reach
+  // a request handler: answer them in JSON with __type, as every other error, then close.
+  server.on("clientError", (err: NodeJS.ErrnoException, socket) => {
+    if (err.code === "ECONNRESET" || !socket.writable) {
+      socket.destroy();
+      return;
+    }
+    const [status, reason, code, message] = framingError(err, headersTimeoutMs, requestTimeoutMs);
+    const body = envelope(code, message);
+    socket.end(
+      `HTTP/1.1 ${status} ${reason}\r\nx-amzn-RequestId: ${randomUUID()}\r\nContent-Type: ${CONTENT_TYPE}\r\n` +
+        `Content-Length: ${body.byteLength}\r\nConnection: close\r\n\r\n${new TextDecoder().decode(body)}`,
+    );
   });
   // A client that asks before sending a large body learns of the limit before sending it.
   server.on("checkContinue", (req: IncomingMessage, res: ServerResponse) => {
@@ -167,6 +197,29 @@ export async function createKmsServer(options: KmsServerOptions = {}): Promise<K
       return closing;
     },
   };
+}
+
+/** Status, reason phrase, `__type` and message for an error node:http raised before any handler ran. */
+function framingError(err: NodeJS.ErrnoException, headersMs: number, requestMs: number): [number, string, string, string] {
+  if (err.code === "ERR_HTTP_REQUEST_TIMEOUT") {
+    return [408, "Request Timeout", "RequestTimeoutException", `The request was not received completely within ${requestMs} ms (headers within ${headersMs} ms).`];
+  }
+  if (err.code === "HPE_HEADER_OVERFLOW") {
+    return [431, "Request Header Fields Too Large", "RequestHeaderFieldsTooLargeException", "The request headers are too large."];
+  }
+  const what: Record<string, string> = {
+    HPE_INVALID_CONTENT_LENGTH: "an invalid Content-Length header",
+    HPE_UNEXPECTED_CONTENT_LENGTH: "both Content-Length and Transfer-Encoding",
+    HPE_INVALID_TRANSFER_ENCODING: "an invalid Transfer-Encoding header",
+    HPE_INVALID_HEADER_TOKEN: "an invalid header",
+    HPE_INVALID_METHOD: "an invalid method",
+    HPE_INVALID_URL: "an invalid request target",
+    HPE_INVALID_VERSION: "an invalid HTTP version",
+    HPE_INVALID_CHUNK_SIZE: "an invalid chunk size",
+    HPE_LF_EXPECTED: "a line not ended by CRLF",
+    HPE_CR_EXPECTED: "a line not ended by CRLF",
+  };
+  return [400, "Bad Request", "BadRequestException", `Malformed HTTP request: ${what[err.code ?? ""] ?? "it could not be parsed"}.`];
 }
 
 function headerValue(req: IncomingMessage, name: string): string | undefined {
