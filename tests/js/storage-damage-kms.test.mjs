@@ -145,4 +145,40 @@ describe("a damaged data directory, with the real engine", () => {
     await client.send(new CreateKeyCommand({})); // writable again, from version 5
     assert.equal((await run(process.execPath, [cliPath, "verify", "--data-dir", dir])).code, 0);
   });
+
+  it("kms-wasm serve refuses every kind of damage, naming the file (snapshot and entries)", async () => {
+    // A directory with a snapshot at 10 (made by migrating a copy of base) and entries 11 and 12.
+    const shaped = copy(base);
+    for (const file of readdirSync(join(shaped, "journal"))) {
+      const path = join(shaped, "journal", file);
+      writeFileSync(path, payloadOf(readFileSync(path)));
+    }
+    const client = new KMSClient({ region: "us-east-1", storage: new FileSystemStorage(shaped) });
+    await client.send(new CreateKeyCommand({}));
+    await client.send(new CreateKeyCommand({}));
+    assert.deepEqual(readdirSync(join(shaped, "snapshots")), [name(10)]);
+    assert.deepEqual(readdirSync(join(shaped, "journal")), [name(11), name(12)]);
+    const snap = `snapshots/${name(10)}`;
+    const cases = [
+      ["entry removed", (d) => unlinkSync(join(d, "journal", name(11))), `journal/${name(11)}`],
+      ["last entry removed", (d) => unlinkSync(join(d, "journal", name(12))), `journal/${name(12)}`],
+      ["entry truncated", (d) => writeFileSync(join(d, "journal", name(12)), readFileSync(join(d, "journal", name(12))).subarray(0, 30)), `journal/${name(12)}`],
+      ["entry byte changed", (d) => { const p = join(d, "journal", name(11)); const b = readFileSync(p); b[b.length - 20] ^= 4; writeFileSync(p, b); }, `journal/${name(11)}`],
+      ["snapshot byte changed", (d) => { const p = join(d, snap); const b = readFileSync(p); b[100] ^= 0x20; writeFileSync(p, b); }, snap],
+      ["snapshot emptied", (d) => writeFileSync(join(d, snap), ""), snap],
+      ["snapshot deleted", (d) => unlinkSync(join(d, snap)), `journal/${name(1)}`],
+      ["entry replaced by another", (d) => writeFileSync(join(d, "journal", name(12)), readFileSync(join(d, "journal", name(11)))), `journal/${name(12)}`],
+    ];
+    for (const [label, damage, record] of cases) {
+      const dir = copy(shaped);
+      damage(dir);
+      const r = await run(process.execPath, [cliPath, "serve", "--port", "0", "--data-dir", dir], { timeoutMs: 30_000 });
+      assert.equal(r.code, 1, `${label}: ${r.stdout}${r.stderr}`);
+      assert.doesNotMatch(r.stdout, /listening/, label);
+      assert.ok(r.stderr.includes(`storage is damaged: ${record}:`), `${label}: ${r.stderr}`);
+      const v = await run(process.execPath, [cliPath, "verify", "--data-dir", dir]);
+      assert.equal(v.code, 1, `${label}: verify says ${v.stdout}`);
+      assert.ok(v.stdout.includes(`  ${record}:`), `${label}: verify names ${record}: ${v.stdout}`);
+    }
+  });
 });
