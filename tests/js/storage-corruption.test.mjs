@@ -211,8 +211,26 @@ describe("corruption suite (FileSystemStorage + Journal)", () => {
   it("damage while two processes are writing: their acknowledged writes stay, the next open names the file", async () => {
     const dir = fresh("race-write");
     await build(dir, 3, 0);
-    const writers = [0, 1].map((n) => runWriter(dir, `w${n}`, 40, { damageAfter: n === 0 ? 10 : 0, damage: join(dir, "journal", name(2)) }));
-    const runs = await Promise.all(writers);
+    // The damage happens once both writers have loaded the directory (printed "ready"): each has
+    // journal/2 in memory already and keeps writing; a process that opens it later must refuse it.
+    const ready = [];
+    let damaged = false;
+    let release;
+    const bothReady = new Promise((resolve) => (release = resolve));
+    const onReady = (n) => {
+      ready.push(n);
+      if (ready.length === 2) {
+        const file = join(dir, "journal", name(2));
+        const bytes = readFileSync(file);
+        bytes[bytes.length - 6] ^= 0x20;
+        writeFileSync(file, bytes);
+        damaged = true;
+        release();
+      }
+    };
+    const runs = await Promise.all([0, 1].map((n) => runWriter(dir, `w${n}`, 40, { onReady: () => onReady(n) })));
+    await bothReady;
+    assert.ok(damaged);
     for (const r of runs) assert.equal(r.code, 0, r.stderr);
     assert.equal(runs[0].acks + runs[1].acks, 80);
     // The damaged entry is reported; nothing after it was lost (every one of the 83 files is there).
@@ -222,26 +240,23 @@ describe("corruption suite (FileSystemStorage + Journal)", () => {
   });
 });
 
-/** Runs helpers/journal-writer.mjs; with `damageAfter`, flips a byte of `damage` after that many acks. */
-function runWriter(dir, tag, count, { damageAfter = 0, damage } = {}) {
+/** Runs helpers/journal-writer.mjs; `onReady` is called when it has loaded the directory. */
+function runWriter(dir, tag, count, { onReady } = {}) {
   return new Promise((resolve) => {
     const child = fork(WRITER, [dir, tag, String(count), "0"], { stdio: ["ignore", "pipe", "pipe", "ipc"] });
     let stdout = "";
     let stderr = "";
-    let acks = 0;
+    let seenReady = false;
     child.stdout.setEncoding("utf8");
     child.stderr.setEncoding("utf8");
     child.stdout.on("data", (chunk) => {
       stdout += chunk;
-      const now = (stdout.match(/^ack /gm) ?? []).length;
-      if (damageAfter > 0 && acks < damageAfter && now >= damageAfter) {
-        const bytes = readFileSync(damage);
-        bytes[bytes.length - 6] ^= 0x20;
-        writeFileSync(damage, bytes);
+      if (!seenReady && /^ready$/m.test(stdout)) {
+        seenReady = true;
+        onReady?.();
       }
-      acks = now;
     });
     child.stderr.on("data", (chunk) => (stderr += chunk));
-    child.on("close", (code) => resolve({ code, stderr, acks }));
+    child.on("close", (code) => resolve({ code, stderr, acks: (stdout.match(/^ack /gm) ?? []).length }));
   });
 }
