@@ -13,7 +13,7 @@ import { after, before, describe, it } from "node:test";
 import { fileURLToPath } from "node:url";
 
 import { FakeEngine } from "./helpers/fake-engine.mjs";
-import { FileSystemStorage, Journal } from "./helpers/modules.mjs";
+import { FileSystemStorage, integrity, Journal } from "./helpers/modules.mjs";
 
 const WRITER = fileURLToPath(new URL("./helpers/journal-writer.mjs", import.meta.url));
 const root = mkdtempSync(join(tmpdir(), "kms-wasm-corruption-"));
@@ -70,6 +70,21 @@ async function outcome(dir, history) {
   assert.deepEqual(engine.state, [...history, "after"], "a load that does not throw must hold every acknowledged entry");
   return "loaded";
 }
+
+describe("record format", () => {
+  it("the checksum is CRC-32C: the standard check value, and byte-at-a-time agrees at every length", () => {
+    assert.equal(integrity.crc32c(new TextEncoder().encode("123456789")), 0xe3069283);
+    for (let n = 0; n <= 40; n++) {
+      const bytes = Uint8Array.from({ length: n }, (_, i) => (i * 37 + n) & 0xff);
+      let c = 0xffffffff;
+      for (const b of bytes) {
+        c ^= b;
+        for (let k = 0; k < 8; k++) c = c & 1 ? 0x82f63b78 ^ (c >>> 1) : c >>> 1;
+      }
+      assert.equal(integrity.crc32c(bytes), (c ^ 0xffffffff) >>> 0, `length ${n}`);
+    }
+  });
+});
 
 describe("corruption suite (FileSystemStorage + Journal)", () => {
   // Two shapes: a journal only (no snapshot), and snapshots at 3 and 6 with entries 7 and 8 after.
