@@ -46,7 +46,13 @@ function generator(r, world) {
     for (let i = 0; i < out.length; i++) out[i] = r.int(256);
     return out;
   };
-  const keyRef = () => r.chance(0.05) ? r.pick(["", "alias/missing", "not-a-key", "arn:aws:kms:us-east-1:000000000000:key/00000000-0000-0000-0000-000000000000"]) : r.pick(world.keys);
+  // Half the time the key of the previous call, so sequences (schedule, cancel, enable, use) hit one key.
+  let last;
+  const keyRef = () => {
+    if (r.chance(0.05)) return r.pick(["", "alias/missing", "not-a-key", "arn:aws:kms:us-east-1:000000000000:key/00000000-0000-0000-0000-000000000000"]);
+    if (last === undefined || r.chance(0.5)) last = r.pick(world.keys);
+    return last;
+  };
   const members = {
     KeyId: keyRef,
     Plaintext: () => bytes(64),
@@ -86,9 +92,21 @@ function generator(r, world) {
     Limit: () => r.pick([0, 1, 1000, 1001]),
   };
   const names = Object.keys(members);
+  // Mostly valid starting points for the operations of STATEFUL, so calls get past validation.
+  const base = {
+    CreateKey: () => (r.chance(0.4) ? { Origin: "EXTERNAL" } : {}),
+    ScheduleKeyDeletion: () => ({ PendingWindowInDays: 7 }),
+    Encrypt: () => ({ Plaintext: members.Plaintext() }),
+    GenerateDataKey: () => ({ KeySpec: "AES_256" }),
+    GenerateDataKeyPair: () => ({ KeyPairSpec: "ECC_NIST_P256" }),
+    Sign: () => ({ Message: members.Message(), SigningAlgorithm: "ECDSA_SHA_256" }),
+    GenerateMac: () => ({ Message: members.Message(), MacAlgorithm: "HMAC_SHA_256" }),
+    ReEncrypt: () => ({ CiphertextBlob: members.CiphertextBlob(), DestinationKeyId: keyRef() }),
+    CreateGrant: () => ({ GranteePrincipal: members.GranteePrincipal(), Operations: ["Encrypt"] }),
+  };
   return () => {
     const op = r.chance(0.6) ? r.pick(STATEFUL) : r.pick(OPERATIONS);
-    const input = {};
+    const input = base[op] && r.chance(0.8) ? base[op]() : {};
     if (r.chance(0.9)) input.KeyId = keyRef();
     for (let i = r.int(4); i > 0; i--) {
       const m = r.pick(names);
