@@ -8,7 +8,7 @@
 // at /pkg/dist/portable.js), so what the browser tests exercise is what ships. Everything is sent
 // with Cache-Control: no-store so a rebuild is picked up by a plain reload.
 import { createReadStream } from "node:fs";
-import { stat } from "node:fs/promises";
+import { realpath, stat } from "node:fs/promises";
 import { createServer } from "node:http";
 import { dirname, extname, join, normalize, sep } from "node:path";
 import { fileURLToPath, pathToFileURL } from "node:url";
@@ -36,7 +36,10 @@ const TYPES = {
   ".ts": "text/plain; charset=utf-8",
 };
 
-/** Maps a request path to a file under one of the mounts, or undefined (traversal included). */
+/**
+ * Maps a request path to a file under one of the mounts, as `{ file, target }`, or undefined
+ * (traversal included). The file's real path is checked against the mount's by the caller.
+ */
 function resolvePath(urlPath, table) {
   let path;
   try {
@@ -47,10 +50,10 @@ function resolvePath(urlPath, table) {
   if (path.includes("\0")) return undefined;
   for (const [prefix, target] of table) {
     if (!path.startsWith(prefix)) continue;
-    if (!prefix.endsWith("/")) return path === prefix ? target : undefined;
+    if (!prefix.endsWith("/")) return path === prefix ? { file: target, target } : undefined;
     const rest = path.slice(prefix.length) || "index.html";
     const file = normalize(join(target, rest));
-    return file === target || file.startsWith(target + sep) ? file : undefined;
+    return file === target || file.startsWith(target + sep) ? { file, target } : undefined;
   }
   return undefined;
 }
@@ -82,10 +85,16 @@ export async function serve({ port = 4600, host = "127.0.0.1", quiet = true, dis
     } catch {
       return send(400, "bad request\n");
     }
-    const file = resolvePath(pathname, table);
-    if (file === undefined) return send(404, "not found\n");
+    const found = resolvePath(pathname, table);
+    if (found === undefined) return send(404, "not found\n");
+    // Only real paths inside the mount: a symlink (of the file or of a directory on the way) that
+    // leads out of it is not followed.
+    let file;
     let info;
     try {
+      file = await realpath(found.file);
+      const base = await realpath(found.target);
+      if (file !== base && !file.startsWith(base + sep)) return send(404, "not found\n");
       info = await stat(file);
     } catch {
       return send(404, "not found\n");
@@ -93,7 +102,7 @@ export async function serve({ port = 4600, host = "127.0.0.1", quiet = true, dis
     if (!info.isFile()) return send(404, "not found\n");
     if (!quiet) console.log(`${req.method} ${req.url}`);
     res.writeHead(200, {
-      "content-type": TYPES[extname(file)] ?? "application/octet-stream",
+      "content-type": TYPES[extname(found.file)] ?? "application/octet-stream",
       "content-length": info.size,
       "cache-control": "no-store",
       "x-content-type-options": "nosniff",

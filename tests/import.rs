@@ -841,3 +841,119 @@ fn sm2pke_wrapping_imports_material_in_the_china_regions() {
     let out = ok(&mut e, "Decrypt", &china, json!({"CiphertextBlob": blob}));
     assert_eq!(unb64(&out["Plaintext"]), b"ni hao");
 }
+
+/// Every use an Enabled key allows, on `id`: each must answer a client error (400), never a fault.
+fn assert_unusable_pending_import(e: &mut Engine, c: &kms_wasm::RequestCtx, id: &str, arn: &str) {
+    let md = describe(e, c, id);
+    assert_eq!(md["KeyState"], "PendingImport", "{md}");
+    assert_eq!(md["Enabled"], false);
+    let pending = format!("{arn} {PENDING_IMPORT}");
+    let (_, other) = new_key(e, c);
+    for (op, body) in [
+        ("EnableKey", json!({"KeyId": id})),
+        ("DisableKey", json!({"KeyId": id})),
+        ("Encrypt", json!({"KeyId": id, "Plaintext": b64(b"x")})),
+        (
+            "GenerateDataKey",
+            json!({"KeyId": id, "KeySpec": "AES_256"}),
+        ),
+        (
+            "GenerateDataKeyWithoutPlaintext",
+            json!({"KeyId": id, "NumberOfBytes": 32}),
+        ),
+        (
+            "GenerateDataKeyPair",
+            json!({"KeyId": id, "KeyPairSpec": "ECC_NIST_P256"}),
+        ),
+        (
+            "GenerateDataKeyPairWithoutPlaintext",
+            json!({"KeyId": id, "KeyPairSpec": "ECC_NIST_P256"}),
+        ),
+        ("RotateKeyOnDemand", json!({"KeyId": id})),
+    ] {
+        assert_error(
+            err_untouched(e, op, c, body),
+            "KMSInvalidStateException",
+            &pending,
+        );
+    }
+    let blob = encrypt(e, c, &other, b"x", None);
+    assert_error(
+        err_untouched(
+            e,
+            "ReEncrypt",
+            c,
+            json!({"CiphertextBlob": blob, "DestinationKeyId": id}),
+        ),
+        "KMSInvalidStateException",
+        &pending,
+    );
+    // Still PendingImport after all that, and an import makes it usable.
+    assert_eq!(describe(e, c, id)["KeyState"], "PendingImport");
+}
+
+#[test]
+fn cancelled_deletion_of_a_key_without_material_is_pending_import_never_disabled() {
+    // Was: Disabled, then EnableKey succeeded and Encrypt answered 500 "key has no material".
+    let mut e = engine();
+    let md = external_key(&mut e, json!({}));
+    let id = md["KeyId"].as_str().unwrap().to_string();
+    let arn = md["Arn"].as_str().unwrap().to_string();
+    ok(
+        &mut e,
+        "ScheduleKeyDeletion",
+        &ctx(),
+        json!({"KeyId": id, "PendingWindowInDays": 7}),
+    );
+    ok(&mut e, "CancelKeyDeletion", &ctx(), json!({"KeyId": id}));
+    assert_unusable_pending_import(&mut e, &ctx(), &id, &arn);
+    import(&mut e, &id, "RSAES_OAEP_SHA_256", &[3; 32]);
+    assert_eq!(describe(&mut e, &ctx(), &id)["KeyState"], "Enabled");
+    encrypt(&mut e, &ctx(), &id, b"usable now", None);
+}
+
+#[test]
+fn material_deleted_or_expired_while_pending_deletion_leaves_the_key_pending_import_on_cancel() {
+    let mut e = engine();
+    // Deleted while pending deletion.
+    let md = external_key(&mut e, json!({}));
+    let id = md["KeyId"].as_str().unwrap().to_string();
+    let arn = md["Arn"].as_str().unwrap().to_string();
+    import(&mut e, &id, "RSAES_OAEP_SHA_256", &[5; 32]);
+    ok(
+        &mut e,
+        "ScheduleKeyDeletion",
+        &ctx(),
+        json!({"KeyId": id, "PendingWindowInDays": 7}),
+    );
+    ok(
+        &mut e,
+        "DeleteImportedKeyMaterial",
+        &ctx(),
+        json!({"KeyId": id}),
+    );
+    // The material goes, the state stays (DeleteImportedKeyMaterial reference).
+    assert_eq!(describe(&mut e, &ctx(), &id)["KeyState"], "PendingDeletion");
+    ok(&mut e, "CancelKeyDeletion", &ctx(), json!({"KeyId": id}));
+    assert_unusable_pending_import(&mut e, &ctx(), &id, &arn);
+
+    // Expired while pending deletion.
+    let md = external_key(&mut e, json!({}));
+    let id = md["KeyId"].as_str().unwrap().to_string();
+    let arn = md["Arn"].as_str().unwrap().to_string();
+    let p = params(&mut e, &id, "RSAES_OAEP_SHA_256");
+    let mut body = import_body(&id, &p, &[6; 32]);
+    body["ExpirationModel"] = json!("KEY_MATERIAL_EXPIRES");
+    body["ValidTo"] = json!(NOW + 3600.0);
+    ok(&mut e, "ImportKeyMaterial", &ctx(), body);
+    ok(
+        &mut e,
+        "ScheduleKeyDeletion",
+        &ctx(),
+        json!({"KeyId": id, "PendingWindowInDays": 7}),
+    );
+    let later = at(NOW + 7200.0);
+    assert_eq!(describe(&mut e, &later, &id)["KeyState"], "PendingDeletion");
+    ok(&mut e, "CancelKeyDeletion", &later, json!({"KeyId": id}));
+    assert_unusable_pending_import(&mut e, &later, &id, &arn);
+}

@@ -19,7 +19,13 @@ use proptest::prelude::*;
 use proptest::test_runner::{Config, TestCaseError, TestRunner};
 use serde_json::{json, Map, Value};
 
-const CASES: u32 = 2_000;
+/// Cases per property: 2,000 in `npm test`; `npm run fuzz` sets `KMS_WASM_FUZZ_CASES` (10× that).
+fn cases() -> u32 {
+    std::env::var("KMS_WASM_FUZZ_CASES")
+        .ok()
+        .and_then(|v| v.parse().ok())
+        .unwrap_or(2_000)
+}
 
 /// Members that appear in KMS requests, so random objects reach past decoding.
 const MEMBERS: &[&str] = &[
@@ -297,7 +303,7 @@ fn check(world: &RefCell<World>, target: &str, body: &[u8]) -> Result<(), TestCa
 
 fn runner() -> TestRunner {
     TestRunner::new(Config {
-        cases: CASES,
+        cases: cases(),
         failure_persistence: None,
         ..Config::default()
     })
@@ -311,6 +317,7 @@ fn any_target_with_arbitrary_bytes_never_panics_and_answers_an_envelope() {
             check(&world, &target, &body)
         })
         .unwrap();
+    println!("wire_fuzz outcomes: {:?}", world.borrow().seen);
 }
 
 #[test]
@@ -323,6 +330,7 @@ fn any_target_with_request_shaped_json_never_panics_and_answers_an_envelope() {
             check(&world, &target, &body)
         })
         .unwrap();
+    println!("wire_fuzz outcomes: {:?}", world.borrow().seen);
 }
 
 #[test]
@@ -363,6 +371,8 @@ fn implemented_operations_with_mutated_valid_requests_never_panic() {
         })
         .unwrap();
     let seen = &world.borrow().seen;
+    // `npm run fuzz` reads this line (executions and outcomes; any 5xx fails `check` instead).
+    println!("wire_fuzz outcomes: {seen:?}");
     for outcome in [
         "200",
         "ValidationException",

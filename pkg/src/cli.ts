@@ -6,6 +6,7 @@
  * npx kms-wasm serve --port 4599 --data-dir .kms   # then: aws --endpoint-url http://127.0.0.1:4599 kms list-keys
  * npx kms-wasm export --data-dir .kms > state.json  # the whole state as one JSON document
  * npx kms-wasm import --data-dir fresh < state.json # into an empty directory
+ * npx kms-wasm verify --data-dir .kms [--repair]     # check every record; keep the sound prefix
  * ```
  *
  * Owns: argument parsing, the startup line, and turning SIGINT/SIGTERM into a graceful close.
@@ -13,12 +14,17 @@
  *
  * @packageDocumentation
  */
+import { fchmodSync, fstatSync } from "node:fs";
 import { parseArgs } from "node:util";
 import { createKmsServer, exportState, FileSystemStorage, importState } from "./node.js";
+import { engineFor } from "./engine.js";
+import { repairDataDir, verifyDataDir } from "./verify.js";
+import { isLoopbackHost } from "./http/admin.js";
 
 const USAGE = `Usage: kms-wasm serve [options]
        kms-wasm export --data-dir DIR > state.json
        kms-wasm import --data-dir DIR < state.json
+       kms-wasm verify --data-dir DIR [--repair]
 
 Runs an AWS KMS endpoint (AWS JSON 1.1) for the AWS CLI, boto3, Terraform and any SDK.
 
@@ -35,8 +41,12 @@ Options:
   --cors-origin O   let only browser origin O call the endpoint (repeatable; default: any origin)
   -h, --help        this text
 
-export writes the whole state of DIR to stdout; import loads such a document from stdin into
-DIR, which must be empty.
+export writes the whole state of DIR to stdout (a file it is redirected into is made 0600:
+it holds the key material); import loads such a document from stdin into
+DIR, which must be empty. verify checks every record of DIR (checksums, versions, gaps) and says
+what is damaged and what a repair would discard; --repair keeps the longest sound prefix and moves
+the rest into DIR/damaged-<time>/ (stop every process using DIR first). Exit status: 0 sound (or
+repaired), 1 damaged.
 
 Point clients at it with --endpoint-url http://HOST:PORT or AWS_ENDPOINT_URL_KMS=http://HOST:PORT.
 Signatures are not verified.`;
@@ -57,6 +67,7 @@ async function main(argv: string[]): Promise<number> {
         seed: { type: "string" },
         admin: { type: "boolean" },
         "cors-origin": { type: "string", multiple: true },
+        repair: { type: "boolean" },
         help: { type: "boolean", short: "h" },
       },
     });
@@ -71,6 +82,9 @@ async function main(argv: string[]): Promise<number> {
   }
   if ((positionals[0] === "export" || positionals[0] === "import") && positionals.length === 1) {
     return transferState(positionals[0], values["data-dir"]);
+  }
+  if (positionals[0] === "verify" && positionals.length === 1) {
+    return verify(values["data-dir"], values.repair ?? false);
   }
   if (positionals[0] !== "serve" || positionals.length > 1) {
     console.error(USAGE);
@@ -94,6 +108,13 @@ async function main(argv: string[]): Promise<number> {
   });
   // The first line is the contract scripts and tests read: the endpoint URL is its last word.
   console.log(`kms-wasm: KMS endpoint listening on ${server.url}`);
+  const host = values.host ?? "127.0.0.1";
+  if (!isLoopbackHost(host)) {
+    console.error(
+      `kms-wasm: WARNING: listening on ${host}, beyond loopback. Nothing is authenticated (signatures are ` +
+        "not verified): anyone who can reach this port can use, export and delete every key.",
+    );
+  }
   console.log(`kms-wasm: data ${values["data-dir"] ? `in ${values["data-dir"]}` : "in memory (lost on exit; use --data-dir to keep it)"}`);
   console.log(`kms-wasm: try  AWS_ENDPOINT_URL_KMS=${server.url} aws kms list-keys`);
   console.log(server.admin
@@ -115,6 +136,43 @@ async function main(argv: string[]): Promise<number> {
   return 0;
 }
 
+/** `verify [--repair]`: the report on stdout; 0 when sound (or repaired), 1 when damaged. */
+async function verify(dataDir: string | undefined, repair: boolean): Promise<number> {
+  if (dataDir === undefined) {
+    console.error(`kms-wasm: verify needs --data-dir DIR\n\n${USAGE}`);
+    return 2;
+  }
+  const report = await verifyDataDir(dataDir);
+  const prefix = report.soundThrough === 0
+    ? "nothing (an empty store)"
+    : `version ${report.soundThrough}${report.base > 0 ? ` (snapshot ${report.base} and ${report.soundThrough - report.base} entries after it)` : ""}`;
+  if (report.sound) {
+    // Every record passed its checks; loading proves the engine reads them too. A store that still
+    // has records from before integrity checks is left as it is (loading it would migrate it).
+    if (report.legacy === 0) await engineFor(new FileSystemStorage(dataDir)).ready();
+    console.log(`kms-wasm verify: ${dataDir} is sound, through ${prefix}`);
+    if (report.legacy > 0) console.log(`kms-wasm verify: ${report.legacy} records predate integrity checks; the next open migrates them into a checked snapshot`);
+    return 0;
+  }
+  console.log(`kms-wasm verify: ${dataDir} is damaged`);
+  for (const p of report.problems) console.log(`  ${p.record}: ${p.reason}`);
+  console.log(`kms-wasm verify: the longest sound prefix ends at ${prefix}`);
+  console.log(`kms-wasm verify: a repair keeps it and discards ${report.discard.length} files: ${report.discard.join(", ")}`);
+  if (!repair) {
+    console.log("kms-wasm verify: run again with --repair to do it (stop every process using the directory first)");
+    return 1;
+  }
+  const folder = await repairDataDir(dataDir, report);
+  console.log(`kms-wasm verify: repaired; the discarded files are in ${folder}/ inside the directory`);
+  const after = await verifyDataDir(dataDir);
+  if (!after.sound) {
+    console.log("kms-wasm verify: still damaged after the repair:");
+    for (const p of after.problems) console.log(`  ${p.record}: ${p.reason}`);
+    return 1;
+  }
+  return 0;
+}
+
 /** `export` / `import`: the whole state of --data-dir to stdout, or from stdin into it. */
 async function transferState(command: "export" | "import", dataDir: string | undefined): Promise<number> {
   if (dataDir === undefined) {
@@ -125,6 +183,10 @@ async function transferState(command: "export" | "import", dataDir: string | und
   try {
     if (command === "export") {
       const bytes = await exportState(storage);
+      // The document holds every key's material: a file it is redirected into (`> state.json`,
+      // created with the umask) is made owner-only before a byte is written. Pipes and terminals
+      // are left alone.
+      if (fstatSync(1).isFile()) fchmodSync(1, 0o600);
       await new Promise<void>((resolve, reject) => process.stdout.write(bytes, (err) => (err ? reject(err) : resolve())));
     } else {
       const chunks: Uint8Array[] = [];

@@ -12,7 +12,7 @@
 import * as glue from "./wasm/kms_wasm.js";
 import { Journal } from "./journal.js";
 import type { StorageAdapter } from "./storage/adapter.js";
-import { engineCrash } from "./exceptions.js";
+import { engineCrash, storageFailure } from "./exceptions.js";
 import type { CloudTrailEvent } from "./cloudtrail-event.js";
 
 /** Where the wasm bytes come from: the fs in Node (`node.ts`), an embedded base64 module elsewhere (`portable.ts`). */
@@ -239,7 +239,8 @@ export class EngineHandle {
         open = await this.#ensureOpen();
       } catch (err) {
         if (isTrap(err)) throw engineCrash(resetAfterTrap(err), requestId);
-        throw err;
+        // Storage unreadable or damaged: every call rejects, as an AWS error, until it is fixed.
+        throw storageFailure(err, requestId);
       }
       try {
         // Host (WebCrypto) keys are not reproducible: a seeded engine makes its own.
@@ -256,7 +257,7 @@ export class EngineHandle {
         // Nothing ran yet: another call's crash replaced the instance while this one was queued.
         if (err instanceof StaleEngine && err.beforeDispatch && attempt < 3) continue;
         if (err instanceof StaleEngine) throw engineCrash(err.message, requestId);
-        if (!isTrap(err)) throw err;
+        if (!isTrap(err)) throw storageFailure(err, requestId);
         const panic = resetAfterTrap(err);
         // Reload from storage now, so the next call finds a replayed engine; a failure here is
         // reported by that next call.
@@ -284,6 +285,21 @@ export class EngineHandle {
   /** Forgets the recorded events (recording stays as it was). */
   clearCalls(): void {
     this.#calls = [];
+  }
+
+  /**
+   * Opens the engine now: loads and checks the whole storage. Rejects as a call would
+   * (`KMSInternalException`) when the storage is damaged or unreadable; `kms-wasm serve` uses it
+   * to refuse to start rather than answer every call with a 500.
+   */
+  async ready(): Promise<void> {
+    const requestId = "00000000-0000-0000-0000-000000000000";
+    try {
+      await this.#ensureOpen();
+    } catch (err) {
+      if (isTrap(err)) throw engineCrash(resetAfterTrap(err), requestId);
+      throw storageFailure(err, requestId);
+    }
   }
 
   #ensureOpen(): Promise<OpenEngine> {

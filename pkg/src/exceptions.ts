@@ -157,3 +157,41 @@ export function engineCrash(panic: string, requestId: string): KMSServiceExcepti
   const $metadata = responseMetadata(500, requestId);
   return Internal ? new Internal({ message, $metadata }) : new KMSServiceException({ name: "KMSInternalException", $fault: "server", message, $metadata });
 }
+
+/**
+ * The exception a call rejects with when the storage failed or is damaged: `KMSInternalException`
+ * (server fault, 500), with a message that says what happened and carries the cause's code
+ * (`ENOSPC`, `EACCES`, `EIO`, `QuotaExceededError`…) but never a local path, since it reaches HTTP
+ * clients. Nothing was acknowledged. The original error stays available as `cause`, in process
+ * only. @internal
+ */
+export function storageFailure(err: unknown, requestId: string): KMSServiceException {
+  const e = (err ?? {}) as { name?: unknown; code?: unknown; message?: unknown; syscall?: unknown; record?: unknown; reason?: unknown };
+  let message: string;
+  if (e.name === "StorageDamaged" && typeof e.record === "string") {
+    message =
+      `kms-wasm storage is damaged: ${e.record}: ${String(e.reason)}. Nothing was loaded or written; ` +
+      "every call fails until it is repaired. Inspect it with `kms-wasm verify --data-dir DIR` (see docs/storage.md in the kms-wasm package).";
+  } else {
+    const code = typeof e.code === "string" && /^[A-Z][A-Z0-9_]*$/.test(e.code) ? e.code : undefined;
+    const text = String(e.message ?? err);
+    // Node's "ENOSPC: no space left on device, write '/path'": keep the description, drop the path.
+    const described = code ? new RegExp(`^${code}: ([^,']+)`).exec(text)?.[1]?.trim() : undefined;
+    const cause = code
+      ? `${code}${described ? ` (${described})` : ""}${typeof e.syscall === "string" ? ` in ${e.syscall}` : ""}`
+      : e.name === "StorageConflict"
+        ? "StorageConflict (too many writers raced for the same versions)"
+        : `${typeof e.name === "string" && e.name !== "Error" ? `${e.name}: ` : ""}${withoutPaths(text)}`;
+    message = `kms-wasm storage failed: ${cause}. Nothing was acknowledged; the call can be retried once the cause is gone.`;
+  }
+  const Internal = modeled.get("KMSInternalException");
+  const $metadata = responseMetadata(500, requestId);
+  const out = Internal ? new Internal({ message, $metadata }) : new KMSServiceException({ name: "KMSInternalException", $fault: "server", message, $metadata });
+  Object.defineProperty(out, "cause", { value: err, enumerable: false, configurable: true, writable: true });
+  return out;
+}
+
+/** `text` with anything that looks like an absolute file path or file URL replaced by `<path>`. */
+function withoutPaths(text: string): string {
+  return text.replace(/(?:file:\/\/)?(?:[A-Za-z]:)?[\\/](?:[^\s'",;)\\/]+[\\/])+[^\s'",;)]*/g, "<path>");
+}

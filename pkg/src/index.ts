@@ -25,7 +25,7 @@ export { MemoryStorage } from "./storage/memory.js";
 export { CreateFixtureKeyCommand, type CreateFixtureKeyCommandInput, type CreateFixtureKeyCommandOutput } from "./fixtures.js";
 export { exportState, importState, STATE_FORMAT, STATE_VERSION } from "./state.js";
 export { IndexedDBStorage, type IndexedDBStorageOptions } from "./storage/indexeddb.js";
-export { StorageConflict, SnapshotRequired, type StorageAdapter, type StorageLoadResult } from "./storage/adapter.js";
+export { StorageConflict, SnapshotRequired, StorageDamaged, type StorageAdapter, type StorageLoadResult } from "./storage/adapter.js";
 export { kmsRequestHandler, type KmsRequestHandler, type KmsRequestHandlerOptions, type KmsHttpRequest, type KmsHttpResponse } from "./http/handler.js";
 export { DEFAULT_ACCOUNT_ID, DEFAULT_REGION, type CallerMapping } from "./http/scope.js";
 export { emulateKms, type EmulateKmsOptions, type KmsEmulation, type KmsCommandCall, type CommandClass } from "./emulate.js";

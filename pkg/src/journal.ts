@@ -3,15 +3,18 @@
  * catch-up before every call, compare-and-set append after every write, bounded retry on
  * conflict, and periodic compaction.
  *
- * Owns: the engine's committed version and the order in which calls reach the engine.
- * Must not: know the entry or snapshot formats (the engine owns them) or anything about KMS.
+ * Owns: the engine's committed version and chain value, the order in which calls reach the engine,
+ * and the integrity check of every record read (`integrity.ts`): a damaged store is never loaded
+ * and never written to, every call rejects with {@link StorageDamaged} instead.
+ * Must not: know the entry or snapshot payloads (the engine owns them) or anything about KMS.
  * Internal: `engine.ts` uses it; it is not part of the public API.
  *
  * @module
  */
 
-import { SnapshotRequired, StorageConflict } from "./storage/adapter.js";
+import { SnapshotRequired, StorageConflict, StorageDamaged } from "./storage/adapter.js";
 import type { StorageAdapter } from "./storage/adapter.js";
+import { ENTRY, open, seal, SNAPSHOT, type RecordKind } from "./integrity.js";
 
 /** The replay side of an engine: what the journal needs to rebuild state from storage. */
 export interface JournalEngine {
@@ -79,6 +82,10 @@ export class Journal {
   readonly #compactEvery: number;
   readonly #maxRetries: number;
   #version = 0;
+  /** The chain value of `#version` (integrity.ts): the next entry is sealed to follow it. */
+  #chain = 0;
+  /** Whether a record of format 1 was read or written: a legacy (unchecked) record after one is damage. */
+  #sealed = false;
   #snapshotVersion = 0;
   /** Size of the newest snapshot, and of the entries after it: the compaction schedule. */
   #snapshotBytes = 0;
@@ -177,8 +184,9 @@ export class Journal {
         }
       }
       if (out.entry === undefined) return out;
+      const record = seal(ENTRY, this.#version + 1, this.#chain, out.entry);
       try {
-        await this.storage.append(this.#version + 1, out.entry);
+        await this.storage.append(this.#version + 1, record.bytes);
       } catch (err) {
         this.#abort();
         if (StorageConflict.isInstance(err) && attempt < this.#maxRetries) continue;
@@ -192,7 +200,9 @@ export class Journal {
         throw err;
       }
       this.#version++;
-      this.#bytesSinceSnapshot += out.entry.byteLength;
+      this.#chain = record.chain;
+      this.#sealed = true;
+      this.#bytesSinceSnapshot += record.bytes.byteLength;
       if (this.#compactEvery > 0 && this.#version - this.#snapshotVersion >= this.#compactEvery && this.#snapshotIsCheap()) {
         // Queued rather than awaited: the caller's write is already durable and need not wait.
         void this.#enqueue(() => this.#compact());
@@ -219,27 +229,75 @@ export class Journal {
   async #reload(): Promise<void> {
     const loaded = await this.storage.load();
     this.#stale = true;
-    this.#engine.restore(loaded.snapshot);
+    let legacy = false;
+    let chain = 0;
+    let sealed = false;
+    let snapshot: Uint8Array | undefined;
+    if (loaded.snapshot !== undefined || loaded.snapshotVersion > 0) {
+      // A store that says it was compacted but has no snapshot bytes lost its snapshot.
+      const opened = this.#open(loaded.snapshot ?? new Uint8Array(0), SNAPSHOT, loaded.snapshotVersion, 0, true);
+      ({ chain, legacy } = opened);
+      sealed = !opened.legacy;
+      snapshot = opened.payload;
+    }
+    // Every record is checked before the engine sees any of them: a damaged store loads nothing.
+    const payloads: Uint8Array[] = [];
+    for (const [i, bytes] of loaded.entries.entries()) {
+      const opened = this.#open(bytes, ENTRY, loaded.snapshotVersion + i + 1, chain, !sealed);
+      chain = opened.chain;
+      if (opened.legacy) legacy = true;
+      else sealed = true;
+      payloads.push(opened.payload);
+    }
+    this.#engine.restore(snapshot);
     this.#version = loaded.snapshotVersion;
+    this.#chain = 0;
     this.#snapshotVersion = loaded.snapshotVersion;
     this.#snapshotBytes = loaded.snapshot?.byteLength ?? 0;
     this.#bytesSinceSnapshot = 0;
-    this.#applyAll(loaded.entries);
+    this.#applyChecked(payloads, loaded.entries);
+    this.#chain = chain;
+    this.#sealed = sealed;
     this.#stale = false;
+    // Records from before format 1 cannot be checked: take a checked snapshot of them at once, so
+    // the store is migrated by its first open (documented in docs/storage.md). A failure leaves the
+    // store as it was, to be migrated by the next open.
+    if (legacy) await this.#compact();
   }
 
+  /** Checks the entries after our version, then applies them. */
   #applyAll(entries: Uint8Array[]): void {
-    for (const entry of entries) {
+    const payloads: Uint8Array[] = [];
+    let chain = this.#chain;
+    let sealed = this.#sealed;
+    for (const [i, bytes] of entries.entries()) {
+      const opened = this.#open(bytes, ENTRY, this.#version + i + 1, chain, !sealed);
+      chain = opened.chain;
+      sealed ||= !opened.legacy;
+      payloads.push(opened.payload);
+    }
+    this.#applyChecked(payloads, entries);
+    this.#chain = chain;
+    this.#sealed = sealed;
+  }
+
+  #applyChecked(payloads: Uint8Array[], records: Uint8Array[]): void {
+    for (const [i, payload] of payloads.entries()) {
       try {
-        this.#engine.apply(entry);
+        this.#engine.apply(payload);
       } catch (err) {
         // A half-applied batch leaves state we cannot describe by a version: rebuild next time.
         this.#stale = true;
         throw err;
       }
       this.#version++;
-      this.#bytesSinceSnapshot += entry.byteLength;
+      this.#bytesSinceSnapshot += records[i]!.byteLength;
     }
+  }
+
+  /** `integrity.open`, with damage thrown as {@link StorageDamaged} naming the record. */
+  #open(bytes: Uint8Array, kind: RecordKind, version: number, chain: number, legacyAllowed: boolean): ReturnType<typeof openChecked> {
+    return openChecked(this.storage, bytes, kind, version, chain, legacyAllowed);
   }
 
   async #compact(): Promise<void> {
@@ -250,9 +308,10 @@ export class Journal {
     this.#snapshotVersion = this.#version;
     this.#bytesSinceSnapshot = 0;
     try {
-      const snapshot = this.#engine.snapshot();
+      const snapshot = seal(SNAPSHOT, this.#version, this.#chain, this.#engine.snapshot()).bytes;
       this.#snapshotBytes = snapshot.byteLength;
       await compact.call(this.storage, this.#version, snapshot);
+      this.#sealed = true;
     } catch {
       // Ignored by design (see above); the next compaction tries again.
     }
@@ -271,6 +330,22 @@ export class Journal {
       this.#stale = true;
     }
   }
+}
+
+/**
+ * Checks one stored record (see `integrity.ts`) and returns its payload and chain value; throws
+ * {@link StorageDamaged} naming the record as the adapter names it. A record from before format 1
+ * is accepted only while no record of format 1 precedes it (a store not yet migrated). @internal
+ */
+export function openChecked(storage: StorageAdapter, bytes: Uint8Array, kind: RecordKind, version: number, chain: number, legacyAllowed: boolean): { payload: Uint8Array; chain: number; legacy: boolean } {
+  const opened = open(bytes, kind, version, chain);
+  const what = kind === ENTRY ? "entry" : "snapshot";
+  const name = (): string => storage.recordName?.(what, version) ?? `${what} ${version}`;
+  if (typeof opened === "string") throw new StorageDamaged(name(), opened);
+  if (opened.legacy && !legacyAllowed) {
+    throw new StorageDamaged(name(), "is in the format of before integrity checks, after checked records (written by an older kms-wasm?)");
+  }
+  return opened;
 }
 
 /** Below this size a snapshot is cheap enough to take every `compactEvery` versions regardless. */

@@ -12,6 +12,7 @@
 import { engineFor, entryFromSnapshot } from "./engine.js";
 import { StorageConflict, type StorageAdapter } from "./storage/adapter.js";
 import { base64Decode, base64Encode } from "./wire.js";
+import { ENTRY, seal } from "./integrity.js";
 
 /** The `format` member of an exported state. */
 export const STATE_FORMAT = "kms-wasm-state";
@@ -66,7 +67,7 @@ export async function importState(storage: StorageAdapter, bytes: Uint8Array | s
     throw new Error("importState: the storage is not empty; import into a new, empty storage");
   }
   try {
-    await storage.append(1, entry);
+    await storage.append(1, seal(ENTRY, 1, 0, entry).bytes);
   } catch (err) {
     if (StorageConflict.isInstance(err)) {
       throw new Error("importState: the storage is not empty (another writer got there first)");

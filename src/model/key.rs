@@ -153,6 +153,15 @@ impl KeyRecord {
         self.materials.iter().find(|m| m.id == id)
     }
 
+    /// Whether the key is one with imported material (Origin EXTERNAL) that has none to use: never
+    /// imported, deleted, or expired. Such a key is `PendingImport` in every state but the deletion
+    /// ones, and nothing can make it usable until material is imported (§2.3,
+    /// DeleteImportedKeyMaterial reference).
+    pub fn awaits_import(&self) -> bool {
+        self.origin == OriginType::EXTERNAL
+            && self.materials.last().is_none_or(|m| m.bytes.0.is_empty())
+    }
+
     /// Whether the key can be used for cryptography now (`Enabled`).
     pub fn is_enabled(&self) -> bool {
         self.state == KeyState::Enabled
@@ -254,7 +263,8 @@ impl KeyRecord {
         }
     }
 
-    /// CancelKeyDeletion: PendingDeletion → Disabled (not Enabled: AWS makes the owner re-enable).
+    /// CancelKeyDeletion: PendingDeletion → Disabled (not Enabled: AWS makes the owner re-enable), or
+    /// PendingImport for a key without material.
     pub fn cancel_deletion(&mut self) -> KmsResult<()> {
         if !matches!(
             self.state,
@@ -262,7 +272,12 @@ impl KeyRecord {
         ) {
             return Err(KmsError::invalid_state(&self.arn, "not pending deletion"));
         }
-        self.state = KeyState::Disabled;
+        // A key without material cannot become Disabled (and then be enabled): it waits for import.
+        self.state = if self.awaits_import() {
+            KeyState::PendingImport
+        } else {
+            KeyState::Disabled
+        };
         self.deletion_date = None;
         self.pending_window_days = None;
         Ok(())
@@ -335,6 +350,10 @@ impl KeyRecord {
             && self.valid_to.is_some_and(|t| t <= now)
         {
             self.delete_imported_material();
+        }
+        // Records written before CancelKeyDeletion knew better hold such a key as Enabled or Disabled.
+        if matches!(self.state, KeyState::Enabled | KeyState::Disabled) && self.awaits_import() {
+            self.state = KeyState::PendingImport;
         }
         self.rotate_due(now);
         match (store_connected, self.state) {

@@ -111,7 +111,8 @@ test("a server on a data dir refuses a reset with a JSON error and keeps its key
       const res = await raw(server.url, { path });
       assert.equal(res.status, 409, res.text);
       assert.equal(res.json.__type, "ResetNotSupportedException");
-      assert.match(res.json.message, /data directory .* never deletes/);
+      assert.match(res.json.message, /its data directory, which it never deletes/);
+      assert.equal(res.text.includes(dir), false, "no local path in the answer");
     }
     assert.equal((await keyIds(server.url)).length, 1);
     await server.close();

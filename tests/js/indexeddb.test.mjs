@@ -98,3 +98,49 @@ describe("IndexedDBStorage", () => {
     assert.equal(new TextDecoder().decode(Plaintext), "hi");
   });
 });
+
+describe("IndexedDBStorage damage (the same integrity checks as on disk)", () => {
+  /** Runs `change(entriesStore)` in a raw readwrite transaction on database `name`. */
+  async function tamper(name, change) {
+    const db = await new Promise((resolve, reject) => {
+      const open = indexedDB.open(name);
+      open.onsuccess = () => resolve(open.result);
+      open.onerror = () => reject(open.error);
+    });
+    await new Promise((resolve, reject) => {
+      const tx = db.transaction("entries", "readwrite");
+      change(tx.objectStore("entries"));
+      tx.oncomplete = resolve;
+      tx.onabort = () => reject(tx.error);
+    });
+    db.close();
+  }
+  const damaged = (record) => (err) => {
+    assert.equal(err.name, "KMSInternalException", err.message);
+    assert.equal(err.$fault, "server");
+    assert.match(err.message, new RegExp(`storage is damaged: ${record}`));
+    return true;
+  };
+
+  it("a record removed, or one byte of a record changed, rejects every call naming the record", async () => {
+    const name = `damage-${Date.now()}`;
+    const kms = new KMSClient({ region: "us-east-1", storage: make(name) });
+    for (let i = 0; i < 5; i++) await kms.send(new CreateKeyCommand({}));
+
+    await tamper(name, (store) => {
+      const get = store.get(4);
+      get.onsuccess = () => {
+        const bytes = new Uint8Array(get.result);
+        bytes[bytes.length - 10] ^= 0x01;
+        store.put(bytes, 4);
+      };
+    });
+    await assert.rejects(new KMSClient({ region: "us-east-1", storage: make(name) }).send(new ListKeysCommand({})), damaged("entries/4"));
+
+    await tamper(name, (store) => store.delete(2));
+    const client = new KMSClient({ region: "us-east-1", storage: make(name) });
+    await assert.rejects(client.send(new ListKeysCommand({})), damaged("entries/2: missing, but later entries exist"));
+    await assert.rejects(client.send(new CreateKeyCommand({})), damaged("entries/2"));
+    assert.deepEqual((await rawKeys(name)).entries, [1, 3, 4, 5], "the hole was not filled");
+  });
+});

@@ -3,7 +3,7 @@
 import assert from "node:assert/strict";
 import { describe, it } from "node:test";
 
-import { FakeEngine, decode, historyOf } from "./helpers/fake-engine.mjs";
+import { FakeEngine, decode, decodeRecord, historyOf, snapshotRecord } from "./helpers/fake-engine.mjs";
 import { Journal, MemoryStorage, StorageConflict } from "./helpers/modules.mjs";
 
 /** Wraps an adapter so a test can intercept calls; hooks receive the original arguments. */
@@ -43,7 +43,7 @@ describe("Journal", () => {
     assert.equal(j1.version, 0);
     assert.equal(first.calls.restore, 1);
     for (const t of ["a", "b", "c"]) await j1.run(first.write(t));
-    await storage.compact(2, first.snapshot.call({ state: ["a", "b"] }));
+    await storage.compact(2, await snapshotRecord(storage, 2, ["a", "b"]));
 
     const second = new FakeEngine();
     const j2 = new Journal(storage, second);
@@ -254,7 +254,7 @@ describe("Journal", () => {
     await wj.run(writer.write("e1"));
     await rj.run(reader.read());
     for (let i = 2; i <= 10; i++) await wj.run(writer.write(`e${i}`));
-    await storage.compact(8, writer.snapshot.call({ state: writer.state.slice(0, 8) }));
+    await storage.compact(8, await snapshotRecord(storage, 8, writer.state.slice(0, 8)));
     await rj.run(reader.read());
     assert.deepEqual(reader.state, writer.state);
     assert.equal(rj.version, 10);
@@ -271,7 +271,7 @@ describe("Journal", () => {
     assert.equal(storage.calls.compact, 2);
     const loaded = await inner.load();
     assert.equal(loaded.snapshotVersion, 10);
-    assert.deepEqual(loaded.entries.map(decode), ["e11", "e12"]);
+    assert.deepEqual(loaded.entries.map(decodeRecord), ["e11", "e12"]);
     const again = new FakeEngine();
     await new Journal(inner, again).open();
     assert.deepEqual(again.state, engine.state);

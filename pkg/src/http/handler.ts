@@ -97,7 +97,7 @@ export interface KmsHttpResponse {
 export interface KmsRequestHandler {
   /** Tells smithy which protocol the handler speaks. */
   readonly metadata: { handlerProtocol: string };
-  /** Answers one request. Rejects only if the storage itself fails (the adapter's own error) or the request was aborted first. */
+  /** Answers one request. Rejects only if the request was aborted first; a storage failure or damage is answered as a 500 `KMSInternalException`. */
   handle(request: KmsHttpRequest, options?: { abortSignal?: { aborted: boolean } }): Promise<{ response: KmsHttpResponse }>;
   /** Accepted and ignored: there is no connection to configure. Present because smithy's `HttpHandler` interface has it. */
   updateHttpClientConfig(key: never, value: never): void;

@@ -16,6 +16,7 @@ import { MemoryStorage } from "../storage/memory.js";
 import { CONTENT_TYPE, envelope, kmsDoor, type KmsRequestHandlerOptions } from "./handler.js";
 import { adminBacking, answerAdmin, isLoopbackHost } from "./admin.js";
 import { applyCors, checkCors, type CorsOption } from "./cors.js";
+import { engineFor, seedBytes } from "../engine.js";
 
 /**
  * Options of {@link createKmsServer}.
@@ -46,6 +47,13 @@ export interface KmsServerOptions extends KmsRequestHandlerOptions {
    * or list of origins matched exactly. Default `true`: nothing here is authenticated anyway.
    */
   cors?: CorsOption;
+  /**
+   * How long a client may take to send a whole request, headers and body; a slower one gets 408
+   * and the connection is closed, however it trickles its bytes. Default 30 000 ms.
+   */
+  requestTimeoutMs?: number;
+  /** How long a client may take to send the request headers. Default 10 000 ms (at most `requestTimeoutMs`). */
+  headersTimeoutMs?: number;
 }
 
 /**
@@ -106,20 +114,32 @@ const CLOSE_GRACE_MS = 10_000;
  * ```
  */
 export async function createKmsServer(options: KmsServerOptions = {}): Promise<KmsServer> {
-  const { port = 0, host = "127.0.0.1", dataDir, maxBodyBytes = 1024 * 1024 } = options;
+  const { port = 0, host = "127.0.0.1", dataDir, maxBodyBytes = 1024 * 1024, requestTimeoutMs = 30_000 } = options;
+  const headersTimeoutMs = Math.min(options.headersTimeoutMs ?? 10_000, requestTimeoutMs);
   if (!Number.isInteger(maxBodyBytes) || maxBodyBytes < 1) throw new TypeError("createKmsServer: maxBodyBytes must be a positive integer");
+  for (const [what, ms] of [["requestTimeoutMs", requestTimeoutMs], ["headersTimeoutMs", headersTimeoutMs]] as const) {
+    if (!Number.isInteger(ms) || ms < 1) throw new TypeError(`createKmsServer: ${what} must be a positive integer`);
+  }
   // Resolved here rather than in the door, so the admin paths act on the door's own engine.
   const storage = options.storage ?? (dataDir !== undefined ? new FileSystemStorage(dataDir) : MemoryStorage.shared());
   const door = kmsDoor({ ...options, storage });
   const admin = options.admin ?? isLoopbackHost(host);
   const cors = checkCors(options.cors ?? true, "createKmsServer");
   const backing = adminBacking(storage, admin, resetRefusal(dataDir, options.storage));
+  // The store is loaded and checked before listening: a damaged one is refused here, loudly,
+  // instead of answering every call with a 500.
+  await engineFor(storage, seedBytes(options.seed, "kms-wasm")).ready();
   let inFlight = 0;
   let closing: Promise<void> | undefined;
 
   // Loaded here, not at import: the package's cold start should not pay for node:http (bench h).
   const { createServer } = await import("node:http");
-  const server = createServer((req, res) => {
+  const server = createServer({
+    requestTimeout: requestTimeoutMs,
+    headersTimeout: headersTimeoutMs,
+    // Node checks those timeouts on this interval (default 30 s, which would stretch them).
+    connectionsCheckingInterval: Math.min(1000, headersTimeoutMs),
+  }, (req, res) => {
     inFlight++;
     res.on("close", () => {
       inFlight--;
@@ -130,6 +150,20 @@ export async function createKmsServer(options: KmsServerOptions = {}): Promise<K
       // Nothing acknowledged: the storage failed or a bug slipped through. Answer, never crash.
       send(res, 500, randomUUID(), envelope("KMSInternalException", `kms-wasm: ${String((err as Error)?.message ?? err)}`));
     });
+  });
+  // Malformed framing (a bad Content-Length, header junk, oversized headers) and timeouts never reach
+  // a request handler: answer them in JSON with __type, as every other error, then close.
+  server.on("clientError", (err: NodeJS.ErrnoException, socket) => {
+    if (err.code === "ECONNRESET" || !socket.writable) {
+      socket.destroy();
+      return;
+    }
+    const [status, reason, code, message] = framingError(err, headersTimeoutMs, requestTimeoutMs);
+    const body = envelope(code, message);
+    socket.end(
+      `HTTP/1.1 ${status} ${reason}\r\nx-amzn-RequestId: ${randomUUID()}\r\nContent-Type: ${CONTENT_TYPE}\r\n` +
+        `Content-Length: ${body.byteLength}\r\nConnection: close\r\n\r\n${new TextDecoder().decode(body)}`,
+    );
   });
   // A client that asks before sending a large body learns of the limit before sending it.
   server.on("checkContinue", (req: IncomingMessage, res: ServerResponse) => {
@@ -196,9 +230,33 @@ export async function createKmsServer(options: KmsServerOptions = {}): Promise<K
 
 /** Why a reset is refused for storage that is not in memory (the server never wipes it). */
 function resetRefusal(dataDir: string | undefined, storage: unknown): string {
-  const what = storage === undefined && dataDir !== undefined ? `the data directory ${JSON.stringify(dataDir)}` : "storage that is not a MemoryStorage";
+  // No path in the message: answers carry no local paths.
+  const what = storage === undefined && dataDir !== undefined ? "its data directory" : "storage that is not a MemoryStorage";
   return `kms-wasm: this server keeps its keys in ${what}, which it never deletes (other processes may share it). ` +
     "Stop the server and start it on an empty directory instead, or run it in memory to reset between tests.";
+}
+
+/** Status, reason phrase, `__type` and message for an error node:http raised before any handler ran. */
+function framingError(err: NodeJS.ErrnoException, headersMs: number, requestMs: number): [number, string, string, string] {
+  if (err.code === "ERR_HTTP_REQUEST_TIMEOUT") {
+    return [408, "Request Timeout", "RequestTimeoutException", `The request was not received completely within ${requestMs} ms (headers within ${headersMs} ms).`];
+  }
+  if (err.code === "HPE_HEADER_OVERFLOW") {
+    return [431, "Request Header Fields Too Large", "RequestHeaderFieldsTooLargeException", "The request headers are too large."];
+  }
+  const what: Record<string, string> = {
+    HPE_INVALID_CONTENT_LENGTH: "an invalid Content-Length header",
+    HPE_UNEXPECTED_CONTENT_LENGTH: "both Content-Length and Transfer-Encoding",
+    HPE_INVALID_TRANSFER_ENCODING: "an invalid Transfer-Encoding header",
+    HPE_INVALID_HEADER_TOKEN: "an invalid header",
+    HPE_INVALID_METHOD: "an invalid method",
+    HPE_INVALID_URL: "an invalid request target",
+    HPE_INVALID_VERSION: "an invalid HTTP version",
+    HPE_INVALID_CHUNK_SIZE: "an invalid chunk size",
+    HPE_LF_EXPECTED: "a line not ended by CRLF",
+    HPE_CR_EXPECTED: "a line not ended by CRLF",
+  };
+  return [400, "Bad Request", "BadRequestException", `Malformed HTTP request: ${what[err.code ?? ""] ?? "it could not be parsed"}.`];
 }
 
 function headerValue(req: IncomingMessage, name: string): string | undefined {

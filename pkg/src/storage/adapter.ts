@@ -100,6 +100,12 @@ export interface StorageAdapter {
 
   /** Releases resources (handles, connections). The adapter is not used afterwards. */
   close?(): Promise<void>;
+
+  /**
+   * Optional: how this adapter names the record of an entry or snapshot in messages, relative to
+   * the store (`"journal/000000000003"`), never an absolute path. Default `"entry 3"`.
+   */
+  recordName?(kind: "entry" | "snapshot", version: number): string;
 }
 
 /**
@@ -161,6 +167,39 @@ export class SnapshotRequired extends Error {
   /** True for any `SnapshotRequired`, including one created by another copy of this package. */
   static isInstance(err: unknown): err is SnapshotRequired {
     return err instanceof Error && err.name === "SnapshotRequired";
+  }
+}
+
+/**
+ * The store holds damaged data: a record that fails its checksum, is truncated or empty, sits at
+ * the wrong version, or a gap where committed versions are missing. Nothing is loaded from a damaged
+ * store and nothing is written to it; every call rejects (as `KMSInternalException`) until it is
+ * repaired (`kms-wasm verify --data-dir DIR [--repair]`).
+ *
+ * Thrown by adapters for damage to their own layout (a missing file) and by the journal for damage
+ * inside a record. Branch on `err.name === "StorageDamaged"`.
+ */
+export class StorageDamaged extends Error {
+  /** Stable identifier to branch on. */
+  override readonly name = "StorageDamaged";
+  /** The damaged record, named relative to the store (`"journal/000000000003"`); never an absolute path. */
+  readonly record: string;
+  /** What is wrong with it, in a sentence. */
+  readonly reason: string;
+
+  /**
+   * @param record - the damaged record, relative to the store
+   * @param reason - what is wrong with it
+   */
+  constructor(record: string, reason: string) {
+    super(`storage is damaged: ${record}: ${reason}`);
+    this.record = record;
+    this.reason = reason;
+  }
+
+  /** True for any `StorageDamaged`, including one created by another copy of this package. */
+  static isInstance(err: unknown): err is StorageDamaged {
+    return err instanceof Error && err.name === "StorageDamaged";
   }
 }
 

@@ -10,17 +10,22 @@
  * journal/<v>     one committed entry per file, published complete by link()
  * snapshots/<v>   the state at version v, published by rename(); the two newest are kept
  * tmp/            files being written, named <host>-<pid>-<random>; never read
+ * head            a version known to be committed (12 digits), rewritten after each append; a
+ *                 hint that may lag behind, never run ahead: a head below it means lost files
  * ```
+ *
+ * Everything is private to the owner, whatever the umask: directories 0700, files 0600 (the entries
+ * hold key material). Directories and files made by an older version are tightened on first use.
  *
  * @module
  */
 
 import { randomBytes } from "node:crypto";
-import { link, mkdir, open, readdir, readFile, rename, stat, unlink } from "node:fs/promises";
+import { chmod, link, mkdir, open, readdir, readFile, rename, stat, unlink } from "node:fs/promises";
 import { hostname } from "node:os";
 import { dirname, join } from "node:path";
 
-import { checkVersion, SnapshotRequired, StorageConflict } from "./adapter.js";
+import { checkVersion, SnapshotRequired, StorageConflict, StorageDamaged } from "./adapter.js";
 import type { StorageAdapter, StorageLoadResult } from "./adapter.js";
 
 const DIGITS = 12;
@@ -37,6 +42,9 @@ const QUIESCE_POLL_MS = 5;
 const FOREIGN_TMP_MAX_AGE_MS = 60 * 60 * 1000;
 
 const HOST = sanitize(hostname());
+/** Owner-only: the journal and snapshots hold key material in the clear. */
+const DIR_MODE = 0o700;
+const FILE_MODE = 0o600;
 
 /**
  * A {@link StorageAdapter} that keeps the journal in a directory, durably. Node only.
@@ -46,7 +54,7 @@ const HOST = sanitize(hostname());
  *   only once (`link()` fails with `EEXIST`), so no acknowledged write is ever lost.
  * - `head()`/`readSince()` never list the journal: they probe for the next versions by name, so
  *   their cost depends on how many entries are new, not on how many exist.
- * - Directories are created on first use.
+ * - Directories are created on first use, and everything in them is owner-only (0700/0600).
  *
  * @example
  * ```ts
@@ -67,6 +75,7 @@ export class FileSystemStorage implements StorageAdapter {
   readonly #journal: string;
   readonly #snapshots: string;
   readonly #tmp: string;
+  readonly #headFile: string;
   #ready: Promise<void> | undefined;
   /** A version known to be committed; probing starts above it so steady-state calls touch one file. */
   #knownHead = 0;
@@ -80,12 +89,15 @@ export class FileSystemStorage implements StorageAdapter {
     this.#journal = join(dir, "journal");
     this.#snapshots = join(dir, "snapshots");
     this.#tmp = join(dir, "tmp");
+    this.#headFile = join(dir, "head");
   }
 
   /** {@inheritDoc StorageAdapter.load} */
   async load(): Promise<StorageLoadResult> {
     await this.#ensureDirs();
     for (let attempt = 0; attempt < MAX_RELOADS; attempt++) {
+      // Read before the records: it names only committed versions, and they never disappear.
+      const hint = await this.#readHeadHint();
       const snapshotVersion = await this.#newestSnapshot();
       let snapshot: Uint8Array | undefined;
       if (snapshotVersion > 0) {
@@ -96,12 +108,15 @@ export class FileSystemStorage implements StorageAdapter {
       // Entries above a snapshot are deleted only after a newer snapshot is published, so an
       // unchanged newest snapshot proves the run we read was complete.
       if ((await this.#newestSnapshot()) !== snapshotVersion) continue;
+      // The run stops at the first missing file. Anything committed above it means files were
+      // lost: loading the run would silently drop them, and the next append would fill the hole.
+      await this.#checkNoGap(snapshotVersion, entries, hint);
       this.#knownHead = Math.max(this.#knownHead, snapshotVersion + entries.length);
       const result: StorageLoadResult = { snapshotVersion, entries };
       if (snapshot !== undefined) result.snapshot = snapshot;
       return result;
     }
-    throw new Error(`FileSystemStorage: load() kept racing compactions in ${this.dir}`);
+    throw new Error("FileSystemStorage: load() kept racing compactions");
   }
 
   /** {@inheritDoc StorageAdapter.head} */
@@ -114,7 +129,7 @@ export class FileSystemStorage implements StorageAdapter {
       this.#knownHead = Math.max(this.#knownHead, head);
       return head;
     }
-    throw new Error(`FileSystemStorage: head() kept racing compactions in ${this.dir}`);
+    throw new Error("FileSystemStorage: head() kept racing compactions");
   }
 
   /** {@inheritDoc StorageAdapter.readSince} */
@@ -159,6 +174,64 @@ export class FileSystemStorage implements StorageAdapter {
     // Until the directory is fsynced the new name may not survive a power loss.
     await syncDir(this.#journal);
     this.#knownHead = Math.max(this.#knownHead, version);
+    // Best effort: the hint only ever lags, and a failure here must not fail a durable write.
+    await this.#writeHeadHint(version).catch(ignore);
+  }
+
+  /** {@inheritDoc StorageAdapter.recordName} */
+  recordName(kind: "entry" | "snapshot", version: number): string {
+    return `${kind === "entry" ? "journal" : "snapshots"}/${nameOf(version)}`;
+  }
+
+  /**
+   * Throws {@link StorageDamaged} if a committed version above the run `after + 1 ..` is missing:
+   * a later journal file exists, or the head hint names a version past the run. A file that
+   * appears just past the run is a concurrent append, not a gap: the run is extended over it.
+   */
+  async #checkNoGap(after: number, entries: Uint8Array[], hint: number): Promise<void> {
+    const above = (await listVersions(this.#journal)).filter((v) => v > after);
+    const highest = Math.max(hint, ...above);
+    while (after + entries.length < highest) {
+      const next = after + entries.length + 1;
+      const bytes = await readOptional(join(this.#journal, nameOf(next)));
+      if (bytes !== undefined) {
+        entries.push(bytes);
+        continue;
+      }
+      // A compaction meanwhile may have covered it: the caller's snapshot check retries then.
+      if ((await this.#newestSnapshot()) >= next) return;
+      const evidence = above.some((v) => v > next)
+        ? `missing, but later entries exist (up to ${this.recordName("entry", Math.max(...above))})`
+        : `missing, but version ${hint} was committed (the "head" file says so): entries were deleted`;
+      throw new StorageDamaged(this.recordName("entry", next), evidence);
+    }
+  }
+
+  /** The head hint, 0 when there is none; damaged content is {@link StorageDamaged}. */
+  async #readHeadHint(): Promise<number> {
+    const bytes = await readOptional(this.#headFile);
+    if (bytes === undefined) return 0;
+    const text = new TextDecoder().decode(bytes).trim();
+    if (!NAME.test(text)) throw new StorageDamaged("head", "is not a version number (12 digits)");
+    return Number(text);
+  }
+
+  /** Replaces the head hint with `version` atomically (temp file + rename), without fsync. */
+  async #writeHeadHint(version: number): Promise<void> {
+    const path = join(this.#tmp, `${HOST}-${process.pid}-${randomBytes(8).toString("hex")}`);
+    try {
+      const handle = await open(path, "wx", FILE_MODE);
+      try {
+        await handle.chmod(FILE_MODE);
+        await handle.writeFile(`${nameOf(version)}\n`);
+      } finally {
+        await handle.close();
+      }
+      await rename(path, this.#headFile);
+    } catch (err) {
+      await unlink(path).catch(ignore);
+      throw err;
+    }
   }
 
   /** {@inheritDoc StorageAdapter.compact} */
@@ -196,8 +269,22 @@ export class FileSystemStorage implements StorageAdapter {
 
   #ensureDirs(): Promise<void> {
     this.#ready ??= (async () => {
-      await mkdir(this.dir, { recursive: true });
-      for (const sub of [this.#journal, this.#snapshots, this.#tmp]) await mkdir(sub, { recursive: true });
+      await mkdir(this.dir, { recursive: true, mode: DIR_MODE });
+      for (const sub of [this.#journal, this.#snapshots, this.#tmp]) await mkdir(sub, { recursive: true, mode: DIR_MODE });
+      // mkdir's mode passes through the umask and leaves existing directories alone: set it, and
+      // tighten what an older version (which used the umask) left readable by others.
+      // Files are listed only in a directory that was not private yet: in one made private by us,
+      // every file was created private, and listing a long journal on every open costs.
+      // Only when needed: a store on a read-only file system can still be read.
+      if (((await stat(this.dir)).mode & 0o777) !== DIR_MODE) await chmod(this.dir, DIR_MODE);
+      let loose = false;
+      for (const sub of [this.#journal, this.#snapshots, this.#tmp]) {
+        if (((await stat(sub)).mode & 0o777) === DIR_MODE) continue;
+        loose = true;
+        await chmod(sub, DIR_MODE);
+        for (const name of await listNames(sub)) await tighten(join(sub, name));
+      }
+      if (loose) await tighten(this.#headFile);
       // Make the directories themselves durable once, so a later fsynced entry cannot end up in a
       // directory that vanishes with a power loss.
       await syncDir(this.dir);
@@ -256,8 +343,10 @@ export class FileSystemStorage implements StorageAdapter {
   /** Writes `bytes` to a fresh file in tmp/ and fsyncs it; returns its path. */
   async #writeTmp(bytes: Uint8Array): Promise<string> {
     const path = join(this.#tmp, `${HOST}-${process.pid}-${randomBytes(8).toString("hex")}`);
-    const handle = await open(path, "wx");
+    const handle = await open(path, "wx", FILE_MODE);
     try {
+      // The umask may have narrowed the mode; set it exactly (link() and rename() keep it).
+      await handle.chmod(FILE_MODE);
       await handle.writeFile(bytes);
       await handle.sync();
     } catch (err) {
@@ -353,6 +442,16 @@ async function syncDir(path: string): Promise<void> {
     await handle.sync();
   } finally {
     await handle.close();
+  }
+}
+
+/** Drops group and other permission bits from an existing file (gone meanwhile: nothing to do). */
+async function tighten(path: string): Promise<void> {
+  try {
+    const info = await stat(path);
+    if ((info.mode & 0o077) !== 0) await chmod(path, info.mode & (info.isDirectory() ? DIR_MODE : FILE_MODE));
+  } catch (err) {
+    if (codeOf(err) !== "ENOENT") throw err;
   }
 }
 

@@ -22,7 +22,7 @@
  * @module
  */
 
-import { checkVersion, SnapshotRequired, StorageConflict } from "./adapter.js";
+import { checkVersion, SnapshotRequired, StorageConflict, StorageDamaged } from "./adapter.js";
 import type { StorageAdapter, StorageLoadResult } from "./adapter.js";
 
 const SCHEMA_VERSION = 1;
@@ -113,8 +113,8 @@ export class IndexedDBStorage implements StorageAdapter {
     this.#deleted = false;
     return this.#transaction("readonly", async (tx) => {
       const snapshotVersion = await lastKey(tx.objectStore(SNAPSHOTS));
-      const entries = await request<unknown[]>(tx.objectStore(ENTRIES).getAll(this.#range.lowerBound(snapshotVersion, true)));
-      const result: StorageLoadResult = { snapshotVersion, entries: entries.map(toBytes) };
+      const entries = await this.#run(tx, snapshotVersion);
+      const result: StorageLoadResult = { snapshotVersion, entries };
       if (snapshotVersion > 0) result.snapshot = toBytes(await request(tx.objectStore(SNAPSHOTS).get(snapshotVersion)));
       return result;
     });
@@ -134,9 +134,29 @@ export class IndexedDBStorage implements StorageAdapter {
       // A reader ahead of the head can only mean the database was deleted and recreated under it:
       // only load() brings it back to a consistent state.
       if (version < snapshotVersion || version > (await headOf(tx))) throw new SnapshotRequired(version, snapshotVersion);
-      const entries = await request<unknown[]>(tx.objectStore(ENTRIES).getAll(this.#range.lowerBound(version, true)));
-      return entries.map(toBytes);
+      return this.#run(tx, version);
     });
+  }
+
+  /** {@inheritDoc StorageAdapter.recordName} */
+  recordName(kind: "entry" | "snapshot", version: number): string {
+    return `${kind === "entry" ? ENTRIES : SNAPSHOTS}/${version}`;
+  }
+
+  /**
+   * The entries after `after`, which must be contiguous: a missing record with later ones present
+   * (deleted from outside, e.g. with the browser's developer tools) is {@link StorageDamaged}.
+   */
+  async #run(tx: IDBTransaction, after: number): Promise<Uint8Array[]> {
+    const range = this.#range.lowerBound(after, true);
+    const keys = await request<IDBValidKey[]>(tx.objectStore(ENTRIES).getAllKeys(range));
+    for (const [i, key] of keys.entries()) {
+      if (key !== after + i + 1) {
+        throw new StorageDamaged(this.recordName("entry", after + i + 1), `missing, but later entries exist (up to ${this.recordName("entry", Number(keys[keys.length - 1]))})`);
+      }
+    }
+    const entries = await request<unknown[]>(tx.objectStore(ENTRIES).getAll(range));
+    return entries.map(toBytes);
   }
 
   /** {@inheritDoc StorageAdapter.append} */

@@ -18,3 +18,6 @@ export const { Journal } = dist ? await from("journal.js") : await import("../..
 
 /** Resolves to the module path of the journal, for child processes that must load the same build. */
 export const journalUrl = dist ? pathToFileURL(join(dist, "journal.js")).href : new URL("../../../pkg/dist/journal.js", import.meta.url).href;
+
+// White-box too: the integrity envelope the journal wraps every stored record in.
+export const integrity = dist ? await from("integrity.js") : await import("../../../pkg/dist/integrity.js");
