@@ -75,11 +75,13 @@ function rustType(type, isInput) {
 function structDef(name, members, { input, output, doc }) {
   const derives = ["Debug", "Clone", "Default", "PartialEq"];
   if (input) derives.push("Deserialize");
-  if (output) derives.push("Serialize");
+  // Requests serialize too (an audit record of a call is built from its decoded request); the
+  // derive costs nothing in the wasm while nothing serializes them.
+  derives.push("Serialize");
   let s = `/// ${doc}\n#[derive(${derives.join(", ")})]\npub struct ${name} {\n`;
   for (const [m, d] of Object.entries(members)) {
     s += `    /// \`${m}\` (${d.type}${d.required ? ", required" : ""}).\n`;
-    s += `    #[serde(rename = ${rustStr(m)}${output ? ', skip_serializing_if = "Option::is_none"' : ""}${input ? ", default" : ""})]\n`;
+    s += `    #[serde(rename = ${rustStr(m)}, skip_serializing_if = "Option::is_none"${input ? ", default" : ""})]\n`;
     s += `    pub ${field(m)}: Option<${rustType(d.type, input)}>,\n`;
   }
   return s + "}\n\n";
@@ -127,6 +129,67 @@ function validateBody(members) {
   return s;
 }
 
+// Request members that layers around the operations read (authorization's condition keys, grant
+// tokens, AWS managed keys): each gets one accessor on `Request` over every operation that has it,
+// so no hand-written code names a request member by string.
+const SHARED_MEMBERS = [
+  "KeyId",
+  "SourceKeyId",
+  "DestinationKeyId",
+  "AliasName",
+  "GrantTokens",
+  "EncryptionContext",
+  "SourceEncryptionContext",
+  "DestinationEncryptionContext",
+  "EncryptionAlgorithm",
+  "SigningAlgorithm",
+  "MacAlgorithm",
+  "GranteePrincipal",
+  "RetiringPrincipal",
+  "Operations",
+  "BypassPolicyLockoutSafetyCheck",
+];
+
+// `Request`: one variant per operation, decoded once from the body's JSON object; what every layer
+// reads.
+function requestEnum(ops) {
+  let s = `/// A decoded request of any operation: the one form of a request body every layer reads\n`;
+  s += `/// (operation, authorization, grant tokens, the lockout check, AWS managed keys). Serializes as\n`;
+  s += `/// the wire JSON of its operation.\n`;
+  s += `#[derive(Debug, Clone, PartialEq, Serialize)]\n#[serde(untagged)]\npub enum Request {\n`;
+  for (const o of ops) s += `    /// \`${o}\`\n    ${o}(${o}Request),\n`;
+  s += `}\n\nimpl Request {\n`;
+  s += `    /// Decodes the request of \`op\` from the body's JSON object (no constraint checks).\n`;
+  s += `    pub fn from_object(op: Operation, object: serde_json::Map<String, serde_json::Value>) -> Result<Self, serde_json::Error> {\n`;
+  s += `        let value = serde_json::Value::Object(object);\n        Ok(match op {\n`;
+  for (const o of ops) s += `            Operation::${o} => Self::${o}(serde_json::from_value(value)?),\n`;
+  s += `        })\n    }\n\n`;
+  s += `    /// The operation this request is for.\n    pub fn operation(&self) -> Operation {\n        match self {\n`;
+  for (const o of ops) s += `            Self::${o}(_) => Operation::${o},\n`;
+  s += `        }\n    }\n`;
+  for (const m of SHARED_MEMBERS) {
+    const having = ops.filter((o) => model.operations[o].input[m]);
+    if (having.length === 0) throw new Error(`no operation has the shared member ${m}`);
+    const types = new Set(having.map((o) => model.operations[o].input[m].type));
+    if (types.size !== 1) throw new Error(`shared member ${m} has several types: ${[...types]}`);
+    const t = [...types][0];
+    let ret, get;
+    if (t === "string" || t.startsWith("enum:")) [ret, get] = ["Option<&str>", "as_deref()"];
+    else if (/^list<(string|enum:\w+)>$/.test(t)) [ret, get] = ["Option<&[String]>", "as_deref()"];
+    else if (t === "map<string,string>") [ret, get] = ["Option<&BTreeMap<String, String>>", "as_ref()"];
+    else if (t === "boolean") [ret, get] = ["Option<bool>", null];
+    else throw new Error(`no accessor for ${m}: ${t}`);
+    s += `\n    /// \`${m}\`, in the operations that have it (${having.join(", ")}).\n`;
+    s += `    pub fn ${field(m)}(&self) -> ${ret} {\n        match self {\n`;
+    for (const o of having) s += `            Self::${o}(r) => r.${field(m)}${get ? `.${get}` : ""},\n`;
+    s += `            _ => None,\n        }\n    }\n`;
+  }
+  s += `}\n\nimpl Validate for Request {\n    fn validate(&self, v: &mut Violations) {\n        match self {\n`;
+  for (const o of ops) s += `            Self::${o}(r) => r.validate(v),\n`;
+  s += `        }\n    }\n}\n\n`;
+  return s;
+}
+
 function generateRust() {
   let out = BANNER;
   out += `//! The AWS KMS API shapes, enums, operations and error codes, generated from the model.\n`;
@@ -165,6 +228,8 @@ function generateRust() {
     out += `impl Validate for ${o}Request {\n    fn validate(&self, v: &mut Violations) {\n        let prefix = "";\n${validateBody(d.input)}    }\n}\n\n`;
     out += structDef(`${o}Response`, d.output, { input: false, output: true, doc: `The output of \`${o}\`.` });
   }
+
+  out += requestEnum(ops);
 
   // Error codes
   const errors = [...Object.entries(model.errors).map(([n, e]) => [n, e.fault]), ...PROTOCOL_ERRORS.map((n) => [n, "client"])];

@@ -7,7 +7,7 @@
 mod authorize;
 pub mod aws_managed;
 
-use crate::api::Operation;
+use crate::api::{self, blob_channel, Operation, Request};
 use sha2::Digest;
 
 use crate::context::RequestCtx;
@@ -104,9 +104,30 @@ impl Engine {
         ctx: &RequestCtx,
         body: &[u8],
     ) -> KmsResult<(Vec<u8>, Option<Vec<u8>>)> {
-        self.run(op, ctx, body, |env| {
-            aws_managed::create_referenced(env, op, body)?;
-            ops::dispatch(op, body, env)
+        self.begin();
+        // The one parse of the body: every step below reads the decoded request.
+        let request = blob_channel::codec(|| api::decode(op, body))?;
+        self.run_request(ctx, &request)
+    }
+
+    /// Runs a decoded request (see `dispatch`).
+    pub fn execute(
+        &mut self,
+        ctx: &RequestCtx,
+        request: &Request,
+    ) -> KmsResult<(Vec<u8>, Option<Vec<u8>>)> {
+        self.begin();
+        self.run_request(ctx, request)
+    }
+
+    fn run_request(
+        &mut self,
+        ctx: &RequestCtx,
+        request: &Request,
+    ) -> KmsResult<(Vec<u8>, Option<Vec<u8>>)> {
+        self.run(ctx, request, |env| {
+            aws_managed::create_referenced(env, request)?;
+            ops::dispatch(request, env)
         })
     }
 
@@ -118,21 +139,26 @@ impl Engine {
         ctx: &RequestCtx,
         body: &[u8],
     ) -> KmsResult<(Vec<u8>, Option<Vec<u8>>)> {
-        self.run(ext.authorized_as(), ctx, body, |env| {
-            extensions::dispatch(ext, body, env)
-        })
+        self.begin();
+        let call = extensions::decode(ext, body)?;
+        let request = call.authorized_as();
+        self.run(ctx, &request, |env| extensions::run(call, env))
+    }
+
+    /// Before each call: a pending write set left by a caller that never answered is not
+    /// acknowledged, so it is dropped; a seeded engine that loaded state reseeds.
+    fn begin(&mut self) {
+        self.pending = None;
+        self.reseed_if_loaded();
     }
 
     fn run(
         &mut self,
-        op: Operation,
         ctx: &RequestCtx,
-        body: &[u8],
+        request: &Request,
         f: impl FnOnce(&mut Env<'_, '_>) -> KmsResult<Vec<u8>>,
     ) -> KmsResult<(Vec<u8>, Option<Vec<u8>>)> {
-        // A pending write set left by a caller that never answered is not acknowledged: drop it.
-        self.pending = None;
-        self.reseed_if_loaded();
+        let op = request.operation();
         let mut txn = Txn::new(&self.store);
         let mut env = Env {
             txn: &mut txn,
@@ -150,21 +176,20 @@ impl Engine {
         }
         // Invalid grant tokens, then authorization, override the operation's own outcome, and
         // either drops the transaction's writes.
-        authorize::check_grant_tokens(body)?;
+        authorize::check_grant_tokens(request)?;
         let writes = txn.into_write_set();
         let created = aws_managed::created_keys(&writes);
         authorize::authorize(
             &mut self.policies,
             &self.store,
             &created,
-            op,
             ctx,
-            body,
+            request,
             &touched,
         )?;
         let response = result?;
         record_usage(&mut self.last_usage, op, ctx, &touched);
-        authorize::check_create_key_lockout(op, ctx, body, &writes)?;
+        authorize::check_create_key_lockout(ctx, request, &writes)?;
         if writes.is_empty() {
             return Ok((response, None));
         }

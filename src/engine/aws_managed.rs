@@ -3,9 +3,7 @@
 //! transaction (so it is journaled with the call, and dropped with it if the call fails or is
 //! denied); and customers may not administer such a key whatever the policy switch says.
 
-use serde_json::Value;
-
-use crate::api::{KeyManagerType, Operation};
+use crate::api::{KeyManagerType, Operation, Request};
 use crate::context::RequestCtx;
 use crate::error::{KmsError, KmsResult};
 use crate::model::alias::AliasRecord;
@@ -16,36 +14,27 @@ use crate::ops::Env;
 use crate::store::txn::Touch;
 use crate::store::{RecordKey, Store, WriteSet};
 
-/// The request members naming a key that may be an AWS managed key's alias.
-fn key_members(op: Operation) -> &'static [&'static str] {
-    use Operation as O;
-    match op {
-        O::Encrypt
-        | O::Decrypt
-        | O::GenerateDataKey
-        | O::GenerateDataKeyWithoutPlaintext
-        | O::GenerateDataKeyPair
-        | O::GenerateDataKeyPairWithoutPlaintext
-        | O::DescribeKey => &["KeyId"],
-        O::ReEncrypt => &["SourceKeyId", "DestinationKeyId"],
-        _ => &[],
+/// The key references of a request that may name an AWS managed key's alias: the operations that
+/// create such a key on first use are the cryptographic ones and DescribeKey.
+fn referenced_keys(request: &Request) -> [Option<&str>; 2] {
+    use Request as R;
+    match request {
+        R::Encrypt(_)
+        | R::Decrypt(_)
+        | R::GenerateDataKey(_)
+        | R::GenerateDataKeyWithoutPlaintext(_)
+        | R::GenerateDataKeyPair(_)
+        | R::GenerateDataKeyPairWithoutPlaintext(_)
+        | R::DescribeKey(_) => [request.key_id(), None],
+        R::ReEncrypt(_) => [request.source_key_id(), request.destination_key_id()],
+        _ => [None, None],
     }
 }
 
 /// Creates the AWS managed key (and points its alias at it) for every predefined alias the
 /// request names whose key does not exist yet.
-pub fn create_referenced(env: &mut Env<'_, '_>, op: Operation, body: &[u8]) -> KmsResult<()> {
-    let members = key_members(op);
-    if members.is_empty() || !contains(body, aws_managed::PREFIX.as_bytes()) {
-        return Ok(());
-    }
-    let Ok(doc) = serde_json::from_slice::<Value>(body) else {
-        return Ok(()); // the operation reports the SerializationException
-    };
-    for member in members {
-        let Some(input) = doc.get(member).and_then(Value::as_str) else {
-            continue;
-        };
+pub fn create_referenced(env: &mut Env<'_, '_>, request: &Request) -> KmsResult<()> {
+    for input in referenced_keys(request).into_iter().flatten() {
         let Ok(KeyRef::Alias(name)) = key_ref::parse(env.ctx, input, Forms::Any) else {
             continue;
         };
@@ -142,8 +131,4 @@ pub fn check_customer_action(
         }
     }
     Ok(())
-}
-
-fn contains(haystack: &[u8], needle: &[u8]) -> bool {
-    !needle.is_empty() && haystack.windows(needle.len()).any(|w| w == needle)
 }
