@@ -26,6 +26,8 @@ pub struct Engine {
     store: Store,
     rng: Box<dyn RandomSource>,
     host_keys: HostKeyPool,
+    /// The RSA modulus size the last call stopped for (see `ask_host_for_rsa_keys`).
+    wanted_host_key: Option<usize>,
     pending: Option<WriteSet>,
     policies: authorize::PolicyCache,
     last_usage: LastUsageLog,
@@ -53,6 +55,7 @@ impl Engine {
             store: Store::default(),
             rng,
             host_keys: HostKeyPool::default(),
+            wanted_host_key: None,
             pending: None,
             policies: authorize::PolicyCache::default(),
             last_usage: LastUsageLog::default(),
@@ -168,6 +171,11 @@ impl Engine {
             last_usage: &self.last_usage,
         };
         let result = f(&mut env);
+        if let Some(bits) = self.host_keys.take_wanted() {
+            // Nothing ran to the end and nothing is kept: the call runs again with the key.
+            self.wanted_host_key = Some(bits);
+            return Err(KmsError::internal("The call waits for a host RSA key."));
+        }
         let touched = txn.take_touched();
         if let Err(e) = &result {
             if authorize::precedes_authorization(e, &touched) {
@@ -251,6 +259,37 @@ impl Engine {
         self.host_keys
             .offer(bits, pkcs8_der)
             .map_err(|_| KmsError::validation(format!("The host key is not a valid {spec} key.")))
+    }
+
+    /// Parks an RSA private key the host generated (PKCS#8 DER) of any size a KMS key can have
+    /// (2048, 3072 or 4096 bits), checked as `provide_host_key` checks it: the answer to a call that
+    /// stopped for one (`take_wanted_host_key`).
+    pub fn provide_rsa_key(&mut self, pkcs8_der: &[u8]) -> Result<(), KmsError> {
+        let bits = crate::crypto::rsa::private_key(pkcs8_der)
+            .map(|k| crate::crypto::rsa::modulus_bits(&k))
+            .map_err(|_| KmsError::validation("The host key is not a valid RSA key."))?;
+        let spec = match bits {
+            2048 => "RSA_2048",
+            3072 => "RSA_3072",
+            4096 => "RSA_4096",
+            _ => return Err(KmsError::validation("The host key is not a valid RSA key.")),
+        };
+        self.provide_host_key(spec, pkcs8_der)
+    }
+
+    /// Whether the calls from now on, instead of generating an RSA key in wasm (seconds for 4096
+    /// bits) when no host key is waiting, stop with nothing done and report the modulus size
+    /// wanted (`take_wanted_host_key`), so the host can generate the key (`provide_rsa_key`) and
+    /// run the call again without asking. Every operation that makes an RSA key asks: CreateKey,
+    /// GenerateDataKeyPair*, GetParametersForImport. A seeded engine never asks.
+    pub fn ask_host_for_rsa_keys(&mut self, ask: bool) {
+        self.host_keys.set_ask_host(ask && !self.is_seeded());
+        self.wanted_host_key = None;
+    }
+
+    /// The RSA modulus size the last call stopped for, if it did (cleared by the read).
+    pub fn take_wanted_host_key(&mut self) -> Option<usize> {
+        self.wanted_host_key.take()
     }
 
     /// How many host-supplied keys of `spec` are waiting.

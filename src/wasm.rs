@@ -1,4 +1,4 @@
-//! The only wasm-bindgen file: `WasmEngine` for JS. Twelve methods over `Engine` and `wire::handle`;
+//! The only wasm-bindgen file: `WasmEngine` for JS. Eleven methods over `Engine` and `wire::handle`;
 //! bytes in, bytes out. A panic hook keeps the panic text so JS can report it after a trap, and
 //! `set_aes_gcm_host` and `set_ecdsa_host` let the Node entry lend node:crypto's AES-GCM to
 //! `crypto::aes_gcm` and its ECDSA to `crypto::ecc`.
@@ -177,8 +177,19 @@ impl WasmEngine {
 
     /// Handles one AWS JSON 1.1 request. Returns where in wasm memory its status, body and
     /// journal entry now are, packed (`pack_outcome`); valid until the next dispatch.
-    pub fn dispatch(&mut self, target: &str, ctx: &str, body: &[u8]) -> Result<*const u8, JsError> {
+    /// With `ask_host_key`, a call that needs an RSA key none is waiting for stops instead with
+    /// status 0 and `{"rsaModulusLength":N}` (`Engine::ask_host_for_rsa_keys`).
+    pub fn dispatch(
+        &mut self,
+        target: &str,
+        ctx: &str,
+        body: &[u8],
+        ask_host_key: Option<bool>,
+    ) -> Result<*const u8, JsError> {
+        self.engine
+            .ask_host_for_rsa_keys(ask_host_key == Some(true));
         let outcome = wire::handle(&mut self.engine, target, ctx.as_bytes(), body);
+        self.engine.ask_host_for_rsa_keys(false);
         pack_outcome(&mut self.outcome, outcome, &[])?;
         Ok(self.outcome.as_ptr())
     }
@@ -193,8 +204,11 @@ impl WasmEngine {
         ctx: &str,
         body: &str,
         blobs: Vec<js_sys::Uint8Array>,
+        ask_host_key: Option<bool>,
     ) -> Result<*const u8, JsError> {
         let blobs = blobs.iter().map(js_sys::Uint8Array::to_vec).collect();
+        self.engine
+            .ask_host_for_rsa_keys(ask_host_key == Some(true));
         let (outcome, out_blobs) = wire::handle_with_blobs(
             &mut self.engine,
             target,
@@ -202,6 +216,7 @@ impl WasmEngine {
             body.as_bytes(),
             blobs,
         );
+        self.engine.ask_host_for_rsa_keys(false);
         pack_outcome(&mut self.outcome, outcome, &out_blobs)?;
         Ok(self.outcome.as_ptr())
     }
@@ -216,17 +231,12 @@ impl WasmEngine {
         self.engine.abort();
     }
 
-    /// Parks a host-generated RSA private key (PKCS#8 DER) for the next key of `spec`; Rust
-    /// validates it first and refuses a key that does not fit.
-    pub fn provide_host_key(&mut self, spec: &str, pkcs8_der: &[u8]) -> Result<(), JsError> {
+    /// Parks a host-generated RSA private key (PKCS#8 DER), the answer to a dispatch that stopped
+    /// for one; Rust validates it first and refuses a key that does not fit.
+    pub fn provide_host_key(&mut self, pkcs8_der: &[u8]) -> Result<(), JsError> {
         self.engine
-            .provide_host_key(spec, pkcs8_der)
+            .provide_rsa_key(pkcs8_der)
             .map_err(|e| JsError::new(&e.message))
-    }
-
-    /// How many host-generated keys of `spec` are waiting.
-    pub fn host_keys_available(&self, spec: &str) -> usize {
-        self.engine.host_keys_available(spec)
     }
 
     /// The whole state.
