@@ -15,6 +15,7 @@ pub mod key_ref;
 pub mod last_usage;
 pub mod mac;
 pub mod multi_region;
+pub mod operations;
 pub mod paging;
 pub mod policy;
 pub mod policy_eval;

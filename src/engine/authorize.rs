@@ -20,6 +20,7 @@ use crate::error::{KmsError, KmsResult};
 use crate::model::grant::{self, GrantRecord};
 use crate::model::key::KeyRecord;
 use crate::model::key_ref::{self, Forms, KeyRef};
+use crate::model::operations::{self, Authority};
 use crate::model::policy::{self, caller_fact};
 use crate::model::policy_eval::{
     self, Caller, Decision, Facts, Policy, PolicyKind, Request as Query,
@@ -57,25 +58,6 @@ impl PolicyCache {
     }
 }
 
-/// Operations IAM alone authorizes: they act on no key (or, like ListAliases, only read).
-fn identity_only(op: Operation) -> bool {
-    use Operation as O;
-    matches!(
-        op,
-        O::CreateKey
-            | O::ListKeys
-            | O::ListAliases
-            | O::GenerateRandom
-            | O::ListRetirableGrants
-            | O::CreateCustomKeyStore
-            | O::DescribeCustomKeyStores
-            | O::DeleteCustomKeyStore
-            | O::ConnectCustomKeyStore
-            | O::DisconnectCustomKeyStore
-            | O::UpdateCustomKeyStore
-    )
-}
-
 /// Checks that must pass whatever the operation did: grant tokens in `GrantTokens` parse.
 pub fn check_grant_tokens(request: &Request) -> KmsResult<()> {
     for t in request.grant_tokens().unwrap_or_default() {
@@ -107,12 +89,13 @@ pub fn authorize(
 ) -> KmsResult<()> {
     let op = request.operation();
     super::aws_managed::check_customer_action(store, created, op, ctx, touched)?;
-    if !ctx.enforce_policies || op == Operation::RetireGrant {
+    let facts = operations::facts(op);
+    if !ctx.enforce_policies || facts.authority == Authority::Grant {
         // RetireGrant is authorized by the grant itself, inside the operation.
         return Ok(());
     }
     let root = ctx.is_root();
-    if identity_only(op) {
+    if facts.authority == Authority::Identity {
         return if root || !crate::ops::is_implemented(op) {
             Ok(())
         } else {
@@ -160,12 +143,7 @@ pub fn authorize(
             authorize_key(cache, store, ctx, request, key, touch, action)?;
         }
     }
-    if !root
-        && matches!(
-            op,
-            Operation::CreateAlias | Operation::UpdateAlias | Operation::DeleteAlias
-        )
-    {
+    if !root && facts.alias_permission {
         // Alias operations also need IAM permission on the alias itself.
         if let Some(name) = request.alias_name() {
             let arn = ctx.arn(name);

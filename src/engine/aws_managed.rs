@@ -10,31 +10,23 @@ use crate::model::alias::AliasRecord;
 use crate::model::aws_managed;
 use crate::model::key::KeyRecord;
 use crate::model::key_ref::{self, Forms, KeyRef};
+use crate::model::operations;
 use crate::ops::Env;
 use crate::store::txn::Touch;
 use crate::store::{RecordKey, Store, WriteSet};
 
-/// The key references of a request that may name an AWS managed key's alias: the operations that
-/// create such a key on first use are the cryptographic ones and DescribeKey.
-fn referenced_keys(request: &Request) -> [Option<&str>; 2] {
-    use Request as R;
-    match request {
-        R::Encrypt(_)
-        | R::Decrypt(_)
-        | R::GenerateDataKey(_)
-        | R::GenerateDataKeyWithoutPlaintext(_)
-        | R::GenerateDataKeyPair(_)
-        | R::GenerateDataKeyPairWithoutPlaintext(_)
-        | R::DescribeKey(_) => [request.key_id(), None],
-        R::ReEncrypt(_) => [request.source_key_id(), request.destination_key_id()],
-        _ => [None, None],
-    }
-}
-
 /// Creates the AWS managed key (and points its alias at it) for every predefined alias the
 /// request names whose key does not exist yet.
 pub fn create_referenced(env: &mut Env<'_, '_>, request: &Request) -> KmsResult<()> {
-    for input in referenced_keys(request).into_iter().flatten() {
+    if !operations::facts(request.operation()).creates_aws_managed_keys {
+        return Ok(());
+    }
+    let named = [
+        request.key_id(),
+        request.source_key_id(),
+        request.destination_key_id(),
+    ];
+    for input in named.into_iter().flatten() {
         let Ok(KeyRef::Alias(name)) = key_ref::parse(env.ctx, input, Forms::Any) else {
             continue;
         };
@@ -77,33 +69,6 @@ pub fn created_keys(writes: &WriteSet) -> Vec<KeyRecord> {
         .collect()
 }
 
-/// Operations that administer a key: the AWS managed key policy allows none of them, and AWS
-/// refuses them even to the account root, so they are denied here even with enforcement off.
-fn administers(op: Operation) -> bool {
-    use Operation as O;
-    matches!(
-        op,
-        O::ScheduleKeyDeletion
-            | O::CancelKeyDeletion
-            | O::PutKeyPolicy
-            | O::DisableKey
-            | O::EnableKey
-            | O::EnableKeyRotation
-            | O::DisableKeyRotation
-            | O::RotateKeyOnDemand
-            | O::UpdateKeyDescription
-            | O::TagResource
-            | O::UntagResource
-            | O::CreateAlias
-            | O::UpdateAlias
-            | O::ReplicateKey
-            | O::UpdatePrimaryRegion
-            | O::GetParametersForImport
-            | O::ImportKeyMaterial
-            | O::DeleteImportedKeyMaterial
-    )
-}
-
 /// AccessDeniedException (AWS's implicit-deny text) when a customer administers an AWS managed
 /// key.
 pub fn check_customer_action(
@@ -113,7 +78,7 @@ pub fn check_customer_action(
     ctx: &RequestCtx,
     touched: &[Touch],
 ) -> KmsResult<()> {
-    if !administers(op) {
+    if !operations::facts(op).administers {
         return Ok(());
     }
     for t in touched {
