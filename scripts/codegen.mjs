@@ -87,40 +87,43 @@ function structDef(name, members, { input, output, doc }) {
   return s + "}\n\n";
 }
 
-// One validation call per member, in model order, so messages list violations as AWS does.
+// One validation call per member, in model order, so messages list violations as AWS does. A
+// member's path is a closure (`Path`), formatted only when a violation is reported; its constraints
+// are a constant `Rule`.
 function validateBody(members) {
   let s = "";
+  const opt = (x) => (x === undefined ? "None" : `Some(${x})`);
+  const rule = (required, c, sensitive) =>
+    `&Rule { required: ${required}, min: ${opt(c.min)}, max: ${opt(c.max)}, pattern: ${c.pattern ? `Some(${rustStr(c.pattern)})` : "None"}, sensitive: ${sensitive} }`;
   for (const [m, d] of Object.entries(members)) {
     const c = d.constraints || {};
-    const path = `&format!("{prefix}${camel(m)}")`;
+    const path = `&|| format!("{}${camel(m)}", prefix())`;
     const f = `self.${field(m)}`;
     const req = d.required ? "true" : "false";
-    const opt = (x) => (x === undefined ? "None" : `Some(${x})`);
     const sens = d.sensitive ? "true" : "false";
     const t = d.type;
     let mm;
     if (t === "string") {
-      s += `        v.string(${path}, ${f}.as_deref(), ${req}, ${opt(c.min)}, ${opt(c.max)}, ${c.pattern ? `Some(${rustStr(c.pattern)})` : "None"}, ${sens});\n`;
+      s += `        v.string(${path}, ${f}.as_deref(), ${rule(req, c, sens)});\n`;
     } else if (t === "blob") {
-      s += `        v.blob(${path}, ${f}.as_ref().map(|b| b.0.len()), ${req}, ${opt(c.min)}, ${opt(c.max)}, ${sens});\n`;
+      s += `        v.blob(${path}, ${f}.as_ref().map(|b| b.0.len()), ${rule(req, c, sens)});\n`;
     } else if (t === "integer") {
-      s += `        v.integer(${path}, ${f}, ${req}, ${opt(c.min)}, ${opt(c.max)});\n`;
+      s += `        v.integer(${path}, ${f}, ${rule(req, c, "false")});\n`;
     } else if ((mm = /^enum:(\w+)$/.exec(t))) {
       s += `        v.enumeration(${path}, ${f}.as_deref(), ${req}, ${mm[1]}::ALL);\n`;
     } else if ((mm = /^struct:(\w+)$/.exec(t))) {
       s += `        v.required(${path}, ${f}.is_some(), ${req});\n`;
-      s += `        if let Some(x) = &${f} { x.validate_at(v, &format!("{prefix}${camel(m)}.")); }\n`;
+      s += `        if let Some(x) = &${f} { x.validate_at(v, &|| format!("{}${camel(m)}.", prefix())); }\n`;
     } else if ((mm = /^list<(.+)>$/.exec(t))) {
       const inner = mm[1];
       const mc = c.member || {};
-      s += `        v.list(${path}, ${f}.as_ref().map(|l| l.len()), ${req}, ${opt(c.min)}, ${opt(c.max)});\n`;
+      s += `        v.list(${path}, ${f}.as_ref().map(|l| l.len()), ${rule(req, { min: c.min, max: c.max }, "false")});\n`;
+      const item = `&|| format!("{}${camel(m)}.{}.member", prefix(), i + 1)`;
       let body = null;
       let em;
-      if (inner === "string")
-        body = `v.string(&format!("{prefix}${camel(m)}.{}.member", i + 1), Some(x.as_str()), true, ${opt(mc.min)}, ${opt(mc.max)}, ${mc.pattern ? `Some(${rustStr(mc.pattern)})` : "None"}, false);`;
-      else if ((em = /^enum:(\w+)$/.exec(inner)))
-        body = `v.enumeration(&format!("{prefix}${camel(m)}.{}.member", i + 1), Some(x.as_str()), true, ${em[1]}::ALL);`;
-      else if ((em = /^struct:(\w+)$/.exec(inner))) body = `x.validate_at(v, &format!("{prefix}${camel(m)}.{}.member.", i + 1));`;
+      if (inner === "string") body = `v.string(${item}, Some(x.as_str()), ${rule("true", mc, "false")});`;
+      else if ((em = /^enum:(\w+)$/.exec(inner))) body = `v.enumeration(${item}, Some(x.as_str()), true, ${em[1]}::ALL);`;
+      else if ((em = /^struct:(\w+)$/.exec(inner))) body = `x.validate_at(v, &|| format!("{}${camel(m)}.{}.member.", prefix(), i + 1));`;
       if (body) s += `        if let Some(l) = &${f} { for (i, x) in l.iter().enumerate() { ${body} } }\n`;
     } else if (t === "boolean" || t === "map<string,string>" || t === "timestamp") {
       s += `        v.required(${path}, ${f}.is_some(), ${req});\n`;
@@ -196,7 +199,7 @@ function generateRust() {
   out += `//! Requests keep enum members as \`String\` so unknown values become ValidationException;\n`;
   out += `//! responses and stored records use the typed enums.\n`;
   out += `#![allow(non_camel_case_types, clippy::enum_variant_names, clippy::too_many_lines, missing_docs)]\n\n`;
-  out += `use std::collections::BTreeMap;\nuse serde::{Deserialize, Serialize};\nuse super::{Blob, EpochSeconds};\nuse super::validate::{Validate, Violations};\n\n`;
+  out += `use std::collections::BTreeMap;\nuse serde::{Deserialize, Serialize};\nuse super::{Blob, EpochSeconds};\nuse super::validate::{Path, Rule, Validate, Violations};\n\n`;
 
   // Enums
   for (const [name, values] of Object.entries(model.enums)) {
@@ -212,7 +215,7 @@ function generateRust() {
     const input = inputStructs.has(name);
     out += structDef(name, members, { input, output: true, doc: `The \`${name}\` structure.` });
     if (input) {
-      out += `impl ${name} {\n    /// Checks the model constraints, reporting member paths under \`prefix\`.\n    pub fn validate_at(&self, v: &mut Violations, prefix: &str) {\n${validateBody(members)}    }\n}\n\n`;
+      out += `impl ${name} {\n    /// Checks the model constraints, reporting member paths under \`prefix\`.\n    pub fn validate_at(&self, v: &mut Violations, prefix: Path<'_>) {\n${validateBody(members)}    }\n}\n\n`;
     }
   }
 
@@ -225,7 +228,7 @@ function generateRust() {
 
   for (const [o, d] of Object.entries(model.operations)) {
     out += structDef(`${o}Request`, d.input, { input: true, output: false, doc: `The input of \`${o}\`.` });
-    out += `impl Validate for ${o}Request {\n    fn validate(&self, v: &mut Violations) {\n        let prefix = "";\n${validateBody(d.input)}    }\n}\n\n`;
+    out += `impl Validate for ${o}Request {\n    fn validate(&self, v: &mut Violations) {\n        let prefix: Path<'_> = &String::new;\n${validateBody(d.input)}    }\n}\n\n`;
     out += structDef(`${o}Response`, d.output, { input: false, output: true, doc: `The output of \`${o}\`.` });
   }
 

@@ -7,7 +7,7 @@
 use std::collections::BTreeMap;
 use serde::{Deserialize, Serialize};
 use super::{Blob, EpochSeconds};
-use super::validate::{Validate, Violations};
+use super::validate::{Path, Rule, Validate, Violations};
 
 /// The `AlgorithmSpec` enum of the KMS model.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
@@ -1509,10 +1509,10 @@ pub struct GrantConstraints {
 
 impl GrantConstraints {
     /// Checks the model constraints, reporting member paths under `prefix`.
-    pub fn validate_at(&self, v: &mut Violations, prefix: &str) {
-        v.required(&format!("{prefix}encryptionContextSubset"), self.encryption_context_subset.is_some(), false);
-        v.required(&format!("{prefix}encryptionContextEquals"), self.encryption_context_equals.is_some(), false);
-        v.string(&format!("{prefix}sourceArn"), self.source_arn.as_deref(), false, Some(20), Some(512), Some("^arn:aws[a-z0-9-]*:[a-z0-9-]+:[a-z0-9-]*:[0-9]{12}:.+$"), false);
+    pub fn validate_at(&self, v: &mut Violations, prefix: Path<'_>) {
+        v.required(&|| format!("{}encryptionContextSubset", prefix()), self.encryption_context_subset.is_some(), false);
+        v.required(&|| format!("{}encryptionContextEquals", prefix()), self.encryption_context_equals.is_some(), false);
+        v.string(&|| format!("{}sourceArn", prefix()), self.source_arn.as_deref(), &Rule { required: false, min: Some(20), max: Some(512), pattern: Some("^arn:aws[a-z0-9-]*:[a-z0-9-]+:[a-z0-9-]*:[0-9]{12}:.+$"), sensitive: false });
     }
 }
 
@@ -1706,9 +1706,9 @@ pub struct RecipientInfo {
 
 impl RecipientInfo {
     /// Checks the model constraints, reporting member paths under `prefix`.
-    pub fn validate_at(&self, v: &mut Violations, prefix: &str) {
-        v.enumeration(&format!("{prefix}keyEncryptionAlgorithm"), self.key_encryption_algorithm.as_deref(), false, KeyEncryptionMechanism::ALL);
-        v.blob(&format!("{prefix}attestationDocument"), self.attestation_document.as_ref().map(|b| b.0.len()), false, Some(1), Some(262144), false);
+    pub fn validate_at(&self, v: &mut Violations, prefix: Path<'_>) {
+        v.enumeration(&|| format!("{}keyEncryptionAlgorithm", prefix()), self.key_encryption_algorithm.as_deref(), false, KeyEncryptionMechanism::ALL);
+        v.blob(&|| format!("{}attestationDocument", prefix()), self.attestation_document.as_ref().map(|b| b.0.len()), &Rule { required: false, min: Some(1), max: Some(262144), pattern: None, sensitive: false });
     }
 }
 
@@ -1757,9 +1757,9 @@ pub struct Tag {
 
 impl Tag {
     /// Checks the model constraints, reporting member paths under `prefix`.
-    pub fn validate_at(&self, v: &mut Violations, prefix: &str) {
-        v.string(&format!("{prefix}tagKey"), self.tag_key.as_deref(), true, Some(1), Some(128), None, false);
-        v.string(&format!("{prefix}tagValue"), self.tag_value.as_deref(), true, Some(0), Some(256), None, false);
+    pub fn validate_at(&self, v: &mut Violations, prefix: Path<'_>) {
+        v.string(&|| format!("{}tagKey", prefix()), self.tag_key.as_deref(), &Rule { required: true, min: Some(1), max: Some(128), pattern: None, sensitive: false });
+        v.string(&|| format!("{}tagValue", prefix()), self.tag_value.as_deref(), &Rule { required: true, min: Some(0), max: Some(256), pattern: None, sensitive: false });
     }
 }
 
@@ -1784,9 +1784,9 @@ pub struct XksProxyAuthenticationCredentialType {
 
 impl XksProxyAuthenticationCredentialType {
     /// Checks the model constraints, reporting member paths under `prefix`.
-    pub fn validate_at(&self, v: &mut Violations, prefix: &str) {
-        v.string(&format!("{prefix}accessKeyId"), self.access_key_id.as_deref(), true, Some(20), Some(30), Some("^[A-Z2-7]+$"), true);
-        v.string(&format!("{prefix}rawSecretAccessKey"), self.raw_secret_access_key.as_deref(), true, Some(43), Some(64), Some("^[a-zA-Z0-9\\/+=]+$"), true);
+    pub fn validate_at(&self, v: &mut Violations, prefix: Path<'_>) {
+        v.string(&|| format!("{}accessKeyId", prefix()), self.access_key_id.as_deref(), &Rule { required: true, min: Some(20), max: Some(30), pattern: Some("^[A-Z2-7]+$"), sensitive: true });
+        v.string(&|| format!("{}rawSecretAccessKey", prefix()), self.raw_secret_access_key.as_deref(), &Rule { required: true, min: Some(43), max: Some(64), pattern: Some("^[a-zA-Z0-9\\/+=]+$"), sensitive: true });
     }
 }
 
@@ -2068,8 +2068,8 @@ pub struct CancelKeyDeletionRequest {
 
 impl Validate for CancelKeyDeletionRequest {
     fn validate(&self, v: &mut Violations) {
-        let prefix = "";
-        v.string(&format!("{prefix}keyId"), self.key_id.as_deref(), true, Some(1), Some(2048), None, false);
+        let prefix: Path<'_> = &String::new;
+        v.string(&|| format!("{}keyId", prefix()), self.key_id.as_deref(), &Rule { required: true, min: Some(1), max: Some(2048), pattern: None, sensitive: false });
     }
 }
 
@@ -2091,8 +2091,8 @@ pub struct ConnectCustomKeyStoreRequest {
 
 impl Validate for ConnectCustomKeyStoreRequest {
     fn validate(&self, v: &mut Violations) {
-        let prefix = "";
-        v.string(&format!("{prefix}customKeyStoreId"), self.custom_key_store_id.as_deref(), true, Some(1), Some(64), None, false);
+        let prefix: Path<'_> = &String::new;
+        v.string(&|| format!("{}customKeyStoreId", prefix()), self.custom_key_store_id.as_deref(), &Rule { required: true, min: Some(1), max: Some(64), pattern: None, sensitive: false });
     }
 }
 
@@ -2114,9 +2114,9 @@ pub struct CreateAliasRequest {
 
 impl Validate for CreateAliasRequest {
     fn validate(&self, v: &mut Violations) {
-        let prefix = "";
-        v.string(&format!("{prefix}aliasName"), self.alias_name.as_deref(), true, Some(1), Some(256), Some("^[a-zA-Z0-9:/_-]+$"), false);
-        v.string(&format!("{prefix}targetKeyId"), self.target_key_id.as_deref(), true, Some(1), Some(2048), None, false);
+        let prefix: Path<'_> = &String::new;
+        v.string(&|| format!("{}aliasName", prefix()), self.alias_name.as_deref(), &Rule { required: true, min: Some(1), max: Some(256), pattern: Some("^[a-zA-Z0-9:/_-]+$"), sensitive: false });
+        v.string(&|| format!("{}targetKeyId", prefix()), self.target_key_id.as_deref(), &Rule { required: true, min: Some(1), max: Some(2048), pattern: None, sensitive: false });
     }
 }
 
@@ -2165,19 +2165,19 @@ pub struct CreateCustomKeyStoreRequest {
 
 impl Validate for CreateCustomKeyStoreRequest {
     fn validate(&self, v: &mut Violations) {
-        let prefix = "";
-        v.string(&format!("{prefix}customKeyStoreName"), self.custom_key_store_name.as_deref(), true, Some(1), Some(256), None, false);
-        v.string(&format!("{prefix}cloudHsmClusterId"), self.cloud_hsm_cluster_id.as_deref(), false, Some(19), Some(24), Some("cluster-[2-7a-zA-Z]{11,16}"), false);
-        v.string(&format!("{prefix}trustAnchorCertificate"), self.trust_anchor_certificate.as_deref(), false, Some(1), Some(5000), None, false);
-        v.string(&format!("{prefix}keyStorePassword"), self.key_store_password.as_deref(), false, Some(7), Some(32), None, true);
-        v.enumeration(&format!("{prefix}customKeyStoreType"), self.custom_key_store_type.as_deref(), false, CustomKeyStoreType::ALL);
-        v.string(&format!("{prefix}xksProxyUriEndpoint"), self.xks_proxy_uri_endpoint.as_deref(), false, Some(10), Some(128), Some("^https://[a-zA-Z0-9.-]+$"), false);
-        v.string(&format!("{prefix}xksProxyUriPath"), self.xks_proxy_uri_path.as_deref(), false, Some(10), Some(128), Some("^(/[a-zA-Z0-9\\/_-]+/kms/xks/v\\d{1,2})$|^(/kms/xks/v\\d{1,2})$"), false);
-        v.string(&format!("{prefix}xksProxyVpcEndpointServiceName"), self.xks_proxy_vpc_endpoint_service_name.as_deref(), false, Some(20), Some(64), Some("^(com|eu)\\.amazonaws\\.vpce\\.([a-z]+-){2,3}\\d+\\.vpce-svc-[0-9a-z]+$"), false);
-        v.string(&format!("{prefix}xksProxyVpcEndpointServiceOwner"), self.xks_proxy_vpc_endpoint_service_owner.as_deref(), false, Some(12), Some(12), Some("[0-9]{12}"), false);
-        v.required(&format!("{prefix}xksProxyAuthenticationCredential"), self.xks_proxy_authentication_credential.is_some(), false);
-        if let Some(x) = &self.xks_proxy_authentication_credential { x.validate_at(v, &format!("{prefix}xksProxyAuthenticationCredential.")); }
-        v.enumeration(&format!("{prefix}xksProxyConnectivity"), self.xks_proxy_connectivity.as_deref(), false, XksProxyConnectivityType::ALL);
+        let prefix: Path<'_> = &String::new;
+        v.string(&|| format!("{}customKeyStoreName", prefix()), self.custom_key_store_name.as_deref(), &Rule { required: true, min: Some(1), max: Some(256), pattern: None, sensitive: false });
+        v.string(&|| format!("{}cloudHsmClusterId", prefix()), self.cloud_hsm_cluster_id.as_deref(), &Rule { required: false, min: Some(19), max: Some(24), pattern: Some("cluster-[2-7a-zA-Z]{11,16}"), sensitive: false });
+        v.string(&|| format!("{}trustAnchorCertificate", prefix()), self.trust_anchor_certificate.as_deref(), &Rule { required: false, min: Some(1), max: Some(5000), pattern: None, sensitive: false });
+        v.string(&|| format!("{}keyStorePassword", prefix()), self.key_store_password.as_deref(), &Rule { required: false, min: Some(7), max: Some(32), pattern: None, sensitive: true });
+        v.enumeration(&|| format!("{}customKeyStoreType", prefix()), self.custom_key_store_type.as_deref(), false, CustomKeyStoreType::ALL);
+        v.string(&|| format!("{}xksProxyUriEndpoint", prefix()), self.xks_proxy_uri_endpoint.as_deref(), &Rule { required: false, min: Some(10), max: Some(128), pattern: Some("^https://[a-zA-Z0-9.-]+$"), sensitive: false });
+        v.string(&|| format!("{}xksProxyUriPath", prefix()), self.xks_proxy_uri_path.as_deref(), &Rule { required: false, min: Some(10), max: Some(128), pattern: Some("^(/[a-zA-Z0-9\\/_-]+/kms/xks/v\\d{1,2})$|^(/kms/xks/v\\d{1,2})$"), sensitive: false });
+        v.string(&|| format!("{}xksProxyVpcEndpointServiceName", prefix()), self.xks_proxy_vpc_endpoint_service_name.as_deref(), &Rule { required: false, min: Some(20), max: Some(64), pattern: Some("^(com|eu)\\.amazonaws\\.vpce\\.([a-z]+-){2,3}\\d+\\.vpce-svc-[0-9a-z]+$"), sensitive: false });
+        v.string(&|| format!("{}xksProxyVpcEndpointServiceOwner", prefix()), self.xks_proxy_vpc_endpoint_service_owner.as_deref(), &Rule { required: false, min: Some(12), max: Some(12), pattern: Some("[0-9]{12}"), sensitive: false });
+        v.required(&|| format!("{}xksProxyAuthenticationCredential", prefix()), self.xks_proxy_authentication_credential.is_some(), false);
+        if let Some(x) = &self.xks_proxy_authentication_credential { x.validate_at(v, &|| format!("{}xksProxyAuthenticationCredential.", prefix())); }
+        v.enumeration(&|| format!("{}xksProxyConnectivity", prefix()), self.xks_proxy_connectivity.as_deref(), false, XksProxyConnectivityType::ALL);
     }
 }
 
@@ -2226,20 +2226,20 @@ pub struct CreateGrantRequest {
 
 impl Validate for CreateGrantRequest {
     fn validate(&self, v: &mut Violations) {
-        let prefix = "";
-        v.string(&format!("{prefix}keyId"), self.key_id.as_deref(), true, Some(1), Some(2048), None, false);
-        v.string(&format!("{prefix}granteePrincipal"), self.grantee_principal.as_deref(), false, Some(1), Some(256), Some("^[\\w+=,.@:/-]+$"), false);
-        v.string(&format!("{prefix}retiringPrincipal"), self.retiring_principal.as_deref(), false, Some(1), Some(256), Some("^[\\w+=,.@:/-]+$"), false);
-        v.list(&format!("{prefix}operations"), self.operations.as_ref().map(|l| l.len()), true, None, None);
-        if let Some(l) = &self.operations { for (i, x) in l.iter().enumerate() { v.enumeration(&format!("{prefix}operations.{}.member", i + 1), Some(x.as_str()), true, GrantOperation::ALL); } }
-        v.required(&format!("{prefix}constraints"), self.constraints.is_some(), false);
-        if let Some(x) = &self.constraints { x.validate_at(v, &format!("{prefix}constraints.")); }
-        v.list(&format!("{prefix}grantTokens"), self.grant_tokens.as_ref().map(|l| l.len()), false, Some(0), Some(10));
-        if let Some(l) = &self.grant_tokens { for (i, x) in l.iter().enumerate() { v.string(&format!("{prefix}grantTokens.{}.member", i + 1), Some(x.as_str()), true, Some(1), Some(8192), None, false); } }
-        v.string(&format!("{prefix}name"), self.name.as_deref(), false, Some(1), Some(256), Some("^[a-zA-Z0-9:/_-]+$"), false);
-        v.required(&format!("{prefix}dryRun"), self.dry_run.is_some(), false);
-        v.string(&format!("{prefix}granteeServicePrincipal"), self.grantee_service_principal.as_deref(), false, Some(1), Some(128), Some("^([A-Za-z0-9\\-]+)\\.([A-Za-z0-9\\-]+)(\\.[A-Za-z0-9\\-]+)+$"), false);
-        v.string(&format!("{prefix}retiringServicePrincipal"), self.retiring_service_principal.as_deref(), false, Some(1), Some(128), Some("^([A-Za-z0-9\\-]+)\\.([A-Za-z0-9\\-]+)(\\.[A-Za-z0-9\\-]+)+$"), false);
+        let prefix: Path<'_> = &String::new;
+        v.string(&|| format!("{}keyId", prefix()), self.key_id.as_deref(), &Rule { required: true, min: Some(1), max: Some(2048), pattern: None, sensitive: false });
+        v.string(&|| format!("{}granteePrincipal", prefix()), self.grantee_principal.as_deref(), &Rule { required: false, min: Some(1), max: Some(256), pattern: Some("^[\\w+=,.@:/-]+$"), sensitive: false });
+        v.string(&|| format!("{}retiringPrincipal", prefix()), self.retiring_principal.as_deref(), &Rule { required: false, min: Some(1), max: Some(256), pattern: Some("^[\\w+=,.@:/-]+$"), sensitive: false });
+        v.list(&|| format!("{}operations", prefix()), self.operations.as_ref().map(|l| l.len()), &Rule { required: true, min: None, max: None, pattern: None, sensitive: false });
+        if let Some(l) = &self.operations { for (i, x) in l.iter().enumerate() { v.enumeration(&|| format!("{}operations.{}.member", prefix(), i + 1), Some(x.as_str()), true, GrantOperation::ALL); } }
+        v.required(&|| format!("{}constraints", prefix()), self.constraints.is_some(), false);
+        if let Some(x) = &self.constraints { x.validate_at(v, &|| format!("{}constraints.", prefix())); }
+        v.list(&|| format!("{}grantTokens", prefix()), self.grant_tokens.as_ref().map(|l| l.len()), &Rule { required: false, min: Some(0), max: Some(10), pattern: None, sensitive: false });
+        if let Some(l) = &self.grant_tokens { for (i, x) in l.iter().enumerate() { v.string(&|| format!("{}grantTokens.{}.member", prefix(), i + 1), Some(x.as_str()), &Rule { required: true, min: Some(1), max: Some(8192), pattern: None, sensitive: false }); } }
+        v.string(&|| format!("{}name", prefix()), self.name.as_deref(), &Rule { required: false, min: Some(1), max: Some(256), pattern: Some("^[a-zA-Z0-9:/_-]+$"), sensitive: false });
+        v.required(&|| format!("{}dryRun", prefix()), self.dry_run.is_some(), false);
+        v.string(&|| format!("{}granteeServicePrincipal", prefix()), self.grantee_service_principal.as_deref(), &Rule { required: false, min: Some(1), max: Some(128), pattern: Some("^([A-Za-z0-9\\-]+)\\.([A-Za-z0-9\\-]+)(\\.[A-Za-z0-9\\-]+)+$"), sensitive: false });
+        v.string(&|| format!("{}retiringServicePrincipal", prefix()), self.retiring_service_principal.as_deref(), &Rule { required: false, min: Some(1), max: Some(128), pattern: Some("^([A-Za-z0-9\\-]+)\\.([A-Za-z0-9\\-]+)(\\.[A-Za-z0-9\\-]+)+$"), sensitive: false });
     }
 }
 
@@ -2294,19 +2294,19 @@ pub struct CreateKeyRequest {
 
 impl Validate for CreateKeyRequest {
     fn validate(&self, v: &mut Violations) {
-        let prefix = "";
-        v.string(&format!("{prefix}policy"), self.policy.as_deref(), false, Some(1), Some(131072), Some("[\\u0009\\u000A\\u000D\\u0020-\\u00FF]+"), false);
-        v.string(&format!("{prefix}description"), self.description.as_deref(), false, Some(0), Some(8192), None, false);
-        v.enumeration(&format!("{prefix}keyUsage"), self.key_usage.as_deref(), false, KeyUsageType::ALL);
-        v.enumeration(&format!("{prefix}customerMasterKeySpec"), self.customer_master_key_spec.as_deref(), false, CustomerMasterKeySpec::ALL);
-        v.enumeration(&format!("{prefix}keySpec"), self.key_spec.as_deref(), false, KeySpec::ALL);
-        v.enumeration(&format!("{prefix}origin"), self.origin.as_deref(), false, OriginType::ALL);
-        v.string(&format!("{prefix}customKeyStoreId"), self.custom_key_store_id.as_deref(), false, Some(1), Some(64), None, false);
-        v.required(&format!("{prefix}bypassPolicyLockoutSafetyCheck"), self.bypass_policy_lockout_safety_check.is_some(), false);
-        v.list(&format!("{prefix}tags"), self.tags.as_ref().map(|l| l.len()), false, None, None);
-        if let Some(l) = &self.tags { for (i, x) in l.iter().enumerate() { x.validate_at(v, &format!("{prefix}tags.{}.member.", i + 1)); } }
-        v.required(&format!("{prefix}multiRegion"), self.multi_region.is_some(), false);
-        v.string(&format!("{prefix}xksKeyId"), self.xks_key_id.as_deref(), false, Some(1), Some(128), Some("^[a-zA-Z0-9-_.]+$"), false);
+        let prefix: Path<'_> = &String::new;
+        v.string(&|| format!("{}policy", prefix()), self.policy.as_deref(), &Rule { required: false, min: Some(1), max: Some(131072), pattern: Some("[\\u0009\\u000A\\u000D\\u0020-\\u00FF]+"), sensitive: false });
+        v.string(&|| format!("{}description", prefix()), self.description.as_deref(), &Rule { required: false, min: Some(0), max: Some(8192), pattern: None, sensitive: false });
+        v.enumeration(&|| format!("{}keyUsage", prefix()), self.key_usage.as_deref(), false, KeyUsageType::ALL);
+        v.enumeration(&|| format!("{}customerMasterKeySpec", prefix()), self.customer_master_key_spec.as_deref(), false, CustomerMasterKeySpec::ALL);
+        v.enumeration(&|| format!("{}keySpec", prefix()), self.key_spec.as_deref(), false, KeySpec::ALL);
+        v.enumeration(&|| format!("{}origin", prefix()), self.origin.as_deref(), false, OriginType::ALL);
+        v.string(&|| format!("{}customKeyStoreId", prefix()), self.custom_key_store_id.as_deref(), &Rule { required: false, min: Some(1), max: Some(64), pattern: None, sensitive: false });
+        v.required(&|| format!("{}bypassPolicyLockoutSafetyCheck", prefix()), self.bypass_policy_lockout_safety_check.is_some(), false);
+        v.list(&|| format!("{}tags", prefix()), self.tags.as_ref().map(|l| l.len()), &Rule { required: false, min: None, max: None, pattern: None, sensitive: false });
+        if let Some(l) = &self.tags { for (i, x) in l.iter().enumerate() { x.validate_at(v, &|| format!("{}tags.{}.member.", prefix(), i + 1)); } }
+        v.required(&|| format!("{}multiRegion", prefix()), self.multi_region.is_some(), false);
+        v.string(&|| format!("{}xksKeyId", prefix()), self.xks_key_id.as_deref(), &Rule { required: false, min: Some(1), max: Some(128), pattern: Some("^[a-zA-Z0-9-_.]+$"), sensitive: false });
     }
 }
 
@@ -2340,13 +2340,13 @@ pub struct DecapsulateRequest {
 
 impl Validate for DecapsulateRequest {
     fn validate(&self, v: &mut Violations) {
-        let prefix = "";
-        v.string(&format!("{prefix}keyId"), self.key_id.as_deref(), true, Some(1), Some(2048), None, false);
-        v.blob(&format!("{prefix}sharedSecretCiphertextBlob"), self.shared_secret_ciphertext_blob.as_ref().map(|b| b.0.len()), true, Some(1), Some(6144), false);
-        v.enumeration(&format!("{prefix}encapsulationAlgorithm"), self.encapsulation_algorithm.as_deref(), true, EncapsulationAlgorithmSpec::ALL);
-        v.list(&format!("{prefix}grantTokens"), self.grant_tokens.as_ref().map(|l| l.len()), false, Some(0), Some(10));
-        if let Some(l) = &self.grant_tokens { for (i, x) in l.iter().enumerate() { v.string(&format!("{prefix}grantTokens.{}.member", i + 1), Some(x.as_str()), true, Some(1), Some(8192), None, false); } }
-        v.required(&format!("{prefix}dryRun"), self.dry_run.is_some(), false);
+        let prefix: Path<'_> = &String::new;
+        v.string(&|| format!("{}keyId", prefix()), self.key_id.as_deref(), &Rule { required: true, min: Some(1), max: Some(2048), pattern: None, sensitive: false });
+        v.blob(&|| format!("{}sharedSecretCiphertextBlob", prefix()), self.shared_secret_ciphertext_blob.as_ref().map(|b| b.0.len()), &Rule { required: true, min: Some(1), max: Some(6144), pattern: None, sensitive: false });
+        v.enumeration(&|| format!("{}encapsulationAlgorithm", prefix()), self.encapsulation_algorithm.as_deref(), true, EncapsulationAlgorithmSpec::ALL);
+        v.list(&|| format!("{}grantTokens", prefix()), self.grant_tokens.as_ref().map(|l| l.len()), &Rule { required: false, min: Some(0), max: Some(10), pattern: None, sensitive: false });
+        if let Some(l) = &self.grant_tokens { for (i, x) in l.iter().enumerate() { v.string(&|| format!("{}grantTokens.{}.member", prefix(), i + 1), Some(x.as_str()), &Rule { required: true, min: Some(1), max: Some(8192), pattern: None, sensitive: false }); } }
+        v.required(&|| format!("{}dryRun", prefix()), self.dry_run.is_some(), false);
     }
 }
 
@@ -2395,18 +2395,18 @@ pub struct DecryptRequest {
 
 impl Validate for DecryptRequest {
     fn validate(&self, v: &mut Violations) {
-        let prefix = "";
-        v.blob(&format!("{prefix}ciphertextBlob"), self.ciphertext_blob.as_ref().map(|b| b.0.len()), false, Some(1), Some(6144), false);
-        v.required(&format!("{prefix}encryptionContext"), self.encryption_context.is_some(), false);
-        v.list(&format!("{prefix}grantTokens"), self.grant_tokens.as_ref().map(|l| l.len()), false, Some(0), Some(10));
-        if let Some(l) = &self.grant_tokens { for (i, x) in l.iter().enumerate() { v.string(&format!("{prefix}grantTokens.{}.member", i + 1), Some(x.as_str()), true, Some(1), Some(8192), None, false); } }
-        v.string(&format!("{prefix}keyId"), self.key_id.as_deref(), false, Some(1), Some(2048), None, false);
-        v.enumeration(&format!("{prefix}encryptionAlgorithm"), self.encryption_algorithm.as_deref(), false, EncryptionAlgorithmSpec::ALL);
-        v.required(&format!("{prefix}recipient"), self.recipient.is_some(), false);
-        if let Some(x) = &self.recipient { x.validate_at(v, &format!("{prefix}recipient.")); }
-        v.required(&format!("{prefix}dryRun"), self.dry_run.is_some(), false);
-        v.list(&format!("{prefix}dryRunModifiers"), self.dry_run_modifiers.as_ref().map(|l| l.len()), false, None, None);
-        if let Some(l) = &self.dry_run_modifiers { for (i, x) in l.iter().enumerate() { v.enumeration(&format!("{prefix}dryRunModifiers.{}.member", i + 1), Some(x.as_str()), true, DryRunModifierType::ALL); } }
+        let prefix: Path<'_> = &String::new;
+        v.blob(&|| format!("{}ciphertextBlob", prefix()), self.ciphertext_blob.as_ref().map(|b| b.0.len()), &Rule { required: false, min: Some(1), max: Some(6144), pattern: None, sensitive: false });
+        v.required(&|| format!("{}encryptionContext", prefix()), self.encryption_context.is_some(), false);
+        v.list(&|| format!("{}grantTokens", prefix()), self.grant_tokens.as_ref().map(|l| l.len()), &Rule { required: false, min: Some(0), max: Some(10), pattern: None, sensitive: false });
+        if let Some(l) = &self.grant_tokens { for (i, x) in l.iter().enumerate() { v.string(&|| format!("{}grantTokens.{}.member", prefix(), i + 1), Some(x.as_str()), &Rule { required: true, min: Some(1), max: Some(8192), pattern: None, sensitive: false }); } }
+        v.string(&|| format!("{}keyId", prefix()), self.key_id.as_deref(), &Rule { required: false, min: Some(1), max: Some(2048), pattern: None, sensitive: false });
+        v.enumeration(&|| format!("{}encryptionAlgorithm", prefix()), self.encryption_algorithm.as_deref(), false, EncryptionAlgorithmSpec::ALL);
+        v.required(&|| format!("{}recipient", prefix()), self.recipient.is_some(), false);
+        if let Some(x) = &self.recipient { x.validate_at(v, &|| format!("{}recipient.", prefix())); }
+        v.required(&|| format!("{}dryRun", prefix()), self.dry_run.is_some(), false);
+        v.list(&|| format!("{}dryRunModifiers", prefix()), self.dry_run_modifiers.as_ref().map(|l| l.len()), &Rule { required: false, min: None, max: None, pattern: None, sensitive: false });
+        if let Some(l) = &self.dry_run_modifiers { for (i, x) in l.iter().enumerate() { v.enumeration(&|| format!("{}dryRunModifiers.{}.member", prefix(), i + 1), Some(x.as_str()), true, DryRunModifierType::ALL); } }
     }
 }
 
@@ -2440,8 +2440,8 @@ pub struct DeleteAliasRequest {
 
 impl Validate for DeleteAliasRequest {
     fn validate(&self, v: &mut Violations) {
-        let prefix = "";
-        v.string(&format!("{prefix}aliasName"), self.alias_name.as_deref(), true, Some(1), Some(256), Some("^[a-zA-Z0-9:/_-]+$"), false);
+        let prefix: Path<'_> = &String::new;
+        v.string(&|| format!("{}aliasName", prefix()), self.alias_name.as_deref(), &Rule { required: true, min: Some(1), max: Some(256), pattern: Some("^[a-zA-Z0-9:/_-]+$"), sensitive: false });
     }
 }
 
@@ -2460,8 +2460,8 @@ pub struct DeleteCustomKeyStoreRequest {
 
 impl Validate for DeleteCustomKeyStoreRequest {
     fn validate(&self, v: &mut Violations) {
-        let prefix = "";
-        v.string(&format!("{prefix}customKeyStoreId"), self.custom_key_store_id.as_deref(), true, Some(1), Some(64), None, false);
+        let prefix: Path<'_> = &String::new;
+        v.string(&|| format!("{}customKeyStoreId", prefix()), self.custom_key_store_id.as_deref(), &Rule { required: true, min: Some(1), max: Some(64), pattern: None, sensitive: false });
     }
 }
 
@@ -2483,9 +2483,9 @@ pub struct DeleteImportedKeyMaterialRequest {
 
 impl Validate for DeleteImportedKeyMaterialRequest {
     fn validate(&self, v: &mut Violations) {
-        let prefix = "";
-        v.string(&format!("{prefix}keyId"), self.key_id.as_deref(), true, Some(1), Some(2048), None, false);
-        v.string(&format!("{prefix}keyMaterialId"), self.key_material_id.as_deref(), false, Some(64), Some(64), Some("^[a-f0-9]+$"), false);
+        let prefix: Path<'_> = &String::new;
+        v.string(&|| format!("{}keyId", prefix()), self.key_id.as_deref(), &Rule { required: true, min: Some(1), max: Some(2048), pattern: None, sensitive: false });
+        v.string(&|| format!("{}keyMaterialId", prefix()), self.key_material_id.as_deref(), &Rule { required: false, min: Some(64), max: Some(64), pattern: Some("^[a-f0-9]+$"), sensitive: false });
     }
 }
 
@@ -2525,15 +2525,15 @@ pub struct DeriveSharedSecretRequest {
 
 impl Validate for DeriveSharedSecretRequest {
     fn validate(&self, v: &mut Violations) {
-        let prefix = "";
-        v.string(&format!("{prefix}keyId"), self.key_id.as_deref(), true, Some(1), Some(2048), None, false);
-        v.enumeration(&format!("{prefix}keyAgreementAlgorithm"), self.key_agreement_algorithm.as_deref(), true, KeyAgreementAlgorithmSpec::ALL);
-        v.blob(&format!("{prefix}publicKey"), self.public_key.as_ref().map(|b| b.0.len()), true, Some(1), Some(8192), false);
-        v.list(&format!("{prefix}grantTokens"), self.grant_tokens.as_ref().map(|l| l.len()), false, Some(0), Some(10));
-        if let Some(l) = &self.grant_tokens { for (i, x) in l.iter().enumerate() { v.string(&format!("{prefix}grantTokens.{}.member", i + 1), Some(x.as_str()), true, Some(1), Some(8192), None, false); } }
-        v.required(&format!("{prefix}dryRun"), self.dry_run.is_some(), false);
-        v.required(&format!("{prefix}recipient"), self.recipient.is_some(), false);
-        if let Some(x) = &self.recipient { x.validate_at(v, &format!("{prefix}recipient.")); }
+        let prefix: Path<'_> = &String::new;
+        v.string(&|| format!("{}keyId", prefix()), self.key_id.as_deref(), &Rule { required: true, min: Some(1), max: Some(2048), pattern: None, sensitive: false });
+        v.enumeration(&|| format!("{}keyAgreementAlgorithm", prefix()), self.key_agreement_algorithm.as_deref(), true, KeyAgreementAlgorithmSpec::ALL);
+        v.blob(&|| format!("{}publicKey", prefix()), self.public_key.as_ref().map(|b| b.0.len()), &Rule { required: true, min: Some(1), max: Some(8192), pattern: None, sensitive: false });
+        v.list(&|| format!("{}grantTokens", prefix()), self.grant_tokens.as_ref().map(|l| l.len()), &Rule { required: false, min: Some(0), max: Some(10), pattern: None, sensitive: false });
+        if let Some(l) = &self.grant_tokens { for (i, x) in l.iter().enumerate() { v.string(&|| format!("{}grantTokens.{}.member", prefix(), i + 1), Some(x.as_str()), &Rule { required: true, min: Some(1), max: Some(8192), pattern: None, sensitive: false }); } }
+        v.required(&|| format!("{}dryRun", prefix()), self.dry_run.is_some(), false);
+        v.required(&|| format!("{}recipient", prefix()), self.recipient.is_some(), false);
+        if let Some(x) = &self.recipient { x.validate_at(v, &|| format!("{}recipient.", prefix())); }
     }
 }
 
@@ -2576,11 +2576,11 @@ pub struct DescribeCustomKeyStoresRequest {
 
 impl Validate for DescribeCustomKeyStoresRequest {
     fn validate(&self, v: &mut Violations) {
-        let prefix = "";
-        v.string(&format!("{prefix}customKeyStoreId"), self.custom_key_store_id.as_deref(), false, Some(1), Some(64), None, false);
-        v.string(&format!("{prefix}customKeyStoreName"), self.custom_key_store_name.as_deref(), false, Some(1), Some(256), None, false);
-        v.integer(&format!("{prefix}limit"), self.limit, false, Some(1), Some(1000));
-        v.string(&format!("{prefix}marker"), self.marker.as_deref(), false, Some(1), Some(1024), Some("[\\u0020-\\u00FF]*"), false);
+        let prefix: Path<'_> = &String::new;
+        v.string(&|| format!("{}customKeyStoreId", prefix()), self.custom_key_store_id.as_deref(), &Rule { required: false, min: Some(1), max: Some(64), pattern: None, sensitive: false });
+        v.string(&|| format!("{}customKeyStoreName", prefix()), self.custom_key_store_name.as_deref(), &Rule { required: false, min: Some(1), max: Some(256), pattern: None, sensitive: false });
+        v.integer(&|| format!("{}limit", prefix()), self.limit, &Rule { required: false, min: Some(1), max: Some(1000), pattern: None, sensitive: false });
+        v.string(&|| format!("{}marker", prefix()), self.marker.as_deref(), &Rule { required: false, min: Some(1), max: Some(1024), pattern: Some("[\\u0020-\\u00FF]*"), sensitive: false });
     }
 }
 
@@ -2611,10 +2611,10 @@ pub struct DescribeKeyRequest {
 
 impl Validate for DescribeKeyRequest {
     fn validate(&self, v: &mut Violations) {
-        let prefix = "";
-        v.string(&format!("{prefix}keyId"), self.key_id.as_deref(), true, Some(1), Some(2048), None, false);
-        v.list(&format!("{prefix}grantTokens"), self.grant_tokens.as_ref().map(|l| l.len()), false, Some(0), Some(10));
-        if let Some(l) = &self.grant_tokens { for (i, x) in l.iter().enumerate() { v.string(&format!("{prefix}grantTokens.{}.member", i + 1), Some(x.as_str()), true, Some(1), Some(8192), None, false); } }
+        let prefix: Path<'_> = &String::new;
+        v.string(&|| format!("{}keyId", prefix()), self.key_id.as_deref(), &Rule { required: true, min: Some(1), max: Some(2048), pattern: None, sensitive: false });
+        v.list(&|| format!("{}grantTokens", prefix()), self.grant_tokens.as_ref().map(|l| l.len()), &Rule { required: false, min: Some(0), max: Some(10), pattern: None, sensitive: false });
+        if let Some(l) = &self.grant_tokens { for (i, x) in l.iter().enumerate() { v.string(&|| format!("{}grantTokens.{}.member", prefix(), i + 1), Some(x.as_str()), &Rule { required: true, min: Some(1), max: Some(8192), pattern: None, sensitive: false }); } }
     }
 }
 
@@ -2636,8 +2636,8 @@ pub struct DisableKeyRequest {
 
 impl Validate for DisableKeyRequest {
     fn validate(&self, v: &mut Violations) {
-        let prefix = "";
-        v.string(&format!("{prefix}keyId"), self.key_id.as_deref(), true, Some(1), Some(2048), None, false);
+        let prefix: Path<'_> = &String::new;
+        v.string(&|| format!("{}keyId", prefix()), self.key_id.as_deref(), &Rule { required: true, min: Some(1), max: Some(2048), pattern: None, sensitive: false });
     }
 }
 
@@ -2656,8 +2656,8 @@ pub struct DisableKeyRotationRequest {
 
 impl Validate for DisableKeyRotationRequest {
     fn validate(&self, v: &mut Violations) {
-        let prefix = "";
-        v.string(&format!("{prefix}keyId"), self.key_id.as_deref(), true, Some(1), Some(2048), None, false);
+        let prefix: Path<'_> = &String::new;
+        v.string(&|| format!("{}keyId", prefix()), self.key_id.as_deref(), &Rule { required: true, min: Some(1), max: Some(2048), pattern: None, sensitive: false });
     }
 }
 
@@ -2676,8 +2676,8 @@ pub struct DisconnectCustomKeyStoreRequest {
 
 impl Validate for DisconnectCustomKeyStoreRequest {
     fn validate(&self, v: &mut Violations) {
-        let prefix = "";
-        v.string(&format!("{prefix}customKeyStoreId"), self.custom_key_store_id.as_deref(), true, Some(1), Some(64), None, false);
+        let prefix: Path<'_> = &String::new;
+        v.string(&|| format!("{}customKeyStoreId", prefix()), self.custom_key_store_id.as_deref(), &Rule { required: true, min: Some(1), max: Some(64), pattern: None, sensitive: false });
     }
 }
 
@@ -2696,8 +2696,8 @@ pub struct EnableKeyRequest {
 
 impl Validate for EnableKeyRequest {
     fn validate(&self, v: &mut Violations) {
-        let prefix = "";
-        v.string(&format!("{prefix}keyId"), self.key_id.as_deref(), true, Some(1), Some(2048), None, false);
+        let prefix: Path<'_> = &String::new;
+        v.string(&|| format!("{}keyId", prefix()), self.key_id.as_deref(), &Rule { required: true, min: Some(1), max: Some(2048), pattern: None, sensitive: false });
     }
 }
 
@@ -2719,9 +2719,9 @@ pub struct EnableKeyRotationRequest {
 
 impl Validate for EnableKeyRotationRequest {
     fn validate(&self, v: &mut Violations) {
-        let prefix = "";
-        v.string(&format!("{prefix}keyId"), self.key_id.as_deref(), true, Some(1), Some(2048), None, false);
-        v.integer(&format!("{prefix}rotationPeriodInDays"), self.rotation_period_in_days, false, Some(90), Some(2560));
+        let prefix: Path<'_> = &String::new;
+        v.string(&|| format!("{}keyId", prefix()), self.key_id.as_deref(), &Rule { required: true, min: Some(1), max: Some(2048), pattern: None, sensitive: false });
+        v.integer(&|| format!("{}rotationPeriodInDays", prefix()), self.rotation_period_in_days, &Rule { required: false, min: Some(90), max: Some(2560), pattern: None, sensitive: false });
     }
 }
 
@@ -2749,12 +2749,12 @@ pub struct EncapsulateRequest {
 
 impl Validate for EncapsulateRequest {
     fn validate(&self, v: &mut Violations) {
-        let prefix = "";
-        v.string(&format!("{prefix}keyId"), self.key_id.as_deref(), true, Some(1), Some(2048), None, false);
-        v.enumeration(&format!("{prefix}encapsulationAlgorithm"), self.encapsulation_algorithm.as_deref(), true, EncapsulationAlgorithmSpec::ALL);
-        v.list(&format!("{prefix}grantTokens"), self.grant_tokens.as_ref().map(|l| l.len()), false, Some(0), Some(10));
-        if let Some(l) = &self.grant_tokens { for (i, x) in l.iter().enumerate() { v.string(&format!("{prefix}grantTokens.{}.member", i + 1), Some(x.as_str()), true, Some(1), Some(8192), None, false); } }
-        v.required(&format!("{prefix}dryRun"), self.dry_run.is_some(), false);
+        let prefix: Path<'_> = &String::new;
+        v.string(&|| format!("{}keyId", prefix()), self.key_id.as_deref(), &Rule { required: true, min: Some(1), max: Some(2048), pattern: None, sensitive: false });
+        v.enumeration(&|| format!("{}encapsulationAlgorithm", prefix()), self.encapsulation_algorithm.as_deref(), true, EncapsulationAlgorithmSpec::ALL);
+        v.list(&|| format!("{}grantTokens", prefix()), self.grant_tokens.as_ref().map(|l| l.len()), &Rule { required: false, min: Some(0), max: Some(10), pattern: None, sensitive: false });
+        if let Some(l) = &self.grant_tokens { for (i, x) in l.iter().enumerate() { v.string(&|| format!("{}grantTokens.{}.member", prefix(), i + 1), Some(x.as_str()), &Rule { required: true, min: Some(1), max: Some(8192), pattern: None, sensitive: false }); } }
+        v.required(&|| format!("{}dryRun", prefix()), self.dry_run.is_some(), false);
     }
 }
 
@@ -2800,14 +2800,14 @@ pub struct EncryptRequest {
 
 impl Validate for EncryptRequest {
     fn validate(&self, v: &mut Violations) {
-        let prefix = "";
-        v.string(&format!("{prefix}keyId"), self.key_id.as_deref(), true, Some(1), Some(2048), None, false);
-        v.blob(&format!("{prefix}plaintext"), self.plaintext.as_ref().map(|b| b.0.len()), true, Some(1), Some(4096), true);
-        v.required(&format!("{prefix}encryptionContext"), self.encryption_context.is_some(), false);
-        v.list(&format!("{prefix}grantTokens"), self.grant_tokens.as_ref().map(|l| l.len()), false, Some(0), Some(10));
-        if let Some(l) = &self.grant_tokens { for (i, x) in l.iter().enumerate() { v.string(&format!("{prefix}grantTokens.{}.member", i + 1), Some(x.as_str()), true, Some(1), Some(8192), None, false); } }
-        v.enumeration(&format!("{prefix}encryptionAlgorithm"), self.encryption_algorithm.as_deref(), false, EncryptionAlgorithmSpec::ALL);
-        v.required(&format!("{prefix}dryRun"), self.dry_run.is_some(), false);
+        let prefix: Path<'_> = &String::new;
+        v.string(&|| format!("{}keyId", prefix()), self.key_id.as_deref(), &Rule { required: true, min: Some(1), max: Some(2048), pattern: None, sensitive: false });
+        v.blob(&|| format!("{}plaintext", prefix()), self.plaintext.as_ref().map(|b| b.0.len()), &Rule { required: true, min: Some(1), max: Some(4096), pattern: None, sensitive: true });
+        v.required(&|| format!("{}encryptionContext", prefix()), self.encryption_context.is_some(), false);
+        v.list(&|| format!("{}grantTokens", prefix()), self.grant_tokens.as_ref().map(|l| l.len()), &Rule { required: false, min: Some(0), max: Some(10), pattern: None, sensitive: false });
+        if let Some(l) = &self.grant_tokens { for (i, x) in l.iter().enumerate() { v.string(&|| format!("{}grantTokens.{}.member", prefix(), i + 1), Some(x.as_str()), &Rule { required: true, min: Some(1), max: Some(8192), pattern: None, sensitive: false }); } }
+        v.enumeration(&|| format!("{}encryptionAlgorithm", prefix()), self.encryption_algorithm.as_deref(), false, EncryptionAlgorithmSpec::ALL);
+        v.required(&|| format!("{}dryRun", prefix()), self.dry_run.is_some(), false);
     }
 }
 
@@ -2853,16 +2853,16 @@ pub struct GenerateDataKeyRequest {
 
 impl Validate for GenerateDataKeyRequest {
     fn validate(&self, v: &mut Violations) {
-        let prefix = "";
-        v.string(&format!("{prefix}keyId"), self.key_id.as_deref(), true, Some(1), Some(2048), None, false);
-        v.required(&format!("{prefix}encryptionContext"), self.encryption_context.is_some(), false);
-        v.integer(&format!("{prefix}numberOfBytes"), self.number_of_bytes, false, Some(1), Some(1024));
-        v.enumeration(&format!("{prefix}keySpec"), self.key_spec.as_deref(), false, DataKeySpec::ALL);
-        v.list(&format!("{prefix}grantTokens"), self.grant_tokens.as_ref().map(|l| l.len()), false, Some(0), Some(10));
-        if let Some(l) = &self.grant_tokens { for (i, x) in l.iter().enumerate() { v.string(&format!("{prefix}grantTokens.{}.member", i + 1), Some(x.as_str()), true, Some(1), Some(8192), None, false); } }
-        v.required(&format!("{prefix}recipient"), self.recipient.is_some(), false);
-        if let Some(x) = &self.recipient { x.validate_at(v, &format!("{prefix}recipient.")); }
-        v.required(&format!("{prefix}dryRun"), self.dry_run.is_some(), false);
+        let prefix: Path<'_> = &String::new;
+        v.string(&|| format!("{}keyId", prefix()), self.key_id.as_deref(), &Rule { required: true, min: Some(1), max: Some(2048), pattern: None, sensitive: false });
+        v.required(&|| format!("{}encryptionContext", prefix()), self.encryption_context.is_some(), false);
+        v.integer(&|| format!("{}numberOfBytes", prefix()), self.number_of_bytes, &Rule { required: false, min: Some(1), max: Some(1024), pattern: None, sensitive: false });
+        v.enumeration(&|| format!("{}keySpec", prefix()), self.key_spec.as_deref(), false, DataKeySpec::ALL);
+        v.list(&|| format!("{}grantTokens", prefix()), self.grant_tokens.as_ref().map(|l| l.len()), &Rule { required: false, min: Some(0), max: Some(10), pattern: None, sensitive: false });
+        if let Some(l) = &self.grant_tokens { for (i, x) in l.iter().enumerate() { v.string(&|| format!("{}grantTokens.{}.member", prefix(), i + 1), Some(x.as_str()), &Rule { required: true, min: Some(1), max: Some(8192), pattern: None, sensitive: false }); } }
+        v.required(&|| format!("{}recipient", prefix()), self.recipient.is_some(), false);
+        if let Some(x) = &self.recipient { x.validate_at(v, &|| format!("{}recipient.", prefix())); }
+        v.required(&|| format!("{}dryRun", prefix()), self.dry_run.is_some(), false);
     }
 }
 
@@ -2911,15 +2911,15 @@ pub struct GenerateDataKeyPairRequest {
 
 impl Validate for GenerateDataKeyPairRequest {
     fn validate(&self, v: &mut Violations) {
-        let prefix = "";
-        v.required(&format!("{prefix}encryptionContext"), self.encryption_context.is_some(), false);
-        v.string(&format!("{prefix}keyId"), self.key_id.as_deref(), true, Some(1), Some(2048), None, false);
-        v.enumeration(&format!("{prefix}keyPairSpec"), self.key_pair_spec.as_deref(), true, DataKeyPairSpec::ALL);
-        v.list(&format!("{prefix}grantTokens"), self.grant_tokens.as_ref().map(|l| l.len()), false, Some(0), Some(10));
-        if let Some(l) = &self.grant_tokens { for (i, x) in l.iter().enumerate() { v.string(&format!("{prefix}grantTokens.{}.member", i + 1), Some(x.as_str()), true, Some(1), Some(8192), None, false); } }
-        v.required(&format!("{prefix}recipient"), self.recipient.is_some(), false);
-        if let Some(x) = &self.recipient { x.validate_at(v, &format!("{prefix}recipient.")); }
-        v.required(&format!("{prefix}dryRun"), self.dry_run.is_some(), false);
+        let prefix: Path<'_> = &String::new;
+        v.required(&|| format!("{}encryptionContext", prefix()), self.encryption_context.is_some(), false);
+        v.string(&|| format!("{}keyId", prefix()), self.key_id.as_deref(), &Rule { required: true, min: Some(1), max: Some(2048), pattern: None, sensitive: false });
+        v.enumeration(&|| format!("{}keyPairSpec", prefix()), self.key_pair_spec.as_deref(), true, DataKeyPairSpec::ALL);
+        v.list(&|| format!("{}grantTokens", prefix()), self.grant_tokens.as_ref().map(|l| l.len()), &Rule { required: false, min: Some(0), max: Some(10), pattern: None, sensitive: false });
+        if let Some(l) = &self.grant_tokens { for (i, x) in l.iter().enumerate() { v.string(&|| format!("{}grantTokens.{}.member", prefix(), i + 1), Some(x.as_str()), &Rule { required: true, min: Some(1), max: Some(8192), pattern: None, sensitive: false }); } }
+        v.required(&|| format!("{}recipient", prefix()), self.recipient.is_some(), false);
+        if let Some(x) = &self.recipient { x.validate_at(v, &|| format!("{}recipient.", prefix())); }
+        v.required(&|| format!("{}dryRun", prefix()), self.dry_run.is_some(), false);
     }
 }
 
@@ -2971,13 +2971,13 @@ pub struct GenerateDataKeyPairWithoutPlaintextRequest {
 
 impl Validate for GenerateDataKeyPairWithoutPlaintextRequest {
     fn validate(&self, v: &mut Violations) {
-        let prefix = "";
-        v.required(&format!("{prefix}encryptionContext"), self.encryption_context.is_some(), false);
-        v.string(&format!("{prefix}keyId"), self.key_id.as_deref(), true, Some(1), Some(2048), None, false);
-        v.enumeration(&format!("{prefix}keyPairSpec"), self.key_pair_spec.as_deref(), true, DataKeyPairSpec::ALL);
-        v.list(&format!("{prefix}grantTokens"), self.grant_tokens.as_ref().map(|l| l.len()), false, Some(0), Some(10));
-        if let Some(l) = &self.grant_tokens { for (i, x) in l.iter().enumerate() { v.string(&format!("{prefix}grantTokens.{}.member", i + 1), Some(x.as_str()), true, Some(1), Some(8192), None, false); } }
-        v.required(&format!("{prefix}dryRun"), self.dry_run.is_some(), false);
+        let prefix: Path<'_> = &String::new;
+        v.required(&|| format!("{}encryptionContext", prefix()), self.encryption_context.is_some(), false);
+        v.string(&|| format!("{}keyId", prefix()), self.key_id.as_deref(), &Rule { required: true, min: Some(1), max: Some(2048), pattern: None, sensitive: false });
+        v.enumeration(&|| format!("{}keyPairSpec", prefix()), self.key_pair_spec.as_deref(), true, DataKeyPairSpec::ALL);
+        v.list(&|| format!("{}grantTokens", prefix()), self.grant_tokens.as_ref().map(|l| l.len()), &Rule { required: false, min: Some(0), max: Some(10), pattern: None, sensitive: false });
+        if let Some(l) = &self.grant_tokens { for (i, x) in l.iter().enumerate() { v.string(&|| format!("{}grantTokens.{}.member", prefix(), i + 1), Some(x.as_str()), &Rule { required: true, min: Some(1), max: Some(8192), pattern: None, sensitive: false }); } }
+        v.required(&|| format!("{}dryRun", prefix()), self.dry_run.is_some(), false);
     }
 }
 
@@ -3026,14 +3026,14 @@ pub struct GenerateDataKeyWithoutPlaintextRequest {
 
 impl Validate for GenerateDataKeyWithoutPlaintextRequest {
     fn validate(&self, v: &mut Violations) {
-        let prefix = "";
-        v.string(&format!("{prefix}keyId"), self.key_id.as_deref(), true, Some(1), Some(2048), None, false);
-        v.required(&format!("{prefix}encryptionContext"), self.encryption_context.is_some(), false);
-        v.enumeration(&format!("{prefix}keySpec"), self.key_spec.as_deref(), false, DataKeySpec::ALL);
-        v.integer(&format!("{prefix}numberOfBytes"), self.number_of_bytes, false, Some(1), Some(1024));
-        v.list(&format!("{prefix}grantTokens"), self.grant_tokens.as_ref().map(|l| l.len()), false, Some(0), Some(10));
-        if let Some(l) = &self.grant_tokens { for (i, x) in l.iter().enumerate() { v.string(&format!("{prefix}grantTokens.{}.member", i + 1), Some(x.as_str()), true, Some(1), Some(8192), None, false); } }
-        v.required(&format!("{prefix}dryRun"), self.dry_run.is_some(), false);
+        let prefix: Path<'_> = &String::new;
+        v.string(&|| format!("{}keyId", prefix()), self.key_id.as_deref(), &Rule { required: true, min: Some(1), max: Some(2048), pattern: None, sensitive: false });
+        v.required(&|| format!("{}encryptionContext", prefix()), self.encryption_context.is_some(), false);
+        v.enumeration(&|| format!("{}keySpec", prefix()), self.key_spec.as_deref(), false, DataKeySpec::ALL);
+        v.integer(&|| format!("{}numberOfBytes", prefix()), self.number_of_bytes, &Rule { required: false, min: Some(1), max: Some(1024), pattern: None, sensitive: false });
+        v.list(&|| format!("{}grantTokens", prefix()), self.grant_tokens.as_ref().map(|l| l.len()), &Rule { required: false, min: Some(0), max: Some(10), pattern: None, sensitive: false });
+        if let Some(l) = &self.grant_tokens { for (i, x) in l.iter().enumerate() { v.string(&|| format!("{}grantTokens.{}.member", prefix(), i + 1), Some(x.as_str()), &Rule { required: true, min: Some(1), max: Some(8192), pattern: None, sensitive: false }); } }
+        v.required(&|| format!("{}dryRun", prefix()), self.dry_run.is_some(), false);
     }
 }
 
@@ -3073,13 +3073,13 @@ pub struct GenerateMacRequest {
 
 impl Validate for GenerateMacRequest {
     fn validate(&self, v: &mut Violations) {
-        let prefix = "";
-        v.blob(&format!("{prefix}message"), self.message.as_ref().map(|b| b.0.len()), true, Some(1), Some(4096), true);
-        v.string(&format!("{prefix}keyId"), self.key_id.as_deref(), true, Some(1), Some(2048), None, false);
-        v.enumeration(&format!("{prefix}macAlgorithm"), self.mac_algorithm.as_deref(), true, MacAlgorithmSpec::ALL);
-        v.list(&format!("{prefix}grantTokens"), self.grant_tokens.as_ref().map(|l| l.len()), false, Some(0), Some(10));
-        if let Some(l) = &self.grant_tokens { for (i, x) in l.iter().enumerate() { v.string(&format!("{prefix}grantTokens.{}.member", i + 1), Some(x.as_str()), true, Some(1), Some(8192), None, false); } }
-        v.required(&format!("{prefix}dryRun"), self.dry_run.is_some(), false);
+        let prefix: Path<'_> = &String::new;
+        v.blob(&|| format!("{}message", prefix()), self.message.as_ref().map(|b| b.0.len()), &Rule { required: true, min: Some(1), max: Some(4096), pattern: None, sensitive: true });
+        v.string(&|| format!("{}keyId", prefix()), self.key_id.as_deref(), &Rule { required: true, min: Some(1), max: Some(2048), pattern: None, sensitive: false });
+        v.enumeration(&|| format!("{}macAlgorithm", prefix()), self.mac_algorithm.as_deref(), true, MacAlgorithmSpec::ALL);
+        v.list(&|| format!("{}grantTokens", prefix()), self.grant_tokens.as_ref().map(|l| l.len()), &Rule { required: false, min: Some(0), max: Some(10), pattern: None, sensitive: false });
+        if let Some(l) = &self.grant_tokens { for (i, x) in l.iter().enumerate() { v.string(&|| format!("{}grantTokens.{}.member", prefix(), i + 1), Some(x.as_str()), &Rule { required: true, min: Some(1), max: Some(8192), pattern: None, sensitive: false }); } }
+        v.required(&|| format!("{}dryRun", prefix()), self.dry_run.is_some(), false);
     }
 }
 
@@ -3113,11 +3113,11 @@ pub struct GenerateRandomRequest {
 
 impl Validate for GenerateRandomRequest {
     fn validate(&self, v: &mut Violations) {
-        let prefix = "";
-        v.integer(&format!("{prefix}numberOfBytes"), self.number_of_bytes, false, Some(1), Some(1024));
-        v.string(&format!("{prefix}customKeyStoreId"), self.custom_key_store_id.as_deref(), false, Some(1), Some(64), None, false);
-        v.required(&format!("{prefix}recipient"), self.recipient.is_some(), false);
-        if let Some(x) = &self.recipient { x.validate_at(v, &format!("{prefix}recipient.")); }
+        let prefix: Path<'_> = &String::new;
+        v.integer(&|| format!("{}numberOfBytes", prefix()), self.number_of_bytes, &Rule { required: false, min: Some(1), max: Some(1024), pattern: None, sensitive: false });
+        v.string(&|| format!("{}customKeyStoreId", prefix()), self.custom_key_store_id.as_deref(), &Rule { required: false, min: Some(1), max: Some(64), pattern: None, sensitive: false });
+        v.required(&|| format!("{}recipient", prefix()), self.recipient.is_some(), false);
+        if let Some(x) = &self.recipient { x.validate_at(v, &|| format!("{}recipient.", prefix())); }
     }
 }
 
@@ -3142,8 +3142,8 @@ pub struct GetKeyLastUsageRequest {
 
 impl Validate for GetKeyLastUsageRequest {
     fn validate(&self, v: &mut Violations) {
-        let prefix = "";
-        v.string(&format!("{prefix}keyId"), self.key_id.as_deref(), true, Some(1), Some(2048), None, false);
+        let prefix: Path<'_> = &String::new;
+        v.string(&|| format!("{}keyId", prefix()), self.key_id.as_deref(), &Rule { required: true, min: Some(1), max: Some(2048), pattern: None, sensitive: false });
     }
 }
 
@@ -3177,9 +3177,9 @@ pub struct GetKeyPolicyRequest {
 
 impl Validate for GetKeyPolicyRequest {
     fn validate(&self, v: &mut Violations) {
-        let prefix = "";
-        v.string(&format!("{prefix}keyId"), self.key_id.as_deref(), true, Some(1), Some(2048), None, false);
-        v.string(&format!("{prefix}policyName"), self.policy_name.as_deref(), false, Some(1), Some(128), Some("[\\w]+"), false);
+        let prefix: Path<'_> = &String::new;
+        v.string(&|| format!("{}keyId", prefix()), self.key_id.as_deref(), &Rule { required: true, min: Some(1), max: Some(2048), pattern: None, sensitive: false });
+        v.string(&|| format!("{}policyName", prefix()), self.policy_name.as_deref(), &Rule { required: false, min: Some(1), max: Some(128), pattern: Some("[\\w]+"), sensitive: false });
     }
 }
 
@@ -3204,8 +3204,8 @@ pub struct GetKeyRotationStatusRequest {
 
 impl Validate for GetKeyRotationStatusRequest {
     fn validate(&self, v: &mut Violations) {
-        let prefix = "";
-        v.string(&format!("{prefix}keyId"), self.key_id.as_deref(), true, Some(1), Some(2048), None, false);
+        let prefix: Path<'_> = &String::new;
+        v.string(&|| format!("{}keyId", prefix()), self.key_id.as_deref(), &Rule { required: true, min: Some(1), max: Some(2048), pattern: None, sensitive: false });
     }
 }
 
@@ -3245,10 +3245,10 @@ pub struct GetParametersForImportRequest {
 
 impl Validate for GetParametersForImportRequest {
     fn validate(&self, v: &mut Violations) {
-        let prefix = "";
-        v.string(&format!("{prefix}keyId"), self.key_id.as_deref(), true, Some(1), Some(2048), None, false);
-        v.enumeration(&format!("{prefix}wrappingAlgorithm"), self.wrapping_algorithm.as_deref(), true, AlgorithmSpec::ALL);
-        v.enumeration(&format!("{prefix}wrappingKeySpec"), self.wrapping_key_spec.as_deref(), true, WrappingKeySpec::ALL);
+        let prefix: Path<'_> = &String::new;
+        v.string(&|| format!("{}keyId", prefix()), self.key_id.as_deref(), &Rule { required: true, min: Some(1), max: Some(2048), pattern: None, sensitive: false });
+        v.enumeration(&|| format!("{}wrappingAlgorithm", prefix()), self.wrapping_algorithm.as_deref(), true, AlgorithmSpec::ALL);
+        v.enumeration(&|| format!("{}wrappingKeySpec", prefix()), self.wrapping_key_spec.as_deref(), true, WrappingKeySpec::ALL);
     }
 }
 
@@ -3282,10 +3282,10 @@ pub struct GetPublicKeyRequest {
 
 impl Validate for GetPublicKeyRequest {
     fn validate(&self, v: &mut Violations) {
-        let prefix = "";
-        v.string(&format!("{prefix}keyId"), self.key_id.as_deref(), true, Some(1), Some(2048), None, false);
-        v.list(&format!("{prefix}grantTokens"), self.grant_tokens.as_ref().map(|l| l.len()), false, Some(0), Some(10));
-        if let Some(l) = &self.grant_tokens { for (i, x) in l.iter().enumerate() { v.string(&format!("{prefix}grantTokens.{}.member", i + 1), Some(x.as_str()), true, Some(1), Some(8192), None, false); } }
+        let prefix: Path<'_> = &String::new;
+        v.string(&|| format!("{}keyId", prefix()), self.key_id.as_deref(), &Rule { required: true, min: Some(1), max: Some(2048), pattern: None, sensitive: false });
+        v.list(&|| format!("{}grantTokens", prefix()), self.grant_tokens.as_ref().map(|l| l.len()), &Rule { required: false, min: Some(0), max: Some(10), pattern: None, sensitive: false });
+        if let Some(l) = &self.grant_tokens { for (i, x) in l.iter().enumerate() { v.string(&|| format!("{}grantTokens.{}.member", prefix(), i + 1), Some(x.as_str()), &Rule { required: true, min: Some(1), max: Some(8192), pattern: None, sensitive: false }); } }
     }
 }
 
@@ -3352,15 +3352,15 @@ pub struct ImportKeyMaterialRequest {
 
 impl Validate for ImportKeyMaterialRequest {
     fn validate(&self, v: &mut Violations) {
-        let prefix = "";
-        v.string(&format!("{prefix}keyId"), self.key_id.as_deref(), true, Some(1), Some(2048), None, false);
-        v.blob(&format!("{prefix}importToken"), self.import_token.as_ref().map(|b| b.0.len()), true, Some(1), Some(6144), false);
-        v.blob(&format!("{prefix}encryptedKeyMaterial"), self.encrypted_key_material.as_ref().map(|b| b.0.len()), true, Some(1), Some(6144), false);
-        v.required(&format!("{prefix}validTo"), self.valid_to.is_some(), false);
-        v.enumeration(&format!("{prefix}expirationModel"), self.expiration_model.as_deref(), false, ExpirationModelType::ALL);
-        v.enumeration(&format!("{prefix}importType"), self.import_type.as_deref(), false, ImportType::ALL);
-        v.string(&format!("{prefix}keyMaterialDescription"), self.key_material_description.as_deref(), false, Some(0), Some(256), Some("^[a-zA-Z0-9:/_\\s.-]+$"), false);
-        v.string(&format!("{prefix}keyMaterialId"), self.key_material_id.as_deref(), false, Some(64), Some(64), Some("^[a-f0-9]+$"), false);
+        let prefix: Path<'_> = &String::new;
+        v.string(&|| format!("{}keyId", prefix()), self.key_id.as_deref(), &Rule { required: true, min: Some(1), max: Some(2048), pattern: None, sensitive: false });
+        v.blob(&|| format!("{}importToken", prefix()), self.import_token.as_ref().map(|b| b.0.len()), &Rule { required: true, min: Some(1), max: Some(6144), pattern: None, sensitive: false });
+        v.blob(&|| format!("{}encryptedKeyMaterial", prefix()), self.encrypted_key_material.as_ref().map(|b| b.0.len()), &Rule { required: true, min: Some(1), max: Some(6144), pattern: None, sensitive: false });
+        v.required(&|| format!("{}validTo", prefix()), self.valid_to.is_some(), false);
+        v.enumeration(&|| format!("{}expirationModel", prefix()), self.expiration_model.as_deref(), false, ExpirationModelType::ALL);
+        v.enumeration(&|| format!("{}importType", prefix()), self.import_type.as_deref(), false, ImportType::ALL);
+        v.string(&|| format!("{}keyMaterialDescription", prefix()), self.key_material_description.as_deref(), &Rule { required: false, min: Some(0), max: Some(256), pattern: Some("^[a-zA-Z0-9:/_\\s.-]+$"), sensitive: false });
+        v.string(&|| format!("{}keyMaterialId", prefix()), self.key_material_id.as_deref(), &Rule { required: false, min: Some(64), max: Some(64), pattern: Some("^[a-f0-9]+$"), sensitive: false });
     }
 }
 
@@ -3391,10 +3391,10 @@ pub struct ListAliasesRequest {
 
 impl Validate for ListAliasesRequest {
     fn validate(&self, v: &mut Violations) {
-        let prefix = "";
-        v.string(&format!("{prefix}keyId"), self.key_id.as_deref(), false, Some(1), Some(2048), None, false);
-        v.integer(&format!("{prefix}limit"), self.limit, false, Some(1), Some(1000));
-        v.string(&format!("{prefix}marker"), self.marker.as_deref(), false, Some(1), Some(1024), Some("[\\u0020-\\u00FF]*"), false);
+        let prefix: Path<'_> = &String::new;
+        v.string(&|| format!("{}keyId", prefix()), self.key_id.as_deref(), &Rule { required: false, min: Some(1), max: Some(2048), pattern: None, sensitive: false });
+        v.integer(&|| format!("{}limit", prefix()), self.limit, &Rule { required: false, min: Some(1), max: Some(1000), pattern: None, sensitive: false });
+        v.string(&|| format!("{}marker", prefix()), self.marker.as_deref(), &Rule { required: false, min: Some(1), max: Some(1024), pattern: Some("[\\u0020-\\u00FF]*"), sensitive: false });
     }
 }
 
@@ -3437,13 +3437,13 @@ pub struct ListGrantsRequest {
 
 impl Validate for ListGrantsRequest {
     fn validate(&self, v: &mut Violations) {
-        let prefix = "";
-        v.integer(&format!("{prefix}limit"), self.limit, false, Some(1), Some(1000));
-        v.string(&format!("{prefix}marker"), self.marker.as_deref(), false, Some(1), Some(1024), Some("[\\u0020-\\u00FF]*"), false);
-        v.string(&format!("{prefix}keyId"), self.key_id.as_deref(), true, Some(1), Some(2048), None, false);
-        v.string(&format!("{prefix}grantId"), self.grant_id.as_deref(), false, Some(1), Some(128), None, false);
-        v.string(&format!("{prefix}granteePrincipal"), self.grantee_principal.as_deref(), false, Some(1), Some(256), Some("^[\\w+=,.@:/-]+$"), false);
-        v.string(&format!("{prefix}granteeServicePrincipal"), self.grantee_service_principal.as_deref(), false, Some(1), Some(128), Some("^([A-Za-z0-9\\-]+)\\.([A-Za-z0-9\\-]+)(\\.[A-Za-z0-9\\-]+)+$"), false);
+        let prefix: Path<'_> = &String::new;
+        v.integer(&|| format!("{}limit", prefix()), self.limit, &Rule { required: false, min: Some(1), max: Some(1000), pattern: None, sensitive: false });
+        v.string(&|| format!("{}marker", prefix()), self.marker.as_deref(), &Rule { required: false, min: Some(1), max: Some(1024), pattern: Some("[\\u0020-\\u00FF]*"), sensitive: false });
+        v.string(&|| format!("{}keyId", prefix()), self.key_id.as_deref(), &Rule { required: true, min: Some(1), max: Some(2048), pattern: None, sensitive: false });
+        v.string(&|| format!("{}grantId", prefix()), self.grant_id.as_deref(), &Rule { required: false, min: Some(1), max: Some(128), pattern: None, sensitive: false });
+        v.string(&|| format!("{}granteePrincipal", prefix()), self.grantee_principal.as_deref(), &Rule { required: false, min: Some(1), max: Some(256), pattern: Some("^[\\w+=,.@:/-]+$"), sensitive: false });
+        v.string(&|| format!("{}granteeServicePrincipal", prefix()), self.grantee_service_principal.as_deref(), &Rule { required: false, min: Some(1), max: Some(128), pattern: Some("^([A-Za-z0-9\\-]+)\\.([A-Za-z0-9\\-]+)(\\.[A-Za-z0-9\\-]+)+$"), sensitive: false });
     }
 }
 
@@ -3477,10 +3477,10 @@ pub struct ListKeyPoliciesRequest {
 
 impl Validate for ListKeyPoliciesRequest {
     fn validate(&self, v: &mut Violations) {
-        let prefix = "";
-        v.string(&format!("{prefix}keyId"), self.key_id.as_deref(), true, Some(1), Some(2048), None, false);
-        v.integer(&format!("{prefix}limit"), self.limit, false, Some(1), Some(1000));
-        v.string(&format!("{prefix}marker"), self.marker.as_deref(), false, Some(1), Some(1024), Some("[\\u0020-\\u00FF]*"), false);
+        let prefix: Path<'_> = &String::new;
+        v.string(&|| format!("{}keyId", prefix()), self.key_id.as_deref(), &Rule { required: true, min: Some(1), max: Some(2048), pattern: None, sensitive: false });
+        v.integer(&|| format!("{}limit", prefix()), self.limit, &Rule { required: false, min: Some(1), max: Some(1000), pattern: None, sensitive: false });
+        v.string(&|| format!("{}marker", prefix()), self.marker.as_deref(), &Rule { required: false, min: Some(1), max: Some(1024), pattern: Some("[\\u0020-\\u00FF]*"), sensitive: false });
     }
 }
 
@@ -3517,11 +3517,11 @@ pub struct ListKeyRotationsRequest {
 
 impl Validate for ListKeyRotationsRequest {
     fn validate(&self, v: &mut Violations) {
-        let prefix = "";
-        v.string(&format!("{prefix}keyId"), self.key_id.as_deref(), true, Some(1), Some(2048), None, false);
-        v.enumeration(&format!("{prefix}includeKeyMaterial"), self.include_key_material.as_deref(), false, IncludeKeyMaterial::ALL);
-        v.integer(&format!("{prefix}limit"), self.limit, false, Some(1), Some(1000));
-        v.string(&format!("{prefix}marker"), self.marker.as_deref(), false, Some(1), Some(1024), Some("[\\u0020-\\u00FF]*"), false);
+        let prefix: Path<'_> = &String::new;
+        v.string(&|| format!("{}keyId", prefix()), self.key_id.as_deref(), &Rule { required: true, min: Some(1), max: Some(2048), pattern: None, sensitive: false });
+        v.enumeration(&|| format!("{}includeKeyMaterial", prefix()), self.include_key_material.as_deref(), false, IncludeKeyMaterial::ALL);
+        v.integer(&|| format!("{}limit", prefix()), self.limit, &Rule { required: false, min: Some(1), max: Some(1000), pattern: None, sensitive: false });
+        v.string(&|| format!("{}marker", prefix()), self.marker.as_deref(), &Rule { required: false, min: Some(1), max: Some(1024), pattern: Some("[\\u0020-\\u00FF]*"), sensitive: false });
     }
 }
 
@@ -3555,11 +3555,11 @@ pub struct ListKeysRequest {
 
 impl Validate for ListKeysRequest {
     fn validate(&self, v: &mut Violations) {
-        let prefix = "";
-        v.integer(&format!("{prefix}limit"), self.limit, false, Some(1), Some(1000));
-        v.string(&format!("{prefix}marker"), self.marker.as_deref(), false, Some(1), Some(1024), Some("[\\u0020-\\u00FF]*"), false);
-        v.list(&format!("{prefix}resourceOwners"), self.resource_owners.as_ref().map(|l| l.len()), false, Some(1), Some(2));
-        if let Some(l) = &self.resource_owners { for (i, x) in l.iter().enumerate() { v.enumeration(&format!("{prefix}resourceOwners.{}.member", i + 1), Some(x.as_str()), true, ResourceOwnerType::ALL); } }
+        let prefix: Path<'_> = &String::new;
+        v.integer(&|| format!("{}limit", prefix()), self.limit, &Rule { required: false, min: Some(1), max: Some(1000), pattern: None, sensitive: false });
+        v.string(&|| format!("{}marker", prefix()), self.marker.as_deref(), &Rule { required: false, min: Some(1), max: Some(1024), pattern: Some("[\\u0020-\\u00FF]*"), sensitive: false });
+        v.list(&|| format!("{}resourceOwners", prefix()), self.resource_owners.as_ref().map(|l| l.len()), &Rule { required: false, min: Some(1), max: Some(2), pattern: None, sensitive: false });
+        if let Some(l) = &self.resource_owners { for (i, x) in l.iter().enumerate() { v.enumeration(&|| format!("{}resourceOwners.{}.member", prefix(), i + 1), Some(x.as_str()), true, ResourceOwnerType::ALL); } }
     }
 }
 
@@ -3593,10 +3593,10 @@ pub struct ListResourceTagsRequest {
 
 impl Validate for ListResourceTagsRequest {
     fn validate(&self, v: &mut Violations) {
-        let prefix = "";
-        v.string(&format!("{prefix}keyId"), self.key_id.as_deref(), true, Some(1), Some(2048), None, false);
-        v.integer(&format!("{prefix}limit"), self.limit, false, Some(1), Some(1000));
-        v.string(&format!("{prefix}marker"), self.marker.as_deref(), false, Some(1), Some(1024), Some("[\\u0020-\\u00FF]*"), false);
+        let prefix: Path<'_> = &String::new;
+        v.string(&|| format!("{}keyId", prefix()), self.key_id.as_deref(), &Rule { required: true, min: Some(1), max: Some(2048), pattern: None, sensitive: false });
+        v.integer(&|| format!("{}limit", prefix()), self.limit, &Rule { required: false, min: Some(1), max: Some(1000), pattern: None, sensitive: false });
+        v.string(&|| format!("{}marker", prefix()), self.marker.as_deref(), &Rule { required: false, min: Some(1), max: Some(1024), pattern: Some("[\\u0020-\\u00FF]*"), sensitive: false });
     }
 }
 
@@ -3633,11 +3633,11 @@ pub struct ListRetirableGrantsRequest {
 
 impl Validate for ListRetirableGrantsRequest {
     fn validate(&self, v: &mut Violations) {
-        let prefix = "";
-        v.integer(&format!("{prefix}limit"), self.limit, false, Some(1), Some(1000));
-        v.string(&format!("{prefix}marker"), self.marker.as_deref(), false, Some(1), Some(1024), Some("[\\u0020-\\u00FF]*"), false);
-        v.string(&format!("{prefix}retiringPrincipal"), self.retiring_principal.as_deref(), false, Some(1), Some(256), Some("^[\\w+=,.@:/-]+$"), false);
-        v.string(&format!("{prefix}retiringServicePrincipal"), self.retiring_service_principal.as_deref(), false, Some(1), Some(128), Some("^([A-Za-z0-9\\-]+)\\.([A-Za-z0-9\\-]+)(\\.[A-Za-z0-9\\-]+)+$"), false);
+        let prefix: Path<'_> = &String::new;
+        v.integer(&|| format!("{}limit", prefix()), self.limit, &Rule { required: false, min: Some(1), max: Some(1000), pattern: None, sensitive: false });
+        v.string(&|| format!("{}marker", prefix()), self.marker.as_deref(), &Rule { required: false, min: Some(1), max: Some(1024), pattern: Some("[\\u0020-\\u00FF]*"), sensitive: false });
+        v.string(&|| format!("{}retiringPrincipal", prefix()), self.retiring_principal.as_deref(), &Rule { required: false, min: Some(1), max: Some(256), pattern: Some("^[\\w+=,.@:/-]+$"), sensitive: false });
+        v.string(&|| format!("{}retiringServicePrincipal", prefix()), self.retiring_service_principal.as_deref(), &Rule { required: false, min: Some(1), max: Some(128), pattern: Some("^([A-Za-z0-9\\-]+)\\.([A-Za-z0-9\\-]+)(\\.[A-Za-z0-9\\-]+)+$"), sensitive: false });
     }
 }
 
@@ -3674,11 +3674,11 @@ pub struct PutKeyPolicyRequest {
 
 impl Validate for PutKeyPolicyRequest {
     fn validate(&self, v: &mut Violations) {
-        let prefix = "";
-        v.string(&format!("{prefix}keyId"), self.key_id.as_deref(), true, Some(1), Some(2048), None, false);
-        v.string(&format!("{prefix}policyName"), self.policy_name.as_deref(), false, Some(1), Some(128), Some("[\\w]+"), false);
-        v.string(&format!("{prefix}policy"), self.policy.as_deref(), true, Some(1), Some(131072), Some("[\\u0009\\u000A\\u000D\\u0020-\\u00FF]+"), false);
-        v.required(&format!("{prefix}bypassPolicyLockoutSafetyCheck"), self.bypass_policy_lockout_safety_check.is_some(), false);
+        let prefix: Path<'_> = &String::new;
+        v.string(&|| format!("{}keyId", prefix()), self.key_id.as_deref(), &Rule { required: true, min: Some(1), max: Some(2048), pattern: None, sensitive: false });
+        v.string(&|| format!("{}policyName", prefix()), self.policy_name.as_deref(), &Rule { required: false, min: Some(1), max: Some(128), pattern: Some("[\\w]+"), sensitive: false });
+        v.string(&|| format!("{}policy", prefix()), self.policy.as_deref(), &Rule { required: true, min: Some(1), max: Some(131072), pattern: Some("[\\u0009\\u000A\\u000D\\u0020-\\u00FF]+"), sensitive: false });
+        v.required(&|| format!("{}bypassPolicyLockoutSafetyCheck", prefix()), self.bypass_policy_lockout_safety_check.is_some(), false);
     }
 }
 
@@ -3724,19 +3724,19 @@ pub struct ReEncryptRequest {
 
 impl Validate for ReEncryptRequest {
     fn validate(&self, v: &mut Violations) {
-        let prefix = "";
-        v.blob(&format!("{prefix}ciphertextBlob"), self.ciphertext_blob.as_ref().map(|b| b.0.len()), false, Some(1), Some(6144), false);
-        v.required(&format!("{prefix}sourceEncryptionContext"), self.source_encryption_context.is_some(), false);
-        v.string(&format!("{prefix}sourceKeyId"), self.source_key_id.as_deref(), false, Some(1), Some(2048), None, false);
-        v.string(&format!("{prefix}destinationKeyId"), self.destination_key_id.as_deref(), true, Some(1), Some(2048), None, false);
-        v.required(&format!("{prefix}destinationEncryptionContext"), self.destination_encryption_context.is_some(), false);
-        v.enumeration(&format!("{prefix}sourceEncryptionAlgorithm"), self.source_encryption_algorithm.as_deref(), false, EncryptionAlgorithmSpec::ALL);
-        v.enumeration(&format!("{prefix}destinationEncryptionAlgorithm"), self.destination_encryption_algorithm.as_deref(), false, EncryptionAlgorithmSpec::ALL);
-        v.list(&format!("{prefix}grantTokens"), self.grant_tokens.as_ref().map(|l| l.len()), false, Some(0), Some(10));
-        if let Some(l) = &self.grant_tokens { for (i, x) in l.iter().enumerate() { v.string(&format!("{prefix}grantTokens.{}.member", i + 1), Some(x.as_str()), true, Some(1), Some(8192), None, false); } }
-        v.required(&format!("{prefix}dryRun"), self.dry_run.is_some(), false);
-        v.list(&format!("{prefix}dryRunModifiers"), self.dry_run_modifiers.as_ref().map(|l| l.len()), false, None, None);
-        if let Some(l) = &self.dry_run_modifiers { for (i, x) in l.iter().enumerate() { v.enumeration(&format!("{prefix}dryRunModifiers.{}.member", i + 1), Some(x.as_str()), true, DryRunModifierType::ALL); } }
+        let prefix: Path<'_> = &String::new;
+        v.blob(&|| format!("{}ciphertextBlob", prefix()), self.ciphertext_blob.as_ref().map(|b| b.0.len()), &Rule { required: false, min: Some(1), max: Some(6144), pattern: None, sensitive: false });
+        v.required(&|| format!("{}sourceEncryptionContext", prefix()), self.source_encryption_context.is_some(), false);
+        v.string(&|| format!("{}sourceKeyId", prefix()), self.source_key_id.as_deref(), &Rule { required: false, min: Some(1), max: Some(2048), pattern: None, sensitive: false });
+        v.string(&|| format!("{}destinationKeyId", prefix()), self.destination_key_id.as_deref(), &Rule { required: true, min: Some(1), max: Some(2048), pattern: None, sensitive: false });
+        v.required(&|| format!("{}destinationEncryptionContext", prefix()), self.destination_encryption_context.is_some(), false);
+        v.enumeration(&|| format!("{}sourceEncryptionAlgorithm", prefix()), self.source_encryption_algorithm.as_deref(), false, EncryptionAlgorithmSpec::ALL);
+        v.enumeration(&|| format!("{}destinationEncryptionAlgorithm", prefix()), self.destination_encryption_algorithm.as_deref(), false, EncryptionAlgorithmSpec::ALL);
+        v.list(&|| format!("{}grantTokens", prefix()), self.grant_tokens.as_ref().map(|l| l.len()), &Rule { required: false, min: Some(0), max: Some(10), pattern: None, sensitive: false });
+        if let Some(l) = &self.grant_tokens { for (i, x) in l.iter().enumerate() { v.string(&|| format!("{}grantTokens.{}.member", prefix(), i + 1), Some(x.as_str()), &Rule { required: true, min: Some(1), max: Some(8192), pattern: None, sensitive: false }); } }
+        v.required(&|| format!("{}dryRun", prefix()), self.dry_run.is_some(), false);
+        v.list(&|| format!("{}dryRunModifiers", prefix()), self.dry_run_modifiers.as_ref().map(|l| l.len()), &Rule { required: false, min: None, max: None, pattern: None, sensitive: false });
+        if let Some(l) = &self.dry_run_modifiers { for (i, x) in l.iter().enumerate() { v.enumeration(&|| format!("{}dryRunModifiers.{}.member", prefix(), i + 1), Some(x.as_str()), true, DryRunModifierType::ALL); } }
     }
 }
 
@@ -3791,14 +3791,14 @@ pub struct ReplicateKeyRequest {
 
 impl Validate for ReplicateKeyRequest {
     fn validate(&self, v: &mut Violations) {
-        let prefix = "";
-        v.string(&format!("{prefix}keyId"), self.key_id.as_deref(), true, Some(1), Some(2048), None, false);
-        v.string(&format!("{prefix}replicaRegion"), self.replica_region.as_deref(), true, Some(1), Some(32), Some("^([a-z]+-){2,3}\\d+$"), false);
-        v.string(&format!("{prefix}policy"), self.policy.as_deref(), false, Some(1), Some(131072), Some("[\\u0009\\u000A\\u000D\\u0020-\\u00FF]+"), false);
-        v.required(&format!("{prefix}bypassPolicyLockoutSafetyCheck"), self.bypass_policy_lockout_safety_check.is_some(), false);
-        v.string(&format!("{prefix}description"), self.description.as_deref(), false, Some(0), Some(8192), None, false);
-        v.list(&format!("{prefix}tags"), self.tags.as_ref().map(|l| l.len()), false, None, None);
-        if let Some(l) = &self.tags { for (i, x) in l.iter().enumerate() { x.validate_at(v, &format!("{prefix}tags.{}.member.", i + 1)); } }
+        let prefix: Path<'_> = &String::new;
+        v.string(&|| format!("{}keyId", prefix()), self.key_id.as_deref(), &Rule { required: true, min: Some(1), max: Some(2048), pattern: None, sensitive: false });
+        v.string(&|| format!("{}replicaRegion", prefix()), self.replica_region.as_deref(), &Rule { required: true, min: Some(1), max: Some(32), pattern: Some("^([a-z]+-){2,3}\\d+$"), sensitive: false });
+        v.string(&|| format!("{}policy", prefix()), self.policy.as_deref(), &Rule { required: false, min: Some(1), max: Some(131072), pattern: Some("[\\u0009\\u000A\\u000D\\u0020-\\u00FF]+"), sensitive: false });
+        v.required(&|| format!("{}bypassPolicyLockoutSafetyCheck", prefix()), self.bypass_policy_lockout_safety_check.is_some(), false);
+        v.string(&|| format!("{}description", prefix()), self.description.as_deref(), &Rule { required: false, min: Some(0), max: Some(8192), pattern: None, sensitive: false });
+        v.list(&|| format!("{}tags", prefix()), self.tags.as_ref().map(|l| l.len()), &Rule { required: false, min: None, max: None, pattern: None, sensitive: false });
+        if let Some(l) = &self.tags { for (i, x) in l.iter().enumerate() { x.validate_at(v, &|| format!("{}tags.{}.member.", prefix(), i + 1)); } }
     }
 }
 
@@ -3835,11 +3835,11 @@ pub struct RetireGrantRequest {
 
 impl Validate for RetireGrantRequest {
     fn validate(&self, v: &mut Violations) {
-        let prefix = "";
-        v.string(&format!("{prefix}grantToken"), self.grant_token.as_deref(), false, Some(1), Some(8192), None, false);
-        v.string(&format!("{prefix}keyId"), self.key_id.as_deref(), false, Some(1), Some(2048), None, false);
-        v.string(&format!("{prefix}grantId"), self.grant_id.as_deref(), false, Some(1), Some(128), None, false);
-        v.required(&format!("{prefix}dryRun"), self.dry_run.is_some(), false);
+        let prefix: Path<'_> = &String::new;
+        v.string(&|| format!("{}grantToken", prefix()), self.grant_token.as_deref(), &Rule { required: false, min: Some(1), max: Some(8192), pattern: None, sensitive: false });
+        v.string(&|| format!("{}keyId", prefix()), self.key_id.as_deref(), &Rule { required: false, min: Some(1), max: Some(2048), pattern: None, sensitive: false });
+        v.string(&|| format!("{}grantId", prefix()), self.grant_id.as_deref(), &Rule { required: false, min: Some(1), max: Some(128), pattern: None, sensitive: false });
+        v.required(&|| format!("{}dryRun", prefix()), self.dry_run.is_some(), false);
     }
 }
 
@@ -3864,10 +3864,10 @@ pub struct RevokeGrantRequest {
 
 impl Validate for RevokeGrantRequest {
     fn validate(&self, v: &mut Violations) {
-        let prefix = "";
-        v.string(&format!("{prefix}keyId"), self.key_id.as_deref(), true, Some(1), Some(2048), None, false);
-        v.string(&format!("{prefix}grantId"), self.grant_id.as_deref(), true, Some(1), Some(128), None, false);
-        v.required(&format!("{prefix}dryRun"), self.dry_run.is_some(), false);
+        let prefix: Path<'_> = &String::new;
+        v.string(&|| format!("{}keyId", prefix()), self.key_id.as_deref(), &Rule { required: true, min: Some(1), max: Some(2048), pattern: None, sensitive: false });
+        v.string(&|| format!("{}grantId", prefix()), self.grant_id.as_deref(), &Rule { required: true, min: Some(1), max: Some(128), pattern: None, sensitive: false });
+        v.required(&|| format!("{}dryRun", prefix()), self.dry_run.is_some(), false);
     }
 }
 
@@ -3886,8 +3886,8 @@ pub struct RotateKeyOnDemandRequest {
 
 impl Validate for RotateKeyOnDemandRequest {
     fn validate(&self, v: &mut Violations) {
-        let prefix = "";
-        v.string(&format!("{prefix}keyId"), self.key_id.as_deref(), true, Some(1), Some(2048), None, false);
+        let prefix: Path<'_> = &String::new;
+        v.string(&|| format!("{}keyId", prefix()), self.key_id.as_deref(), &Rule { required: true, min: Some(1), max: Some(2048), pattern: None, sensitive: false });
     }
 }
 
@@ -3912,9 +3912,9 @@ pub struct ScheduleKeyDeletionRequest {
 
 impl Validate for ScheduleKeyDeletionRequest {
     fn validate(&self, v: &mut Violations) {
-        let prefix = "";
-        v.string(&format!("{prefix}keyId"), self.key_id.as_deref(), true, Some(1), Some(2048), None, false);
-        v.integer(&format!("{prefix}pendingWindowInDays"), self.pending_window_in_days, false, Some(1), Some(365));
+        let prefix: Path<'_> = &String::new;
+        v.string(&|| format!("{}keyId", prefix()), self.key_id.as_deref(), &Rule { required: true, min: Some(1), max: Some(2048), pattern: None, sensitive: false });
+        v.integer(&|| format!("{}pendingWindowInDays", prefix()), self.pending_window_in_days, &Rule { required: false, min: Some(1), max: Some(365), pattern: None, sensitive: false });
     }
 }
 
@@ -3960,14 +3960,14 @@ pub struct SignRequest {
 
 impl Validate for SignRequest {
     fn validate(&self, v: &mut Violations) {
-        let prefix = "";
-        v.string(&format!("{prefix}keyId"), self.key_id.as_deref(), true, Some(1), Some(2048), None, false);
-        v.blob(&format!("{prefix}message"), self.message.as_ref().map(|b| b.0.len()), true, Some(1), Some(4096), true);
-        v.enumeration(&format!("{prefix}messageType"), self.message_type.as_deref(), false, MessageType::ALL);
-        v.list(&format!("{prefix}grantTokens"), self.grant_tokens.as_ref().map(|l| l.len()), false, Some(0), Some(10));
-        if let Some(l) = &self.grant_tokens { for (i, x) in l.iter().enumerate() { v.string(&format!("{prefix}grantTokens.{}.member", i + 1), Some(x.as_str()), true, Some(1), Some(8192), None, false); } }
-        v.enumeration(&format!("{prefix}signingAlgorithm"), self.signing_algorithm.as_deref(), true, SigningAlgorithmSpec::ALL);
-        v.required(&format!("{prefix}dryRun"), self.dry_run.is_some(), false);
+        let prefix: Path<'_> = &String::new;
+        v.string(&|| format!("{}keyId", prefix()), self.key_id.as_deref(), &Rule { required: true, min: Some(1), max: Some(2048), pattern: None, sensitive: false });
+        v.blob(&|| format!("{}message", prefix()), self.message.as_ref().map(|b| b.0.len()), &Rule { required: true, min: Some(1), max: Some(4096), pattern: None, sensitive: true });
+        v.enumeration(&|| format!("{}messageType", prefix()), self.message_type.as_deref(), false, MessageType::ALL);
+        v.list(&|| format!("{}grantTokens", prefix()), self.grant_tokens.as_ref().map(|l| l.len()), &Rule { required: false, min: Some(0), max: Some(10), pattern: None, sensitive: false });
+        if let Some(l) = &self.grant_tokens { for (i, x) in l.iter().enumerate() { v.string(&|| format!("{}grantTokens.{}.member", prefix(), i + 1), Some(x.as_str()), &Rule { required: true, min: Some(1), max: Some(8192), pattern: None, sensitive: false }); } }
+        v.enumeration(&|| format!("{}signingAlgorithm", prefix()), self.signing_algorithm.as_deref(), true, SigningAlgorithmSpec::ALL);
+        v.required(&|| format!("{}dryRun", prefix()), self.dry_run.is_some(), false);
     }
 }
 
@@ -3998,10 +3998,10 @@ pub struct TagResourceRequest {
 
 impl Validate for TagResourceRequest {
     fn validate(&self, v: &mut Violations) {
-        let prefix = "";
-        v.string(&format!("{prefix}keyId"), self.key_id.as_deref(), true, Some(1), Some(2048), None, false);
-        v.list(&format!("{prefix}tags"), self.tags.as_ref().map(|l| l.len()), true, None, None);
-        if let Some(l) = &self.tags { for (i, x) in l.iter().enumerate() { x.validate_at(v, &format!("{prefix}tags.{}.member.", i + 1)); } }
+        let prefix: Path<'_> = &String::new;
+        v.string(&|| format!("{}keyId", prefix()), self.key_id.as_deref(), &Rule { required: true, min: Some(1), max: Some(2048), pattern: None, sensitive: false });
+        v.list(&|| format!("{}tags", prefix()), self.tags.as_ref().map(|l| l.len()), &Rule { required: true, min: None, max: None, pattern: None, sensitive: false });
+        if let Some(l) = &self.tags { for (i, x) in l.iter().enumerate() { x.validate_at(v, &|| format!("{}tags.{}.member.", prefix(), i + 1)); } }
     }
 }
 
@@ -4023,10 +4023,10 @@ pub struct UntagResourceRequest {
 
 impl Validate for UntagResourceRequest {
     fn validate(&self, v: &mut Violations) {
-        let prefix = "";
-        v.string(&format!("{prefix}keyId"), self.key_id.as_deref(), true, Some(1), Some(2048), None, false);
-        v.list(&format!("{prefix}tagKeys"), self.tag_keys.as_ref().map(|l| l.len()), true, None, None);
-        if let Some(l) = &self.tag_keys { for (i, x) in l.iter().enumerate() { v.string(&format!("{prefix}tagKeys.{}.member", i + 1), Some(x.as_str()), true, Some(1), Some(128), None, false); } }
+        let prefix: Path<'_> = &String::new;
+        v.string(&|| format!("{}keyId", prefix()), self.key_id.as_deref(), &Rule { required: true, min: Some(1), max: Some(2048), pattern: None, sensitive: false });
+        v.list(&|| format!("{}tagKeys", prefix()), self.tag_keys.as_ref().map(|l| l.len()), &Rule { required: true, min: None, max: None, pattern: None, sensitive: false });
+        if let Some(l) = &self.tag_keys { for (i, x) in l.iter().enumerate() { v.string(&|| format!("{}tagKeys.{}.member", prefix(), i + 1), Some(x.as_str()), &Rule { required: true, min: Some(1), max: Some(128), pattern: None, sensitive: false }); } }
     }
 }
 
@@ -4048,9 +4048,9 @@ pub struct UpdateAliasRequest {
 
 impl Validate for UpdateAliasRequest {
     fn validate(&self, v: &mut Violations) {
-        let prefix = "";
-        v.string(&format!("{prefix}aliasName"), self.alias_name.as_deref(), true, Some(1), Some(256), Some("^[a-zA-Z0-9:/_-]+$"), false);
-        v.string(&format!("{prefix}targetKeyId"), self.target_key_id.as_deref(), true, Some(1), Some(2048), None, false);
+        let prefix: Path<'_> = &String::new;
+        v.string(&|| format!("{}aliasName", prefix()), self.alias_name.as_deref(), &Rule { required: true, min: Some(1), max: Some(256), pattern: Some("^[a-zA-Z0-9:/_-]+$"), sensitive: false });
+        v.string(&|| format!("{}targetKeyId", prefix()), self.target_key_id.as_deref(), &Rule { required: true, min: Some(1), max: Some(2048), pattern: None, sensitive: false });
     }
 }
 
@@ -4096,18 +4096,18 @@ pub struct UpdateCustomKeyStoreRequest {
 
 impl Validate for UpdateCustomKeyStoreRequest {
     fn validate(&self, v: &mut Violations) {
-        let prefix = "";
-        v.string(&format!("{prefix}customKeyStoreId"), self.custom_key_store_id.as_deref(), true, Some(1), Some(64), None, false);
-        v.string(&format!("{prefix}newCustomKeyStoreName"), self.new_custom_key_store_name.as_deref(), false, Some(1), Some(256), None, false);
-        v.string(&format!("{prefix}keyStorePassword"), self.key_store_password.as_deref(), false, Some(7), Some(32), None, true);
-        v.string(&format!("{prefix}cloudHsmClusterId"), self.cloud_hsm_cluster_id.as_deref(), false, Some(19), Some(24), Some("cluster-[2-7a-zA-Z]{11,16}"), false);
-        v.string(&format!("{prefix}xksProxyUriEndpoint"), self.xks_proxy_uri_endpoint.as_deref(), false, Some(10), Some(128), Some("^https://[a-zA-Z0-9.-]+$"), false);
-        v.string(&format!("{prefix}xksProxyUriPath"), self.xks_proxy_uri_path.as_deref(), false, Some(10), Some(128), Some("^(/[a-zA-Z0-9\\/_-]+/kms/xks/v\\d{1,2})$|^(/kms/xks/v\\d{1,2})$"), false);
-        v.string(&format!("{prefix}xksProxyVpcEndpointServiceName"), self.xks_proxy_vpc_endpoint_service_name.as_deref(), false, Some(20), Some(64), Some("^(com|eu)\\.amazonaws\\.vpce\\.([a-z]+-){2,3}\\d+\\.vpce-svc-[0-9a-z]+$"), false);
-        v.string(&format!("{prefix}xksProxyVpcEndpointServiceOwner"), self.xks_proxy_vpc_endpoint_service_owner.as_deref(), false, Some(12), Some(12), Some("[0-9]{12}"), false);
-        v.required(&format!("{prefix}xksProxyAuthenticationCredential"), self.xks_proxy_authentication_credential.is_some(), false);
-        if let Some(x) = &self.xks_proxy_authentication_credential { x.validate_at(v, &format!("{prefix}xksProxyAuthenticationCredential.")); }
-        v.enumeration(&format!("{prefix}xksProxyConnectivity"), self.xks_proxy_connectivity.as_deref(), false, XksProxyConnectivityType::ALL);
+        let prefix: Path<'_> = &String::new;
+        v.string(&|| format!("{}customKeyStoreId", prefix()), self.custom_key_store_id.as_deref(), &Rule { required: true, min: Some(1), max: Some(64), pattern: None, sensitive: false });
+        v.string(&|| format!("{}newCustomKeyStoreName", prefix()), self.new_custom_key_store_name.as_deref(), &Rule { required: false, min: Some(1), max: Some(256), pattern: None, sensitive: false });
+        v.string(&|| format!("{}keyStorePassword", prefix()), self.key_store_password.as_deref(), &Rule { required: false, min: Some(7), max: Some(32), pattern: None, sensitive: true });
+        v.string(&|| format!("{}cloudHsmClusterId", prefix()), self.cloud_hsm_cluster_id.as_deref(), &Rule { required: false, min: Some(19), max: Some(24), pattern: Some("cluster-[2-7a-zA-Z]{11,16}"), sensitive: false });
+        v.string(&|| format!("{}xksProxyUriEndpoint", prefix()), self.xks_proxy_uri_endpoint.as_deref(), &Rule { required: false, min: Some(10), max: Some(128), pattern: Some("^https://[a-zA-Z0-9.-]+$"), sensitive: false });
+        v.string(&|| format!("{}xksProxyUriPath", prefix()), self.xks_proxy_uri_path.as_deref(), &Rule { required: false, min: Some(10), max: Some(128), pattern: Some("^(/[a-zA-Z0-9\\/_-]+/kms/xks/v\\d{1,2})$|^(/kms/xks/v\\d{1,2})$"), sensitive: false });
+        v.string(&|| format!("{}xksProxyVpcEndpointServiceName", prefix()), self.xks_proxy_vpc_endpoint_service_name.as_deref(), &Rule { required: false, min: Some(20), max: Some(64), pattern: Some("^(com|eu)\\.amazonaws\\.vpce\\.([a-z]+-){2,3}\\d+\\.vpce-svc-[0-9a-z]+$"), sensitive: false });
+        v.string(&|| format!("{}xksProxyVpcEndpointServiceOwner", prefix()), self.xks_proxy_vpc_endpoint_service_owner.as_deref(), &Rule { required: false, min: Some(12), max: Some(12), pattern: Some("[0-9]{12}"), sensitive: false });
+        v.required(&|| format!("{}xksProxyAuthenticationCredential", prefix()), self.xks_proxy_authentication_credential.is_some(), false);
+        if let Some(x) = &self.xks_proxy_authentication_credential { x.validate_at(v, &|| format!("{}xksProxyAuthenticationCredential.", prefix())); }
+        v.enumeration(&|| format!("{}xksProxyConnectivity", prefix()), self.xks_proxy_connectivity.as_deref(), false, XksProxyConnectivityType::ALL);
     }
 }
 
@@ -4129,9 +4129,9 @@ pub struct UpdateKeyDescriptionRequest {
 
 impl Validate for UpdateKeyDescriptionRequest {
     fn validate(&self, v: &mut Violations) {
-        let prefix = "";
-        v.string(&format!("{prefix}keyId"), self.key_id.as_deref(), true, Some(1), Some(2048), None, false);
-        v.string(&format!("{prefix}description"), self.description.as_deref(), true, Some(0), Some(8192), None, false);
+        let prefix: Path<'_> = &String::new;
+        v.string(&|| format!("{}keyId", prefix()), self.key_id.as_deref(), &Rule { required: true, min: Some(1), max: Some(2048), pattern: None, sensitive: false });
+        v.string(&|| format!("{}description", prefix()), self.description.as_deref(), &Rule { required: true, min: Some(0), max: Some(8192), pattern: None, sensitive: false });
     }
 }
 
@@ -4153,9 +4153,9 @@ pub struct UpdatePrimaryRegionRequest {
 
 impl Validate for UpdatePrimaryRegionRequest {
     fn validate(&self, v: &mut Violations) {
-        let prefix = "";
-        v.string(&format!("{prefix}keyId"), self.key_id.as_deref(), true, Some(1), Some(2048), None, false);
-        v.string(&format!("{prefix}primaryRegion"), self.primary_region.as_deref(), true, Some(1), Some(32), Some("^([a-z]+-){2,3}\\d+$"), false);
+        let prefix: Path<'_> = &String::new;
+        v.string(&|| format!("{}keyId", prefix()), self.key_id.as_deref(), &Rule { required: true, min: Some(1), max: Some(2048), pattern: None, sensitive: false });
+        v.string(&|| format!("{}primaryRegion", prefix()), self.primary_region.as_deref(), &Rule { required: true, min: Some(1), max: Some(32), pattern: Some("^([a-z]+-){2,3}\\d+$"), sensitive: false });
     }
 }
 
@@ -4192,15 +4192,15 @@ pub struct VerifyRequest {
 
 impl Validate for VerifyRequest {
     fn validate(&self, v: &mut Violations) {
-        let prefix = "";
-        v.string(&format!("{prefix}keyId"), self.key_id.as_deref(), true, Some(1), Some(2048), None, false);
-        v.blob(&format!("{prefix}message"), self.message.as_ref().map(|b| b.0.len()), true, Some(1), Some(4096), true);
-        v.enumeration(&format!("{prefix}messageType"), self.message_type.as_deref(), false, MessageType::ALL);
-        v.blob(&format!("{prefix}signature"), self.signature.as_ref().map(|b| b.0.len()), true, Some(1), Some(6144), false);
-        v.enumeration(&format!("{prefix}signingAlgorithm"), self.signing_algorithm.as_deref(), true, SigningAlgorithmSpec::ALL);
-        v.list(&format!("{prefix}grantTokens"), self.grant_tokens.as_ref().map(|l| l.len()), false, Some(0), Some(10));
-        if let Some(l) = &self.grant_tokens { for (i, x) in l.iter().enumerate() { v.string(&format!("{prefix}grantTokens.{}.member", i + 1), Some(x.as_str()), true, Some(1), Some(8192), None, false); } }
-        v.required(&format!("{prefix}dryRun"), self.dry_run.is_some(), false);
+        let prefix: Path<'_> = &String::new;
+        v.string(&|| format!("{}keyId", prefix()), self.key_id.as_deref(), &Rule { required: true, min: Some(1), max: Some(2048), pattern: None, sensitive: false });
+        v.blob(&|| format!("{}message", prefix()), self.message.as_ref().map(|b| b.0.len()), &Rule { required: true, min: Some(1), max: Some(4096), pattern: None, sensitive: true });
+        v.enumeration(&|| format!("{}messageType", prefix()), self.message_type.as_deref(), false, MessageType::ALL);
+        v.blob(&|| format!("{}signature", prefix()), self.signature.as_ref().map(|b| b.0.len()), &Rule { required: true, min: Some(1), max: Some(6144), pattern: None, sensitive: false });
+        v.enumeration(&|| format!("{}signingAlgorithm", prefix()), self.signing_algorithm.as_deref(), true, SigningAlgorithmSpec::ALL);
+        v.list(&|| format!("{}grantTokens", prefix()), self.grant_tokens.as_ref().map(|l| l.len()), &Rule { required: false, min: Some(0), max: Some(10), pattern: None, sensitive: false });
+        if let Some(l) = &self.grant_tokens { for (i, x) in l.iter().enumerate() { v.string(&|| format!("{}grantTokens.{}.member", prefix(), i + 1), Some(x.as_str()), &Rule { required: true, min: Some(1), max: Some(8192), pattern: None, sensitive: false }); } }
+        v.required(&|| format!("{}dryRun", prefix()), self.dry_run.is_some(), false);
     }
 }
 
@@ -4243,14 +4243,14 @@ pub struct VerifyMacRequest {
 
 impl Validate for VerifyMacRequest {
     fn validate(&self, v: &mut Violations) {
-        let prefix = "";
-        v.blob(&format!("{prefix}message"), self.message.as_ref().map(|b| b.0.len()), true, Some(1), Some(4096), true);
-        v.string(&format!("{prefix}keyId"), self.key_id.as_deref(), true, Some(1), Some(2048), None, false);
-        v.enumeration(&format!("{prefix}macAlgorithm"), self.mac_algorithm.as_deref(), true, MacAlgorithmSpec::ALL);
-        v.blob(&format!("{prefix}mac"), self.mac.as_ref().map(|b| b.0.len()), true, Some(1), Some(6144), false);
-        v.list(&format!("{prefix}grantTokens"), self.grant_tokens.as_ref().map(|l| l.len()), false, Some(0), Some(10));
-        if let Some(l) = &self.grant_tokens { for (i, x) in l.iter().enumerate() { v.string(&format!("{prefix}grantTokens.{}.member", i + 1), Some(x.as_str()), true, Some(1), Some(8192), None, false); } }
-        v.required(&format!("{prefix}dryRun"), self.dry_run.is_some(), false);
+        let prefix: Path<'_> = &String::new;
+        v.blob(&|| format!("{}message", prefix()), self.message.as_ref().map(|b| b.0.len()), &Rule { required: true, min: Some(1), max: Some(4096), pattern: None, sensitive: true });
+        v.string(&|| format!("{}keyId", prefix()), self.key_id.as_deref(), &Rule { required: true, min: Some(1), max: Some(2048), pattern: None, sensitive: false });
+        v.enumeration(&|| format!("{}macAlgorithm", prefix()), self.mac_algorithm.as_deref(), true, MacAlgorithmSpec::ALL);
+        v.blob(&|| format!("{}mac", prefix()), self.mac.as_ref().map(|b| b.0.len()), &Rule { required: true, min: Some(1), max: Some(6144), pattern: None, sensitive: false });
+        v.list(&|| format!("{}grantTokens", prefix()), self.grant_tokens.as_ref().map(|l| l.len()), &Rule { required: false, min: Some(0), max: Some(10), pattern: None, sensitive: false });
+        if let Some(l) = &self.grant_tokens { for (i, x) in l.iter().enumerate() { v.string(&|| format!("{}grantTokens.{}.member", prefix(), i + 1), Some(x.as_str()), &Rule { required: true, min: Some(1), max: Some(8192), pattern: None, sensitive: false }); } }
+        v.required(&|| format!("{}dryRun", prefix()), self.dry_run.is_some(), false);
     }
 }
 
