@@ -75,55 +75,121 @@ function rustType(type, isInput) {
 function structDef(name, members, { input, output, doc }) {
   const derives = ["Debug", "Clone", "Default", "PartialEq"];
   if (input) derives.push("Deserialize");
-  if (output) derives.push("Serialize");
+  // Requests serialize too (an audit record of a call is built from its decoded request); the
+  // derive costs nothing in the wasm while nothing serializes them.
+  derives.push("Serialize");
   let s = `/// ${doc}\n#[derive(${derives.join(", ")})]\npub struct ${name} {\n`;
   for (const [m, d] of Object.entries(members)) {
     s += `    /// \`${m}\` (${d.type}${d.required ? ", required" : ""}).\n`;
-    s += `    #[serde(rename = ${rustStr(m)}${output ? ', skip_serializing_if = "Option::is_none"' : ""}${input ? ", default" : ""})]\n`;
+    s += `    #[serde(rename = ${rustStr(m)}, skip_serializing_if = "Option::is_none"${input ? ", default" : ""})]\n`;
     s += `    pub ${field(m)}: Option<${rustType(d.type, input)}>,\n`;
   }
   return s + "}\n\n";
 }
 
-// One validation call per member, in model order, so messages list violations as AWS does.
+// One validation call per member, in model order, so messages list violations as AWS does. A
+// member's path is a closure (`Path`), formatted only when a violation is reported; its constraints
+// are a constant `Rule`.
 function validateBody(members) {
   let s = "";
+  const opt = (x) => (x === undefined ? "None" : `Some(${x})`);
+  const rule = (required, c, sensitive) =>
+    `&Rule { required: ${required}, min: ${opt(c.min)}, max: ${opt(c.max)}, pattern: ${c.pattern ? `Some(${rustStr(c.pattern)})` : "None"}, sensitive: ${sensitive} }`;
   for (const [m, d] of Object.entries(members)) {
     const c = d.constraints || {};
-    const path = `&format!("{prefix}${camel(m)}")`;
+    const path = `&|| format!("{}${camel(m)}", prefix())`;
     const f = `self.${field(m)}`;
     const req = d.required ? "true" : "false";
-    const opt = (x) => (x === undefined ? "None" : `Some(${x})`);
     const sens = d.sensitive ? "true" : "false";
     const t = d.type;
     let mm;
     if (t === "string") {
-      s += `        v.string(${path}, ${f}.as_deref(), ${req}, ${opt(c.min)}, ${opt(c.max)}, ${c.pattern ? `Some(${rustStr(c.pattern)})` : "None"}, ${sens});\n`;
+      s += `        v.string(${path}, ${f}.as_deref(), ${rule(req, c, sens)});\n`;
     } else if (t === "blob") {
-      s += `        v.blob(${path}, ${f}.as_ref().map(|b| b.0.len()), ${req}, ${opt(c.min)}, ${opt(c.max)}, ${sens});\n`;
+      s += `        v.blob(${path}, ${f}.as_ref().map(|b| b.0.len()), ${rule(req, c, sens)});\n`;
     } else if (t === "integer") {
-      s += `        v.integer(${path}, ${f}, ${req}, ${opt(c.min)}, ${opt(c.max)});\n`;
+      s += `        v.integer(${path}, ${f}, ${rule(req, c, "false")});\n`;
     } else if ((mm = /^enum:(\w+)$/.exec(t))) {
       s += `        v.enumeration(${path}, ${f}.as_deref(), ${req}, ${mm[1]}::ALL);\n`;
     } else if ((mm = /^struct:(\w+)$/.exec(t))) {
       s += `        v.required(${path}, ${f}.is_some(), ${req});\n`;
-      s += `        if let Some(x) = &${f} { x.validate_at(v, &format!("{prefix}${camel(m)}.")); }\n`;
+      s += `        if let Some(x) = &${f} { x.validate_at(v, &|| format!("{}${camel(m)}.", prefix())); }\n`;
     } else if ((mm = /^list<(.+)>$/.exec(t))) {
       const inner = mm[1];
       const mc = c.member || {};
-      s += `        v.list(${path}, ${f}.as_ref().map(|l| l.len()), ${req}, ${opt(c.min)}, ${opt(c.max)});\n`;
+      s += `        v.list(${path}, ${f}.as_ref().map(|l| l.len()), ${rule(req, { min: c.min, max: c.max }, "false")});\n`;
+      const item = `&|| format!("{}${camel(m)}.{}.member", prefix(), i + 1)`;
       let body = null;
       let em;
-      if (inner === "string")
-        body = `v.string(&format!("{prefix}${camel(m)}.{}.member", i + 1), Some(x.as_str()), true, ${opt(mc.min)}, ${opt(mc.max)}, ${mc.pattern ? `Some(${rustStr(mc.pattern)})` : "None"}, false);`;
-      else if ((em = /^enum:(\w+)$/.exec(inner)))
-        body = `v.enumeration(&format!("{prefix}${camel(m)}.{}.member", i + 1), Some(x.as_str()), true, ${em[1]}::ALL);`;
-      else if ((em = /^struct:(\w+)$/.exec(inner))) body = `x.validate_at(v, &format!("{prefix}${camel(m)}.{}.member.", i + 1));`;
+      if (inner === "string") body = `v.string(${item}, Some(x.as_str()), ${rule("true", mc, "false")});`;
+      else if ((em = /^enum:(\w+)$/.exec(inner))) body = `v.enumeration(${item}, Some(x.as_str()), true, ${em[1]}::ALL);`;
+      else if ((em = /^struct:(\w+)$/.exec(inner))) body = `x.validate_at(v, &|| format!("{}${camel(m)}.{}.member.", prefix(), i + 1));`;
       if (body) s += `        if let Some(l) = &${f} { for (i, x) in l.iter().enumerate() { ${body} } }\n`;
     } else if (t === "boolean" || t === "map<string,string>" || t === "timestamp") {
       s += `        v.required(${path}, ${f}.is_some(), ${req});\n`;
     } else throw new Error(`no validation for ${t}`);
   }
+  return s;
+}
+
+// Request members that layers around the operations read (authorization's condition keys, grant
+// tokens, AWS managed keys): each gets one accessor on `Request` over every operation that has it,
+// so no hand-written code names a request member by string.
+const SHARED_MEMBERS = [
+  "KeyId",
+  "SourceKeyId",
+  "DestinationKeyId",
+  "AliasName",
+  "GrantTokens",
+  "EncryptionContext",
+  "SourceEncryptionContext",
+  "DestinationEncryptionContext",
+  "EncryptionAlgorithm",
+  "SigningAlgorithm",
+  "MacAlgorithm",
+  "GranteePrincipal",
+  "RetiringPrincipal",
+  "Operations",
+  "BypassPolicyLockoutSafetyCheck",
+];
+
+// `Request`: one variant per operation, decoded once from the body's JSON object; what every layer
+// reads.
+function requestEnum(ops) {
+  let s = `/// A decoded request of any operation: the one form of a request body every layer reads\n`;
+  s += `/// (operation, authorization, grant tokens, the lockout check, AWS managed keys). Serializes as\n`;
+  s += `/// the wire JSON of its operation.\n`;
+  s += `#[derive(Debug, Clone, PartialEq, Serialize)]\n#[serde(untagged)]\npub enum Request {\n`;
+  for (const o of ops) s += `    /// \`${o}\`\n    ${o}(${o}Request),\n`;
+  s += `}\n\nimpl Request {\n`;
+  s += `    /// Decodes the request of \`op\` from the body's JSON object (no constraint checks).\n`;
+  s += `    pub fn from_object(op: Operation, object: serde_json::Map<String, serde_json::Value>) -> Result<Self, serde_json::Error> {\n`;
+  s += `        let value = serde_json::Value::Object(object);\n        Ok(match op {\n`;
+  for (const o of ops) s += `            Operation::${o} => Self::${o}(serde_json::from_value(value)?),\n`;
+  s += `        })\n    }\n\n`;
+  s += `    /// The operation this request is for.\n    pub fn operation(&self) -> Operation {\n        match self {\n`;
+  for (const o of ops) s += `            Self::${o}(_) => Operation::${o},\n`;
+  s += `        }\n    }\n`;
+  for (const m of SHARED_MEMBERS) {
+    const having = ops.filter((o) => model.operations[o].input[m]);
+    if (having.length === 0) throw new Error(`no operation has the shared member ${m}`);
+    const types = new Set(having.map((o) => model.operations[o].input[m].type));
+    if (types.size !== 1) throw new Error(`shared member ${m} has several types: ${[...types]}`);
+    const t = [...types][0];
+    let ret, get;
+    if (t === "string" || t.startsWith("enum:")) [ret, get] = ["Option<&str>", "as_deref()"];
+    else if (/^list<(string|enum:\w+)>$/.test(t)) [ret, get] = ["Option<&[String]>", "as_deref()"];
+    else if (t === "map<string,string>") [ret, get] = ["Option<&BTreeMap<String, String>>", "as_ref()"];
+    else if (t === "boolean") [ret, get] = ["Option<bool>", null];
+    else throw new Error(`no accessor for ${m}: ${t}`);
+    s += `\n    /// \`${m}\`, in the operations that have it (${having.join(", ")}).\n`;
+    s += `    pub fn ${field(m)}(&self) -> ${ret} {\n        match self {\n`;
+    for (const o of having) s += `            Self::${o}(r) => r.${field(m)}${get ? `.${get}` : ""},\n`;
+    s += `            _ => None,\n        }\n    }\n`;
+  }
+  s += `}\n\nimpl Validate for Request {\n    fn validate(&self, v: &mut Violations) {\n        match self {\n`;
+  for (const o of ops) s += `            Self::${o}(r) => r.validate(v),\n`;
+  s += `        }\n    }\n}\n\n`;
   return s;
 }
 
@@ -133,7 +199,7 @@ function generateRust() {
   out += `//! Requests keep enum members as \`String\` so unknown values become ValidationException;\n`;
   out += `//! responses and stored records use the typed enums.\n`;
   out += `#![allow(non_camel_case_types, clippy::enum_variant_names, clippy::too_many_lines, missing_docs)]\n\n`;
-  out += `use std::collections::BTreeMap;\nuse serde::{Deserialize, Serialize};\nuse super::{Blob, EpochSeconds};\nuse super::validate::{Validate, Violations};\n\n`;
+  out += `use std::collections::BTreeMap;\nuse serde::{Deserialize, Serialize};\nuse super::{Blob, EpochSeconds};\nuse super::validate::{Path, Rule, Validate, Violations};\n\n`;
 
   // Enums
   for (const [name, values] of Object.entries(model.enums)) {
@@ -149,7 +215,7 @@ function generateRust() {
     const input = inputStructs.has(name);
     out += structDef(name, members, { input, output: true, doc: `The \`${name}\` structure.` });
     if (input) {
-      out += `impl ${name} {\n    /// Checks the model constraints, reporting member paths under \`prefix\`.\n    pub fn validate_at(&self, v: &mut Violations, prefix: &str) {\n${validateBody(members)}    }\n}\n\n`;
+      out += `impl ${name} {\n    /// Checks the model constraints, reporting member paths under \`prefix\`.\n    pub fn validate_at(&self, v: &mut Violations, prefix: Path<'_>) {\n${validateBody(members)}    }\n}\n\n`;
     }
   }
 
@@ -162,9 +228,11 @@ function generateRust() {
 
   for (const [o, d] of Object.entries(model.operations)) {
     out += structDef(`${o}Request`, d.input, { input: true, output: false, doc: `The input of \`${o}\`.` });
-    out += `impl Validate for ${o}Request {\n    fn validate(&self, v: &mut Violations) {\n        let prefix = "";\n${validateBody(d.input)}    }\n}\n\n`;
+    out += `impl Validate for ${o}Request {\n    fn validate(&self, v: &mut Violations) {\n        let prefix: Path<'_> = &String::new;\n${validateBody(d.input)}    }\n}\n\n`;
     out += structDef(`${o}Response`, d.output, { input: false, output: true, doc: `The output of \`${o}\`.` });
   }
+
+  out += requestEnum(ops);
 
   // Error codes
   const errors = [...Object.entries(model.errors).map(([n, e]) => [n, e.fault]), ...PROTOCOL_ERRORS.map((n) => [n, "client"])];

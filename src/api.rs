@@ -10,6 +10,8 @@ pub mod validate;
 pub use generated::*;
 
 use base64::Engine as _;
+
+use crate::error::KmsError;
 use serde::{Deserialize, Deserializer, Serialize, Serializer};
 
 /// A binary member: base64 (standard alphabet, padded) on the wire, raw bytes in Rust. The
@@ -46,28 +48,58 @@ impl<'de> Deserialize<'de> for Blob {
 #[serde(transparent)]
 pub struct EpochSeconds(pub f64);
 
-/// Decodes an AWS JSON 1.1 request body into `T` and checks its model constraints: malformed JSON
-/// or a member of the wrong JSON type is SerializationException, a constraint violation is
-/// ValidationException (with every violation listed, as AWS does). An empty body is `{}`.
-pub fn decode_request<T>(body: &[u8]) -> Result<T, crate::error::KmsError>
+/// Parses an AWS JSON 1.1 request body into its JSON object: the one parse of a request's bytes
+/// (`decode` and the extensions start here). Malformed JSON is SerializationException, as is any
+/// body that is not an object; an empty body is `{}`.
+pub fn parse_body(body: &[u8]) -> Result<serde_json::Map<String, serde_json::Value>, KmsError> {
+    #[cfg(debug_assertions)]
+    BODY_PARSES.with(|n| n.set(n.get() + 1));
+    if body.iter().all(u8::is_ascii_whitespace) {
+        return Ok(serde_json::Map::new());
+    }
+    match serde_json::from_slice(body) {
+        Ok(serde_json::Value::Object(object)) => Ok(object),
+        Ok(_) => Err(KmsError::serialization(
+            "Start of list found where not expected",
+        )),
+        Err(_) => Err(KmsError::serialization("Request body is not valid JSON.")),
+    }
+}
+
+#[cfg(debug_assertions)]
+thread_local! {
+    static BODY_PARSES: std::cell::Cell<usize> = const { std::cell::Cell::new(0) };
+}
+
+/// How many request bodies this thread has parsed (debug builds only): the evidence that each
+/// request is parsed exactly once.
+#[cfg(debug_assertions)]
+#[doc(hidden)]
+pub fn body_parses() -> usize {
+    BODY_PARSES.with(std::cell::Cell::get)
+}
+
+/// Decodes the request of `op` from its body (`parse_body`) and checks its model constraints: a
+/// member of the wrong JSON type is SerializationException, a constraint violation is
+/// ValidationException (with every violation listed, as AWS does).
+pub fn decode(op: Operation, body: &[u8]) -> Result<Request, KmsError> {
+    let object = parse_body(body)?;
+    let request =
+        Request::from_object(op, object).map_err(|e| KmsError::serialization(serde_message(&e)))?;
+    validated(request)
+}
+
+/// Decodes a request shape from a JSON object already parsed (`parse_body`) and checks it.
+pub fn from_object<T>(object: serde_json::Map<String, serde_json::Value>) -> Result<T, KmsError>
 where
     T: serde::de::DeserializeOwned + validate::Validate,
 {
-    use crate::error::KmsError;
-    let body = if body.iter().all(u8::is_ascii_whitespace) {
-        b"{}".as_slice()
-    } else {
-        body
-    };
-    let value: serde_json::Value = serde_json::from_slice(body)
-        .map_err(|_| KmsError::serialization("Request body is not valid JSON."))?;
-    if !value.is_object() {
-        return Err(KmsError::serialization(
-            "Start of list found where not expected",
-        ));
-    }
-    let request: T =
-        serde_json::from_value(value).map_err(|e| KmsError::serialization(serde_message(&e)))?;
+    let request: T = serde_json::from_value(serde_json::Value::Object(object))
+        .map_err(|e| KmsError::serialization(serde_message(&e)))?;
+    validated(request)
+}
+
+fn validated<T: validate::Validate>(request: T) -> Result<T, KmsError> {
     let mut violations = validate::Violations::default();
     request.validate(&mut violations);
     match violations.message() {

@@ -7,7 +7,7 @@
 mod authorize;
 pub mod aws_managed;
 
-use crate::api::Operation;
+use crate::api::{self, blob_channel, Operation, Request};
 use sha2::Digest;
 
 use crate::context::RequestCtx;
@@ -26,6 +26,8 @@ pub struct Engine {
     store: Store,
     rng: Box<dyn RandomSource>,
     host_keys: HostKeyPool,
+    /// The RSA modulus size the last call stopped for (see `ask_host_for_rsa_keys`).
+    wanted_host_key: Option<usize>,
     pending: Option<WriteSet>,
     policies: authorize::PolicyCache,
     last_usage: LastUsageLog,
@@ -55,6 +57,7 @@ impl Engine {
             store: Store::default(),
             rng,
             host_keys: HostKeyPool::default(),
+            wanted_host_key: None,
             pending: None,
             policies: authorize::PolicyCache::default(),
             last_usage: LastUsageLog::default(),
@@ -110,9 +113,30 @@ impl Engine {
         ctx: &RequestCtx,
         body: &[u8],
     ) -> KmsResult<(Vec<u8>, Option<Vec<u8>>)> {
-        self.run(op, ctx, body, |env| {
-            aws_managed::create_referenced(env, op, body)?;
-            ops::dispatch(op, body, env)
+        self.begin();
+        // The one parse of the body: every step below reads the decoded request.
+        let request = blob_channel::codec(|| api::decode(op, body))?;
+        self.run_request(ctx, &request)
+    }
+
+    /// Runs a decoded request (see `dispatch`).
+    pub fn execute(
+        &mut self,
+        ctx: &RequestCtx,
+        request: &Request,
+    ) -> KmsResult<(Vec<u8>, Option<Vec<u8>>)> {
+        self.begin();
+        self.run_request(ctx, request)
+    }
+
+    fn run_request(
+        &mut self,
+        ctx: &RequestCtx,
+        request: &Request,
+    ) -> KmsResult<(Vec<u8>, Option<Vec<u8>>)> {
+        self.run(ctx, request, |env| {
+            aws_managed::create_referenced(env, request)?;
+            ops::dispatch(request, env)
         })
     }
 
@@ -124,21 +148,26 @@ impl Engine {
         ctx: &RequestCtx,
         body: &[u8],
     ) -> KmsResult<(Vec<u8>, Option<Vec<u8>>)> {
-        self.run(ext.authorized_as(), ctx, body, |env| {
-            extensions::dispatch(ext, body, env)
-        })
+        self.begin();
+        let call = extensions::decode(ext, body)?;
+        let request = call.authorized_as();
+        self.run(ctx, &request, |env| extensions::run(call, env))
+    }
+
+    /// Before each call: a pending write set left by a caller that never answered is not
+    /// acknowledged, so it is dropped; a seeded engine that loaded state reseeds.
+    fn begin(&mut self) {
+        self.pending = None;
+        self.reseed_if_loaded();
     }
 
     fn run(
         &mut self,
-        op: Operation,
         ctx: &RequestCtx,
-        body: &[u8],
+        request: &Request,
         f: impl FnOnce(&mut Env<'_, '_>) -> KmsResult<Vec<u8>>,
     ) -> KmsResult<(Vec<u8>, Option<Vec<u8>>)> {
-        // A pending write set left by a caller that never answered is not acknowledged: drop it.
-        self.pending = None;
-        self.reseed_if_loaded();
+        let op = request.operation();
         let mut txn = Txn::new(&self.store);
         let mut env = Env {
             txn: &mut txn,
@@ -148,6 +177,11 @@ impl Engine {
             last_usage: &self.last_usage,
         };
         let result = f(&mut env);
+        if let Some(bits) = self.host_keys.take_wanted() {
+            // Nothing ran to the end and nothing is kept: the call runs again with the key.
+            self.wanted_host_key = Some(bits);
+            return Err(KmsError::internal("The call waits for a host RSA key."));
+        }
         let touched = txn.take_touched();
         if let Some(t) = &mut self.trail_touched {
             t.clone_from(&touched);
@@ -159,21 +193,20 @@ impl Engine {
         }
         // Invalid grant tokens, then authorization, override the operation's own outcome, and
         // either drops the transaction's writes.
-        authorize::check_grant_tokens(body)?;
+        authorize::check_grant_tokens(request)?;
         let writes = txn.into_write_set();
         let created = aws_managed::created_keys(&writes);
         authorize::authorize(
             &mut self.policies,
             &self.store,
             &created,
-            op,
             ctx,
-            body,
+            request,
             &touched,
         )?;
         let response = result?;
         record_usage(&mut self.last_usage, op, ctx, &touched);
-        authorize::check_create_key_lockout(op, ctx, body, &writes)?;
+        authorize::check_create_key_lockout(ctx, request, &writes)?;
         if writes.is_empty() {
             return Ok((response, None));
         }
@@ -249,6 +282,37 @@ impl Engine {
         self.host_keys
             .offer(bits, pkcs8_der)
             .map_err(|_| KmsError::validation(format!("The host key is not a valid {spec} key.")))
+    }
+
+    /// Parks an RSA private key the host generated (PKCS#8 DER) of any size a KMS key can have
+    /// (2048, 3072 or 4096 bits), checked as `provide_host_key` checks it: the answer to a call that
+    /// stopped for one (`take_wanted_host_key`).
+    pub fn provide_rsa_key(&mut self, pkcs8_der: &[u8]) -> Result<(), KmsError> {
+        let bits = crate::crypto::rsa::private_key(pkcs8_der)
+            .map(|k| crate::crypto::rsa::modulus_bits(&k))
+            .map_err(|_| KmsError::validation("The host key is not a valid RSA key."))?;
+        let spec = match bits {
+            2048 => "RSA_2048",
+            3072 => "RSA_3072",
+            4096 => "RSA_4096",
+            _ => return Err(KmsError::validation("The host key is not a valid RSA key.")),
+        };
+        self.provide_host_key(spec, pkcs8_der)
+    }
+
+    /// Whether the calls from now on, instead of generating an RSA key in wasm (seconds for 4096
+    /// bits) when no host key is waiting, stop with nothing done and report the modulus size
+    /// wanted (`take_wanted_host_key`), so the host can generate the key (`provide_rsa_key`) and
+    /// run the call again without asking. Every operation that makes an RSA key asks: CreateKey,
+    /// GenerateDataKeyPair*, GetParametersForImport. A seeded engine never asks.
+    pub fn ask_host_for_rsa_keys(&mut self, ask: bool) {
+        self.host_keys.set_ask_host(ask && !self.is_seeded());
+        self.wanted_host_key = None;
+    }
+
+    /// The RSA modulus size the last call stopped for, if it did (cleared by the read).
+    pub fn take_wanted_host_key(&mut self) -> Option<usize> {
+        self.wanted_host_key.take()
     }
 
     /// How many host-supplied keys of `spec` are waiting.

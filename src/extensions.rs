@@ -4,7 +4,7 @@
 
 mod create_fixture_key;
 
-use crate::api::Operation;
+use crate::api::{Operation, Request};
 use crate::error::KmsResult;
 use crate::ops::Env;
 
@@ -37,9 +37,32 @@ impl Extension {
     }
 }
 
-/// Runs `ext` with the request body.
-pub fn dispatch(ext: Extension, body: &[u8], env: &mut Env<'_, '_>) -> KmsResult<Vec<u8>> {
+/// A decoded extension call.
+pub enum Call {
+    /// `KmsWasm.CreateFixtureKey`.
+    CreateFixtureKey(create_fixture_key::FixtureRequest),
+}
+
+impl Call {
+    /// The AWS request whose permission the call needs, as authorization and the engine's other
+    /// checks read it (a fixture is authorized, and lockout-checked, as its CreateKey).
+    pub fn authorized_as(&self) -> Request {
+        match self {
+            Self::CreateFixtureKey(r) => Request::CreateKey(r.create_key.clone()),
+        }
+    }
+}
+
+/// Decodes the request body of `ext` (its one parse).
+pub fn decode(ext: Extension, body: &[u8]) -> KmsResult<Call> {
     match ext {
-        Extension::CreateFixtureKey => create_fixture_key::run(body, env),
+        Extension::CreateFixtureKey => create_fixture_key::decode(body).map(Call::CreateFixtureKey),
+    }
+}
+
+/// Runs a decoded extension call.
+pub fn run(call: Call, env: &mut Env<'_, '_>) -> KmsResult<Vec<u8>> {
+    match call {
+        Call::CreateFixtureKey(r) => create_fixture_key::run(r, env),
     }
 }

@@ -16,6 +16,7 @@ pub mod last_usage;
 pub mod localstack_tags;
 pub mod mac;
 pub mod multi_region;
+pub mod operations;
 pub mod paging;
 pub mod policy;
 pub mod policy_eval;

@@ -61,11 +61,9 @@ mod update_primary_region;
 mod verify;
 mod verify_mac;
 
-use serde::de::DeserializeOwned;
 use serde::Serialize;
 
-use crate::api::validate::Validate;
-use crate::api::{blob_channel, decode_request, Operation};
+use crate::api::{blob_channel, Operation, Request};
 use crate::context::RequestCtx;
 use crate::crypto::rng::RandomSource;
 use crate::crypto::rsa::HostKeyPool;
@@ -107,109 +105,90 @@ impl Env<'_, '_> {
     }
 }
 
-/// Whether this emulator implements `op`.
-pub fn is_implemented(op: Operation) -> bool {
-    !matches!(route(op), Route::NotImplemented)
-}
-
-enum Route {
-    Run(fn(&[u8], &mut Env<'_, '_>) -> KmsResult<Vec<u8>>),
-    NotImplemented,
-}
-
-/// Decodes the request of `op`, runs it and encodes its response.
-pub fn dispatch(op: Operation, body: &[u8], env: &mut Env<'_, '_>) -> KmsResult<Vec<u8>> {
-    match route(op) {
-        Route::Run(f) => f(body, env),
-        Route::NotImplemented => Err(KmsError::not_implemented(op.name())),
-    }
-}
-
-fn call<Req, Resp>(
-    body: &[u8],
-    env: &mut Env<'_, '_>,
-    run: fn(&mut Env<'_, '_>, Req) -> KmsResult<Resp>,
-) -> KmsResult<Vec<u8>>
-where
-    Req: DeserializeOwned + Validate,
-    Resp: Serialize,
-{
-    // Only these two steps may read or write out-of-band blobs (`api::blob_channel`).
-    let request: Req = blob_channel::codec(|| decode_request(body))?;
-    let response = run(env, request)?;
+/// The response body of an operation's result. Only this step and the request's decoding may read
+/// or write out-of-band blobs (`api::blob_channel`).
+fn respond<Resp: Serialize>(response: KmsResult<Resp>) -> KmsResult<Vec<u8>> {
+    let response = response?;
     blob_channel::codec(|| serde_json::to_vec(&response))
         .map_err(|e| KmsError::internal(format!("response encoding failed: {e}")))
 }
 
 macro_rules! routes {
-    ($op:expr; $($name:ident => $module:ident),* $(,)?) => {
-        match $op {
-            $(Operation::$name => Route::Run(|body, env| call(body, env, $module::run)),)*
-            // Every operation of the model is routed today; the arm keeps the table honest when
-            // the model grows.
-            #[allow(unreachable_patterns)]
-            _ => Route::NotImplemented,
+    ($($name:ident => $module:ident),* $(,)?) => {
+        /// Runs the operation of `request` and encodes its response. The operation gets its own
+        /// copy of the request: the engine's checks after it read the request too.
+        pub fn dispatch(request: &Request, env: &mut Env<'_, '_>) -> KmsResult<Vec<u8>> {
+            match request {
+                $(Request::$name(r) => respond($module::run(env, r.clone())),)*
+                // Every operation of the model is routed today; the arm keeps the table honest
+                // when the model grows.
+                #[allow(unreachable_patterns)]
+                _ => Err(KmsError::not_implemented(request.operation().name())),
+            }
+        }
+
+        /// Whether this emulator implements `op`.
+        pub fn is_implemented(op: Operation) -> bool {
+            matches!(op, $(Operation::$name)|*)
         }
     };
 }
 
-fn route(op: Operation) -> Route {
-    routes! { op;
-        CancelKeyDeletion => cancel_key_deletion,
-        UpdatePrimaryRegion => update_primary_region,
-        UpdateCustomKeyStore => update_custom_key_store,
-        ReplicateKey => replicate_key,
-        ImportKeyMaterial => import_key_material,
-        GetParametersForImport => get_parameters_for_import,
-        DisconnectCustomKeyStore => disconnect_custom_key_store,
-        DescribeCustomKeyStores => describe_custom_key_stores,
-        DeleteImportedKeyMaterial => delete_imported_key_material,
-        DeleteCustomKeyStore => delete_custom_key_store,
-        CreateCustomKeyStore => create_custom_key_store,
-        ConnectCustomKeyStore => connect_custom_key_store,
-        CreateAlias => create_alias,
-        CreateGrant => create_grant,
-        CreateKey => create_key,
-        Decapsulate => decapsulate,
-        Decrypt => decrypt,
-        DeleteAlias => delete_alias,
-        DeriveSharedSecret => derive_shared_secret,
-        DescribeKey => describe_key,
-        DisableKey => disable_key,
-        DisableKeyRotation => disable_key_rotation,
-        EnableKey => enable_key,
-        EnableKeyRotation => enable_key_rotation,
-        Encapsulate => encapsulate,
-        Encrypt => encrypt,
-        GenerateDataKey => generate_data_key,
-        GenerateDataKeyPair => generate_data_key_pair,
-        GenerateDataKeyPairWithoutPlaintext => generate_data_key_pair_without_plaintext,
-        GenerateDataKeyWithoutPlaintext => generate_data_key_without_plaintext,
-        GenerateMac => generate_mac,
-        GenerateRandom => generate_random,
-        GetKeyLastUsage => get_key_last_usage,
-        GetKeyPolicy => get_key_policy,
-        GetKeyRotationStatus => get_key_rotation_status,
-        GetPublicKey => get_public_key,
-        ListAliases => list_aliases,
-        ListGrants => list_grants,
-        ListKeyPolicies => list_key_policies,
-        ListKeyRotations => list_key_rotations,
-        ListKeys => list_keys,
-        ListResourceTags => list_resource_tags,
-        ListRetirableGrants => list_retirable_grants,
-        PutKeyPolicy => put_key_policy,
-        ReEncrypt => re_encrypt,
-        RetireGrant => retire_grant,
-        RevokeGrant => revoke_grant,
-        RotateKeyOnDemand => rotate_key_on_demand,
-        ScheduleKeyDeletion => schedule_key_deletion,
-        Sign => sign,
-        TagResource => tag_resource,
-        UntagResource => untag_resource,
-        UpdateAlias => update_alias,
-        UpdateKeyDescription => update_key_description,
-        Verify => verify,
-        VerifyMac => verify_mac,
-    }
+routes! {
+    CancelKeyDeletion => cancel_key_deletion,
+    UpdatePrimaryRegion => update_primary_region,
+    UpdateCustomKeyStore => update_custom_key_store,
+    ReplicateKey => replicate_key,
+    ImportKeyMaterial => import_key_material,
+    GetParametersForImport => get_parameters_for_import,
+    DisconnectCustomKeyStore => disconnect_custom_key_store,
+    DescribeCustomKeyStores => describe_custom_key_stores,
+    DeleteImportedKeyMaterial => delete_imported_key_material,
+    DeleteCustomKeyStore => delete_custom_key_store,
+    CreateCustomKeyStore => create_custom_key_store,
+    ConnectCustomKeyStore => connect_custom_key_store,
+    CreateAlias => create_alias,
+    CreateGrant => create_grant,
+    CreateKey => create_key,
+    Decapsulate => decapsulate,
+    Decrypt => decrypt,
+    DeleteAlias => delete_alias,
+    DeriveSharedSecret => derive_shared_secret,
+    DescribeKey => describe_key,
+    DisableKey => disable_key,
+    DisableKeyRotation => disable_key_rotation,
+    EnableKey => enable_key,
+    EnableKeyRotation => enable_key_rotation,
+    Encapsulate => encapsulate,
+    Encrypt => encrypt,
+    GenerateDataKey => generate_data_key,
+    GenerateDataKeyPair => generate_data_key_pair,
+    GenerateDataKeyPairWithoutPlaintext => generate_data_key_pair_without_plaintext,
+    GenerateDataKeyWithoutPlaintext => generate_data_key_without_plaintext,
+    GenerateMac => generate_mac,
+    GenerateRandom => generate_random,
+    GetKeyLastUsage => get_key_last_usage,
+    GetKeyPolicy => get_key_policy,
+    GetKeyRotationStatus => get_key_rotation_status,
+    GetPublicKey => get_public_key,
+    ListAliases => list_aliases,
+    ListGrants => list_grants,
+    ListKeyPolicies => list_key_policies,
+    ListKeyRotations => list_key_rotations,
+    ListKeys => list_keys,
+    ListResourceTags => list_resource_tags,
+    ListRetirableGrants => list_retirable_grants,
+    PutKeyPolicy => put_key_policy,
+    ReEncrypt => re_encrypt,
+    RetireGrant => retire_grant,
+    RevokeGrant => revoke_grant,
+    RotateKeyOnDemand => rotate_key_on_demand,
+    ScheduleKeyDeletion => schedule_key_deletion,
+    Sign => sign,
+    TagResource => tag_resource,
+    UntagResource => untag_resource,
+    UpdateAlias => update_alias,
+    UpdateKeyDescription => update_key_description,
+    Verify => verify,
+    VerifyMac => verify_mac,
 }

@@ -1,4 +1,4 @@
-//! The only wasm-bindgen file: `WasmEngine` for JS. Thirteen methods over `Engine` and `wire::handle`;
+//! The only wasm-bindgen file: `WasmEngine` for JS. Twelve methods over `Engine` and `wire::handle`;
 //! bytes in, bytes out. A panic hook keeps the panic text so JS can report it after a trap, and
 //! `set_aes_gcm_host` and `set_ecdsa_host` let the Node entry lend node:crypto's AES-GCM to
 //! `crypto::aes_gcm` and its ECDSA to `crypto::ecc`.
@@ -185,9 +185,23 @@ impl WasmEngine {
 
     /// Handles one AWS JSON 1.1 request. Returns where in wasm memory its status, body and
     /// journal entry now are, packed (`pack_outcome`); valid until the next dispatch.
-    pub fn dispatch(&mut self, target: &str, ctx: &str, body: &[u8]) -> Result<*const u8, JsError> {
+    /// With `ask_host_key`, a call that needs an RSA key none is waiting for stops instead with
+    /// status 0 and `{"rsaModulusLength":N}` (`Engine::ask_host_for_rsa_keys`).
+    pub fn dispatch(
+        &mut self,
+        target: &str,
+        ctx: &str,
+        body: &[u8],
+        ask_host_key: Option<bool>,
+    ) -> Result<*const u8, JsError> {
+        self.engine
+            .ask_host_for_rsa_keys(ask_host_key == Some(true));
         let outcome = wire::handle(&mut self.engine, target, ctx.as_bytes(), body);
-        let event = trail::record(&self.engine, target, ctx.as_bytes(), body, &outcome);
+        self.engine.ask_host_for_rsa_keys(false);
+        // A call that stopped for a host RSA key (status 0) did not run: it is logged when it does.
+        let event = (outcome.status != 0)
+            .then(|| trail::record(&self.engine, target, ctx.as_bytes(), body, &outcome))
+            .flatten();
         pack_outcome(&mut self.outcome, outcome, &[], event.as_deref())?;
         Ok(self.outcome.as_ptr())
     }
@@ -202,8 +216,11 @@ impl WasmEngine {
         ctx: &str,
         body: &str,
         blobs: Vec<js_sys::Uint8Array>,
+        ask_host_key: Option<bool>,
     ) -> Result<*const u8, JsError> {
         let blobs = blobs.iter().map(js_sys::Uint8Array::to_vec).collect();
+        self.engine
+            .ask_host_for_rsa_keys(ask_host_key == Some(true));
         let (outcome, out_blobs) = wire::handle_with_blobs(
             &mut self.engine,
             target,
@@ -211,13 +228,18 @@ impl WasmEngine {
             body.as_bytes(),
             blobs,
         );
-        let event = trail::record(
-            &self.engine,
-            target,
-            ctx.as_bytes(),
-            body.as_bytes(),
-            &outcome,
-        );
+        self.engine.ask_host_for_rsa_keys(false);
+        let event = (outcome.status != 0)
+            .then(|| {
+                trail::record(
+                    &self.engine,
+                    target,
+                    ctx.as_bytes(),
+                    body.as_bytes(),
+                    &outcome,
+                )
+            })
+            .flatten();
         pack_outcome(&mut self.outcome, outcome, &out_blobs, event.as_deref())?;
         Ok(self.outcome.as_ptr())
     }
@@ -238,17 +260,12 @@ impl WasmEngine {
         self.engine.abort();
     }
 
-    /// Parks a host-generated RSA private key (PKCS#8 DER) for the next key of `spec`; Rust
-    /// validates it first and refuses a key that does not fit.
-    pub fn provide_host_key(&mut self, spec: &str, pkcs8_der: &[u8]) -> Result<(), JsError> {
+    /// Parks a host-generated RSA private key (PKCS#8 DER), the answer to a dispatch that stopped
+    /// for one; Rust validates it first and refuses a key that does not fit.
+    pub fn provide_host_key(&mut self, pkcs8_der: &[u8]) -> Result<(), JsError> {
         self.engine
-            .provide_host_key(spec, pkcs8_der)
+            .provide_rsa_key(pkcs8_der)
             .map_err(|e| JsError::new(&e.message))
-    }
-
-    /// How many host-generated keys of `spec` are waiting.
-    pub fn host_keys_available(&self, spec: &str) -> usize {
-        self.engine.host_keys_available(spec)
     }
 
     /// The whole state.

@@ -11,7 +11,9 @@ use crate::extensions::Extension;
 /// What a request produced.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Outcome {
-    /// HTTP status: 200, 400 for client errors, 5xx for server faults.
+    /// HTTP status: 200, 400 for client errors, 5xx for server faults. 0 when the call stopped
+    /// for a host RSA key (`Engine::ask_host_for_rsa_keys`): nothing ran, and the body is
+    /// `{"rsaModulusLength":N}`, the key to generate before sending the call again.
     pub status: u16,
     /// The response body or the error envelope.
     pub body: Vec<u8>,
@@ -65,7 +67,15 @@ pub fn handle_with_blobs(
 
 /// Handles one request whose operation and context are already known.
 pub fn handle_op(engine: &mut Engine, op: Operation, ctx: &RequestCtx, body: &[u8]) -> Outcome {
-    outcome(engine.dispatch(op, ctx, body))
+    let result = engine.dispatch(op, ctx, body);
+    match engine.take_wanted_host_key() {
+        Some(bits) => Outcome {
+            status: 0,
+            body: format!("{{\"rsaModulusLength\":{bits}}}").into_bytes(),
+            entry: None,
+        },
+        None => outcome(result),
+    }
 }
 
 fn outcome(result: crate::error::KmsResult<(Vec<u8>, Option<Vec<u8>>)>) -> Outcome {

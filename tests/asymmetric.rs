@@ -1284,6 +1284,112 @@ fn host_keys_are_not_part_of_the_persisted_state() {
     assert_eq!(before, e.snapshot());
 }
 
+/// One call through the wire door with the engine asking the host for RSA keys.
+fn asking(e: &mut Engine, op: &str, body: Value) -> kms_wasm::Outcome {
+    e.ask_host_for_rsa_keys(true);
+    let out = call_raw(
+        e,
+        &format!("TrentService.{op}"),
+        &ctx(),
+        body.to_string().as_bytes(),
+    );
+    e.ask_host_for_rsa_keys(false);
+    out
+}
+
+#[test]
+fn every_operation_that_makes_an_rsa_key_asks_the_host_for_it() {
+    let mut e = engine();
+    let (sym, _) = new_key(&mut e, &ctx());
+    let md = ok(&mut e, "CreateKey", &ctx(), json!({"Origin": "EXTERNAL"}))["KeyMetadata"].clone();
+    let external = md["KeyId"].as_str().unwrap().to_string();
+    for (spec, bits) in [("RSA_2048", 2048), ("RSA_3072", 3072), ("RSA_4096", 4096)] {
+        let wanted = format!(r#"{{"rsaModulusLength":{bits}}}"#);
+        for (op, body) in [
+            (
+                "CreateKey",
+                json!({"KeySpec": spec, "KeyUsage": "SIGN_VERIFY"}),
+            ),
+            (
+                "CreateKey",
+                json!({"CustomerMasterKeySpec": spec, "KeyUsage": "ENCRYPT_DECRYPT"}),
+            ),
+            (
+                "GenerateDataKeyPair",
+                json!({"KeyId": sym, "KeyPairSpec": spec}),
+            ),
+            (
+                "GenerateDataKeyPairWithoutPlaintext",
+                json!({"KeyId": sym, "KeyPairSpec": spec}),
+            ),
+            (
+                "GetParametersForImport",
+                json!({"KeyId": external, "WrappingAlgorithm": "RSAES_OAEP_SHA_256", "WrappingKeySpec": spec}),
+            ),
+        ] {
+            let before = e.snapshot();
+            let out = asking(&mut e, op, body.clone());
+            assert_eq!(
+                out.status,
+                0,
+                "{op} {body}: {}",
+                String::from_utf8_lossy(&out.body)
+            );
+            assert_eq!(String::from_utf8(out.body).unwrap(), wanted, "{op} {body}");
+            assert!(out.entry.is_none());
+            assert_eq!(
+                e.snapshot(),
+                before,
+                "{op}: a call that stopped changed state"
+            );
+        }
+    }
+    // No RSA key, or none generated: the call runs.
+    for (op, body) in [
+        (
+            "CreateKey",
+            json!({"KeySpec": "ECC_NIST_P256", "KeyUsage": "SIGN_VERIFY"}),
+        ),
+        (
+            "CreateKey",
+            json!({"KeySpec": "RSA_4096", "KeyUsage": "SIGN_VERIFY", "Origin": "EXTERNAL"}),
+        ),
+        ("Encrypt", json!({"KeyId": sym, "Plaintext": "AQ=="})),
+    ] {
+        assert_eq!(asking(&mut e, op, body.clone()).status, 200, "{op} {body}");
+    }
+    // A seeded engine never asks.
+    let mut seeded = Engine::with_seed(b"no host keys");
+    let out = asking(
+        &mut seeded,
+        "CreateKey",
+        json!({"KeySpec": "RSA_2048", "KeyUsage": "SIGN_VERIFY"}),
+    );
+    assert_eq!(out.status, 200);
+}
+
+#[test]
+fn a_call_that_asked_for_a_host_key_runs_with_the_key_the_host_provides() {
+    let mut e = engine();
+    let body = json!({"KeySpec": "RSA_2048", "KeyUsage": "SIGN_VERIFY"});
+    assert_eq!(asking(&mut e, "CreateKey", body.clone()).status, 0);
+    let host = rsa::generate(&mut SeededRandom::new(b"host"), 2048).unwrap();
+    assert!(e.provide_rsa_key(b"not a key").is_err());
+    e.provide_rsa_key(&host).unwrap();
+    let out = asking(&mut e, "CreateKey", body);
+    assert_eq!(out.status, 200);
+    let md: Value = serde_json::from_slice(&out.body).unwrap();
+    let public = unb64(
+        &ok(
+            &mut e,
+            "GetPublicKey",
+            &ctx(),
+            json!({"KeyId": md["KeyMetadata"]["KeyId"]}),
+        )["PublicKey"],
+    );
+    assert_eq!(public, rsa::public_spki(&host).unwrap());
+}
+
 // ---------------------------------------------------------------- persistence
 
 #[test]

@@ -142,24 +142,19 @@ export function readOutcome(memory: WebAssembly.Memory, at: number): Outcome {
 
 interface OpenEngine {
   journal: Journal;
-  /** `body` is text exactly when `blobs` is given (the in-process door); `record`: build the call's event. */
-  dispatch(target: string, ctx: string, body: Uint8Array | string, blobs: Uint8Array[] | undefined, record: boolean): Outcome;
+  /**
+   * `body` is text exactly when `blobs` is given (the in-process door). With `askHostKey`, a call
+   * that needs an RSA key stops with status 0 instead of generating it in wasm (`provideRsaKey`).
+   * `record`: build the call's event for the call log.
+   */
+  dispatch(target: string, ctx: string, body: Uint8Array | string, blobs: Uint8Array[] | undefined, askHostKey: boolean, record: boolean): Outcome;
   /** Parks a host-generated RSA key (PKCS#8) in the engine; Rust validates it. */
-  provideHostKey(spec: string, pkcs8: Uint8Array): void;
-  /** How many host keys of `spec` are waiting. */
-  hostKeysAvailable(spec: string): number;
+  provideHostKey(pkcs8: Uint8Array): void;
   /** The committed state (call inside `journal.run` to get the state at the head). */
   snapshot(): Uint8Array;
   /** The pending entry that replaces the whole state with `snapshot` (`Engine::replace_state`). */
   replaceState(snapshot: Uint8Array): Uint8Array;
 }
-
-const RSA_BITS: Record<string, number> = { RSA_2048: 2048, RSA_3072: 3072, RSA_4096: 4096 };
-const KEYGEN_TARGETS = new Set([
-  "TrentService.CreateKey",
-  "TrentService.GenerateDataKeyPair",
-  "TrentService.GenerateDataKeyPairWithoutPlaintext",
-]);
 
 /** The slice of WebCrypto's SubtleCrypto used here (typed locally: the package builds without DOM types). */
 interface HostSubtle {
@@ -167,37 +162,29 @@ interface HostSubtle {
   exportKey(format: "pkcs8", key: unknown): Promise<ArrayBuffer>;
 }
 
-/** The RSA spec a CreateKey / GenerateDataKeyPair* body asks for, if any. */
-function rsaSpecOf(target: string, body: Uint8Array | string): string | undefined {
-  if (!KEYGEN_TARGETS.has(target)) return undefined;
-  try {
-    const req = JSON.parse(typeof body === "string" ? body : new TextDecoder().decode(body)) as Record<string, unknown>;
-    const spec = target === "TrentService.CreateKey" ? (req.KeySpec ?? req.CustomerMasterKeySpec) : req.KeyPairSpec;
-    return typeof spec === "string" && spec in RSA_BITS ? spec : undefined;
-  } catch {
-    return undefined;
-  }
-}
+/** The host's WebCrypto, if it has one. */
+const hostSubtle = (): HostSubtle | undefined => (globalThis as { crypto?: { subtle?: HostSubtle } }).crypto?.subtle;
 
 /**
- * RSA key generation in wasm takes seconds (RSA_4096: often 10 s or more), so when a request is
- * about to need an RSA key and none is waiting, generate one with the host's WebCrypto and hand
- * the PKCS#8 bytes to Rust, which checks them before use. Any failure (no WebCrypto, a refused
- * key) is silent: Rust then generates the key itself.
+ * RSA key generation in wasm takes seconds (RSA_4096: often 10 s or more), so a dispatch that may
+ * ask the host stops, when it needs an RSA key none is waiting for, with status 0 and the body
+ * `{"rsaModulusLength":N}` (src/wire.rs `Outcome`): Rust says which key. This generates it with
+ * the host's WebCrypto and hands the PKCS#8 bytes to Rust, which checks them before use. Any
+ * failure (no WebCrypto, a refused key) is silent: the call then runs again without asking, and
+ * Rust generates the key itself.
  */
-async function provideRsaKey(open: OpenEngine, target: string, body: Uint8Array | string): Promise<void> {
-  const spec = rsaSpecOf(target, body);
-  const subtle = (globalThis as { crypto?: { subtle?: HostSubtle } }).crypto?.subtle;
-  if (!spec || !subtle) return;
+async function provideRsaKey(open: OpenEngine, wanted: Uint8Array): Promise<void> {
+  const subtle = hostSubtle();
+  if (!subtle) return;
   try {
-    if (open.hostKeysAvailable(spec) > 0) return;
+    const { rsaModulusLength } = JSON.parse(new TextDecoder().decode(wanted)) as { rsaModulusLength: number };
     const pair = await subtle.generateKey(
-      { name: "RSASSA-PKCS1-v1_5", modulusLength: RSA_BITS[spec], publicExponent: new Uint8Array([1, 0, 1]), hash: "SHA-256" },
+      { name: "RSASSA-PKCS1-v1_5", modulusLength: rsaModulusLength, publicExponent: new Uint8Array([1, 0, 1]), hash: "SHA-256" },
       true,
       ["sign", "verify"],
     );
     const pkcs8 = new Uint8Array(await subtle.exportKey("pkcs8", pair.privateKey));
-    open.provideHostKey(spec, pkcs8);
+    open.provideHostKey(pkcs8);
   } catch (err) {
     if (isTrap(err) || err instanceof StaleEngine) throw err;
     // Fall back to Rust keygen.
@@ -244,8 +231,13 @@ export class EngineHandle {
       }
       try {
         // Host (WebCrypto) keys are not reproducible: a seeded engine makes its own.
-        if (!this.seed && KEYGEN_TARGETS.has(target)) await provideRsaKey(open, target, body);
-        const out = await open.journal.run(() => open.dispatch(target, ctx, body, blobs, this.#recording));
+        const ask = !this.seed && hostSubtle() !== undefined;
+        let out = await open.journal.run(() => open.dispatch(target, ctx, body, blobs, ask, this.#recording));
+        if (out.status === 0) {
+          // Nothing ran: the call needs an RSA key. Run it again once the host made one.
+          await provideRsaKey(open, out.body);
+          out = await open.journal.run(() => open.dispatch(target, ctx, body, blobs, false, this.#recording));
+        }
         if (out.event) {
           this.#calls.push(JSON.parse(new TextDecoder().decode(out.event)) as CloudTrailEvent);
           // A server that records for days must not grow without end: keep the newest events.
@@ -333,19 +325,15 @@ export class EngineHandle {
     let recording = false;
     return {
       journal,
-      dispatch: (target, ctx, body, blobs, record) => {
+      dispatch: (target, ctx, body, blobs, askHostKey, record) => {
         live(true);
         if (record !== recording) engine.record_calls((recording = record));
-        const at = typeof body === "string" ? engine.dispatch_with_blobs(target, ctx, body, blobs ?? []) : engine.dispatch(target, ctx, body);
+        const at = typeof body === "string" ? engine.dispatch_with_blobs(target, ctx, body, blobs ?? [], askHostKey) : engine.dispatch(target, ctx, body, askHostKey);
         return readOutcome(memory, at);
       },
-      provideHostKey: (spec, pkcs8) => {
+      provideHostKey: (pkcs8) => {
         live(true);
-        engine.provide_host_key(spec, pkcs8);
-      },
-      hostKeysAvailable: (spec) => {
-        live(true);
-        return engine.host_keys_available(spec);
+        engine.provide_host_key(pkcs8);
       },
       snapshot: () => {
         live(true);

@@ -7,7 +7,7 @@
 use std::collections::BTreeMap;
 use serde::{Deserialize, Serialize};
 use super::{Blob, EpochSeconds};
-use super::validate::{Validate, Violations};
+use super::validate::{Path, Rule, Validate, Violations};
 
 /// The `AlgorithmSpec` enum of the KMS model.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
@@ -1509,10 +1509,10 @@ pub struct GrantConstraints {
 
 impl GrantConstraints {
     /// Checks the model constraints, reporting member paths under `prefix`.
-    pub fn validate_at(&self, v: &mut Violations, prefix: &str) {
-        v.required(&format!("{prefix}encryptionContextSubset"), self.encryption_context_subset.is_some(), false);
-        v.required(&format!("{prefix}encryptionContextEquals"), self.encryption_context_equals.is_some(), false);
-        v.string(&format!("{prefix}sourceArn"), self.source_arn.as_deref(), false, Some(20), Some(512), Some("^arn:aws[a-z0-9-]*:[a-z0-9-]+:[a-z0-9-]*:[0-9]{12}:.+$"), false);
+    pub fn validate_at(&self, v: &mut Violations, prefix: Path<'_>) {
+        v.required(&|| format!("{}encryptionContextSubset", prefix()), self.encryption_context_subset.is_some(), false);
+        v.required(&|| format!("{}encryptionContextEquals", prefix()), self.encryption_context_equals.is_some(), false);
+        v.string(&|| format!("{}sourceArn", prefix()), self.source_arn.as_deref(), &Rule { required: false, min: Some(20), max: Some(512), pattern: Some("^arn:aws[a-z0-9-]*:[a-z0-9-]+:[a-z0-9-]*:[0-9]{12}:.+$"), sensitive: false });
     }
 }
 
@@ -1706,9 +1706,9 @@ pub struct RecipientInfo {
 
 impl RecipientInfo {
     /// Checks the model constraints, reporting member paths under `prefix`.
-    pub fn validate_at(&self, v: &mut Violations, prefix: &str) {
-        v.enumeration(&format!("{prefix}keyEncryptionAlgorithm"), self.key_encryption_algorithm.as_deref(), false, KeyEncryptionMechanism::ALL);
-        v.blob(&format!("{prefix}attestationDocument"), self.attestation_document.as_ref().map(|b| b.0.len()), false, Some(1), Some(262144), false);
+    pub fn validate_at(&self, v: &mut Violations, prefix: Path<'_>) {
+        v.enumeration(&|| format!("{}keyEncryptionAlgorithm", prefix()), self.key_encryption_algorithm.as_deref(), false, KeyEncryptionMechanism::ALL);
+        v.blob(&|| format!("{}attestationDocument", prefix()), self.attestation_document.as_ref().map(|b| b.0.len()), &Rule { required: false, min: Some(1), max: Some(262144), pattern: None, sensitive: false });
     }
 }
 
@@ -1757,9 +1757,9 @@ pub struct Tag {
 
 impl Tag {
     /// Checks the model constraints, reporting member paths under `prefix`.
-    pub fn validate_at(&self, v: &mut Violations, prefix: &str) {
-        v.string(&format!("{prefix}tagKey"), self.tag_key.as_deref(), true, Some(1), Some(128), None, false);
-        v.string(&format!("{prefix}tagValue"), self.tag_value.as_deref(), true, Some(0), Some(256), None, false);
+    pub fn validate_at(&self, v: &mut Violations, prefix: Path<'_>) {
+        v.string(&|| format!("{}tagKey", prefix()), self.tag_key.as_deref(), &Rule { required: true, min: Some(1), max: Some(128), pattern: None, sensitive: false });
+        v.string(&|| format!("{}tagValue", prefix()), self.tag_value.as_deref(), &Rule { required: true, min: Some(0), max: Some(256), pattern: None, sensitive: false });
     }
 }
 
@@ -1784,9 +1784,9 @@ pub struct XksProxyAuthenticationCredentialType {
 
 impl XksProxyAuthenticationCredentialType {
     /// Checks the model constraints, reporting member paths under `prefix`.
-    pub fn validate_at(&self, v: &mut Violations, prefix: &str) {
-        v.string(&format!("{prefix}accessKeyId"), self.access_key_id.as_deref(), true, Some(20), Some(30), Some("^[A-Z2-7]+$"), true);
-        v.string(&format!("{prefix}rawSecretAccessKey"), self.raw_secret_access_key.as_deref(), true, Some(43), Some(64), Some("^[a-zA-Z0-9\\/+=]+$"), true);
+    pub fn validate_at(&self, v: &mut Violations, prefix: Path<'_>) {
+        v.string(&|| format!("{}accessKeyId", prefix()), self.access_key_id.as_deref(), &Rule { required: true, min: Some(20), max: Some(30), pattern: Some("^[A-Z2-7]+$"), sensitive: true });
+        v.string(&|| format!("{}rawSecretAccessKey", prefix()), self.raw_secret_access_key.as_deref(), &Rule { required: true, min: Some(43), max: Some(64), pattern: Some("^[a-zA-Z0-9\\/+=]+$"), sensitive: true });
     }
 }
 
@@ -2059,17 +2059,17 @@ impl Operation {
 }
 
 /// The input of `CancelKeyDeletion`.
-#[derive(Debug, Clone, Default, PartialEq, Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, Deserialize, Serialize)]
 pub struct CancelKeyDeletionRequest {
     /// `KeyId` (string, required).
-    #[serde(rename = "KeyId", default)]
+    #[serde(rename = "KeyId", skip_serializing_if = "Option::is_none", default)]
     pub key_id: Option<String>,
 }
 
 impl Validate for CancelKeyDeletionRequest {
     fn validate(&self, v: &mut Violations) {
-        let prefix = "";
-        v.string(&format!("{prefix}keyId"), self.key_id.as_deref(), true, Some(1), Some(2048), None, false);
+        let prefix: Path<'_> = &String::new;
+        v.string(&|| format!("{}keyId", prefix()), self.key_id.as_deref(), &Rule { required: true, min: Some(1), max: Some(2048), pattern: None, sensitive: false });
     }
 }
 
@@ -2082,17 +2082,17 @@ pub struct CancelKeyDeletionResponse {
 }
 
 /// The input of `ConnectCustomKeyStore`.
-#[derive(Debug, Clone, Default, PartialEq, Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, Deserialize, Serialize)]
 pub struct ConnectCustomKeyStoreRequest {
     /// `CustomKeyStoreId` (string, required).
-    #[serde(rename = "CustomKeyStoreId", default)]
+    #[serde(rename = "CustomKeyStoreId", skip_serializing_if = "Option::is_none", default)]
     pub custom_key_store_id: Option<String>,
 }
 
 impl Validate for ConnectCustomKeyStoreRequest {
     fn validate(&self, v: &mut Violations) {
-        let prefix = "";
-        v.string(&format!("{prefix}customKeyStoreId"), self.custom_key_store_id.as_deref(), true, Some(1), Some(64), None, false);
+        let prefix: Path<'_> = &String::new;
+        v.string(&|| format!("{}customKeyStoreId", prefix()), self.custom_key_store_id.as_deref(), &Rule { required: true, min: Some(1), max: Some(64), pattern: None, sensitive: false });
     }
 }
 
@@ -2102,21 +2102,21 @@ pub struct ConnectCustomKeyStoreResponse {
 }
 
 /// The input of `CreateAlias`.
-#[derive(Debug, Clone, Default, PartialEq, Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, Deserialize, Serialize)]
 pub struct CreateAliasRequest {
     /// `AliasName` (string, required).
-    #[serde(rename = "AliasName", default)]
+    #[serde(rename = "AliasName", skip_serializing_if = "Option::is_none", default)]
     pub alias_name: Option<String>,
     /// `TargetKeyId` (string, required).
-    #[serde(rename = "TargetKeyId", default)]
+    #[serde(rename = "TargetKeyId", skip_serializing_if = "Option::is_none", default)]
     pub target_key_id: Option<String>,
 }
 
 impl Validate for CreateAliasRequest {
     fn validate(&self, v: &mut Violations) {
-        let prefix = "";
-        v.string(&format!("{prefix}aliasName"), self.alias_name.as_deref(), true, Some(1), Some(256), Some("^[a-zA-Z0-9:/_-]+$"), false);
-        v.string(&format!("{prefix}targetKeyId"), self.target_key_id.as_deref(), true, Some(1), Some(2048), None, false);
+        let prefix: Path<'_> = &String::new;
+        v.string(&|| format!("{}aliasName", prefix()), self.alias_name.as_deref(), &Rule { required: true, min: Some(1), max: Some(256), pattern: Some("^[a-zA-Z0-9:/_-]+$"), sensitive: false });
+        v.string(&|| format!("{}targetKeyId", prefix()), self.target_key_id.as_deref(), &Rule { required: true, min: Some(1), max: Some(2048), pattern: None, sensitive: false });
     }
 }
 
@@ -2126,58 +2126,58 @@ pub struct CreateAliasResponse {
 }
 
 /// The input of `CreateCustomKeyStore`.
-#[derive(Debug, Clone, Default, PartialEq, Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, Deserialize, Serialize)]
 pub struct CreateCustomKeyStoreRequest {
     /// `CustomKeyStoreName` (string, required).
-    #[serde(rename = "CustomKeyStoreName", default)]
+    #[serde(rename = "CustomKeyStoreName", skip_serializing_if = "Option::is_none", default)]
     pub custom_key_store_name: Option<String>,
     /// `CloudHsmClusterId` (string).
-    #[serde(rename = "CloudHsmClusterId", default)]
+    #[serde(rename = "CloudHsmClusterId", skip_serializing_if = "Option::is_none", default)]
     pub cloud_hsm_cluster_id: Option<String>,
     /// `TrustAnchorCertificate` (string).
-    #[serde(rename = "TrustAnchorCertificate", default)]
+    #[serde(rename = "TrustAnchorCertificate", skip_serializing_if = "Option::is_none", default)]
     pub trust_anchor_certificate: Option<String>,
     /// `KeyStorePassword` (string).
-    #[serde(rename = "KeyStorePassword", default)]
+    #[serde(rename = "KeyStorePassword", skip_serializing_if = "Option::is_none", default)]
     pub key_store_password: Option<String>,
     /// `CustomKeyStoreType` (enum:CustomKeyStoreType).
-    #[serde(rename = "CustomKeyStoreType", default)]
+    #[serde(rename = "CustomKeyStoreType", skip_serializing_if = "Option::is_none", default)]
     pub custom_key_store_type: Option<String>,
     /// `XksProxyUriEndpoint` (string).
-    #[serde(rename = "XksProxyUriEndpoint", default)]
+    #[serde(rename = "XksProxyUriEndpoint", skip_serializing_if = "Option::is_none", default)]
     pub xks_proxy_uri_endpoint: Option<String>,
     /// `XksProxyUriPath` (string).
-    #[serde(rename = "XksProxyUriPath", default)]
+    #[serde(rename = "XksProxyUriPath", skip_serializing_if = "Option::is_none", default)]
     pub xks_proxy_uri_path: Option<String>,
     /// `XksProxyVpcEndpointServiceName` (string).
-    #[serde(rename = "XksProxyVpcEndpointServiceName", default)]
+    #[serde(rename = "XksProxyVpcEndpointServiceName", skip_serializing_if = "Option::is_none", default)]
     pub xks_proxy_vpc_endpoint_service_name: Option<String>,
     /// `XksProxyVpcEndpointServiceOwner` (string).
-    #[serde(rename = "XksProxyVpcEndpointServiceOwner", default)]
+    #[serde(rename = "XksProxyVpcEndpointServiceOwner", skip_serializing_if = "Option::is_none", default)]
     pub xks_proxy_vpc_endpoint_service_owner: Option<String>,
     /// `XksProxyAuthenticationCredential` (struct:XksProxyAuthenticationCredentialType).
-    #[serde(rename = "XksProxyAuthenticationCredential", default)]
+    #[serde(rename = "XksProxyAuthenticationCredential", skip_serializing_if = "Option::is_none", default)]
     pub xks_proxy_authentication_credential: Option<XksProxyAuthenticationCredentialType>,
     /// `XksProxyConnectivity` (enum:XksProxyConnectivityType).
-    #[serde(rename = "XksProxyConnectivity", default)]
+    #[serde(rename = "XksProxyConnectivity", skip_serializing_if = "Option::is_none", default)]
     pub xks_proxy_connectivity: Option<String>,
 }
 
 impl Validate for CreateCustomKeyStoreRequest {
     fn validate(&self, v: &mut Violations) {
-        let prefix = "";
-        v.string(&format!("{prefix}customKeyStoreName"), self.custom_key_store_name.as_deref(), true, Some(1), Some(256), None, false);
-        v.string(&format!("{prefix}cloudHsmClusterId"), self.cloud_hsm_cluster_id.as_deref(), false, Some(19), Some(24), Some("cluster-[2-7a-zA-Z]{11,16}"), false);
-        v.string(&format!("{prefix}trustAnchorCertificate"), self.trust_anchor_certificate.as_deref(), false, Some(1), Some(5000), None, false);
-        v.string(&format!("{prefix}keyStorePassword"), self.key_store_password.as_deref(), false, Some(7), Some(32), None, true);
-        v.enumeration(&format!("{prefix}customKeyStoreType"), self.custom_key_store_type.as_deref(), false, CustomKeyStoreType::ALL);
-        v.string(&format!("{prefix}xksProxyUriEndpoint"), self.xks_proxy_uri_endpoint.as_deref(), false, Some(10), Some(128), Some("^https://[a-zA-Z0-9.-]+$"), false);
-        v.string(&format!("{prefix}xksProxyUriPath"), self.xks_proxy_uri_path.as_deref(), false, Some(10), Some(128), Some("^(/[a-zA-Z0-9\\/_-]+/kms/xks/v\\d{1,2})$|^(/kms/xks/v\\d{1,2})$"), false);
-        v.string(&format!("{prefix}xksProxyVpcEndpointServiceName"), self.xks_proxy_vpc_endpoint_service_name.as_deref(), false, Some(20), Some(64), Some("^(com|eu)\\.amazonaws\\.vpce\\.([a-z]+-){2,3}\\d+\\.vpce-svc-[0-9a-z]+$"), false);
-        v.string(&format!("{prefix}xksProxyVpcEndpointServiceOwner"), self.xks_proxy_vpc_endpoint_service_owner.as_deref(), false, Some(12), Some(12), Some("[0-9]{12}"), false);
-        v.required(&format!("{prefix}xksProxyAuthenticationCredential"), self.xks_proxy_authentication_credential.is_some(), false);
-        if let Some(x) = &self.xks_proxy_authentication_credential { x.validate_at(v, &format!("{prefix}xksProxyAuthenticationCredential.")); }
-        v.enumeration(&format!("{prefix}xksProxyConnectivity"), self.xks_proxy_connectivity.as_deref(), false, XksProxyConnectivityType::ALL);
+        let prefix: Path<'_> = &String::new;
+        v.string(&|| format!("{}customKeyStoreName", prefix()), self.custom_key_store_name.as_deref(), &Rule { required: true, min: Some(1), max: Some(256), pattern: None, sensitive: false });
+        v.string(&|| format!("{}cloudHsmClusterId", prefix()), self.cloud_hsm_cluster_id.as_deref(), &Rule { required: false, min: Some(19), max: Some(24), pattern: Some("cluster-[2-7a-zA-Z]{11,16}"), sensitive: false });
+        v.string(&|| format!("{}trustAnchorCertificate", prefix()), self.trust_anchor_certificate.as_deref(), &Rule { required: false, min: Some(1), max: Some(5000), pattern: None, sensitive: false });
+        v.string(&|| format!("{}keyStorePassword", prefix()), self.key_store_password.as_deref(), &Rule { required: false, min: Some(7), max: Some(32), pattern: None, sensitive: true });
+        v.enumeration(&|| format!("{}customKeyStoreType", prefix()), self.custom_key_store_type.as_deref(), false, CustomKeyStoreType::ALL);
+        v.string(&|| format!("{}xksProxyUriEndpoint", prefix()), self.xks_proxy_uri_endpoint.as_deref(), &Rule { required: false, min: Some(10), max: Some(128), pattern: Some("^https://[a-zA-Z0-9.-]+$"), sensitive: false });
+        v.string(&|| format!("{}xksProxyUriPath", prefix()), self.xks_proxy_uri_path.as_deref(), &Rule { required: false, min: Some(10), max: Some(128), pattern: Some("^(/[a-zA-Z0-9\\/_-]+/kms/xks/v\\d{1,2})$|^(/kms/xks/v\\d{1,2})$"), sensitive: false });
+        v.string(&|| format!("{}xksProxyVpcEndpointServiceName", prefix()), self.xks_proxy_vpc_endpoint_service_name.as_deref(), &Rule { required: false, min: Some(20), max: Some(64), pattern: Some("^(com|eu)\\.amazonaws\\.vpce\\.([a-z]+-){2,3}\\d+\\.vpce-svc-[0-9a-z]+$"), sensitive: false });
+        v.string(&|| format!("{}xksProxyVpcEndpointServiceOwner", prefix()), self.xks_proxy_vpc_endpoint_service_owner.as_deref(), &Rule { required: false, min: Some(12), max: Some(12), pattern: Some("[0-9]{12}"), sensitive: false });
+        v.required(&|| format!("{}xksProxyAuthenticationCredential", prefix()), self.xks_proxy_authentication_credential.is_some(), false);
+        if let Some(x) = &self.xks_proxy_authentication_credential { x.validate_at(v, &|| format!("{}xksProxyAuthenticationCredential.", prefix())); }
+        v.enumeration(&|| format!("{}xksProxyConnectivity", prefix()), self.xks_proxy_connectivity.as_deref(), false, XksProxyConnectivityType::ALL);
     }
 }
 
@@ -2190,56 +2190,56 @@ pub struct CreateCustomKeyStoreResponse {
 }
 
 /// The input of `CreateGrant`.
-#[derive(Debug, Clone, Default, PartialEq, Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, Deserialize, Serialize)]
 pub struct CreateGrantRequest {
     /// `KeyId` (string, required).
-    #[serde(rename = "KeyId", default)]
+    #[serde(rename = "KeyId", skip_serializing_if = "Option::is_none", default)]
     pub key_id: Option<String>,
     /// `GranteePrincipal` (string).
-    #[serde(rename = "GranteePrincipal", default)]
+    #[serde(rename = "GranteePrincipal", skip_serializing_if = "Option::is_none", default)]
     pub grantee_principal: Option<String>,
     /// `RetiringPrincipal` (string).
-    #[serde(rename = "RetiringPrincipal", default)]
+    #[serde(rename = "RetiringPrincipal", skip_serializing_if = "Option::is_none", default)]
     pub retiring_principal: Option<String>,
     /// `Operations` (list<enum:GrantOperation>, required).
-    #[serde(rename = "Operations", default)]
+    #[serde(rename = "Operations", skip_serializing_if = "Option::is_none", default)]
     pub operations: Option<Vec<String>>,
     /// `Constraints` (struct:GrantConstraints).
-    #[serde(rename = "Constraints", default)]
+    #[serde(rename = "Constraints", skip_serializing_if = "Option::is_none", default)]
     pub constraints: Option<GrantConstraints>,
     /// `GrantTokens` (list<string>).
-    #[serde(rename = "GrantTokens", default)]
+    #[serde(rename = "GrantTokens", skip_serializing_if = "Option::is_none", default)]
     pub grant_tokens: Option<Vec<String>>,
     /// `Name` (string).
-    #[serde(rename = "Name", default)]
+    #[serde(rename = "Name", skip_serializing_if = "Option::is_none", default)]
     pub name: Option<String>,
     /// `DryRun` (boolean).
-    #[serde(rename = "DryRun", default)]
+    #[serde(rename = "DryRun", skip_serializing_if = "Option::is_none", default)]
     pub dry_run: Option<bool>,
     /// `GranteeServicePrincipal` (string).
-    #[serde(rename = "GranteeServicePrincipal", default)]
+    #[serde(rename = "GranteeServicePrincipal", skip_serializing_if = "Option::is_none", default)]
     pub grantee_service_principal: Option<String>,
     /// `RetiringServicePrincipal` (string).
-    #[serde(rename = "RetiringServicePrincipal", default)]
+    #[serde(rename = "RetiringServicePrincipal", skip_serializing_if = "Option::is_none", default)]
     pub retiring_service_principal: Option<String>,
 }
 
 impl Validate for CreateGrantRequest {
     fn validate(&self, v: &mut Violations) {
-        let prefix = "";
-        v.string(&format!("{prefix}keyId"), self.key_id.as_deref(), true, Some(1), Some(2048), None, false);
-        v.string(&format!("{prefix}granteePrincipal"), self.grantee_principal.as_deref(), false, Some(1), Some(256), Some("^[\\w+=,.@:/-]+$"), false);
-        v.string(&format!("{prefix}retiringPrincipal"), self.retiring_principal.as_deref(), false, Some(1), Some(256), Some("^[\\w+=,.@:/-]+$"), false);
-        v.list(&format!("{prefix}operations"), self.operations.as_ref().map(|l| l.len()), true, None, None);
-        if let Some(l) = &self.operations { for (i, x) in l.iter().enumerate() { v.enumeration(&format!("{prefix}operations.{}.member", i + 1), Some(x.as_str()), true, GrantOperation::ALL); } }
-        v.required(&format!("{prefix}constraints"), self.constraints.is_some(), false);
-        if let Some(x) = &self.constraints { x.validate_at(v, &format!("{prefix}constraints.")); }
-        v.list(&format!("{prefix}grantTokens"), self.grant_tokens.as_ref().map(|l| l.len()), false, Some(0), Some(10));
-        if let Some(l) = &self.grant_tokens { for (i, x) in l.iter().enumerate() { v.string(&format!("{prefix}grantTokens.{}.member", i + 1), Some(x.as_str()), true, Some(1), Some(8192), None, false); } }
-        v.string(&format!("{prefix}name"), self.name.as_deref(), false, Some(1), Some(256), Some("^[a-zA-Z0-9:/_-]+$"), false);
-        v.required(&format!("{prefix}dryRun"), self.dry_run.is_some(), false);
-        v.string(&format!("{prefix}granteeServicePrincipal"), self.grantee_service_principal.as_deref(), false, Some(1), Some(128), Some("^([A-Za-z0-9\\-]+)\\.([A-Za-z0-9\\-]+)(\\.[A-Za-z0-9\\-]+)+$"), false);
-        v.string(&format!("{prefix}retiringServicePrincipal"), self.retiring_service_principal.as_deref(), false, Some(1), Some(128), Some("^([A-Za-z0-9\\-]+)\\.([A-Za-z0-9\\-]+)(\\.[A-Za-z0-9\\-]+)+$"), false);
+        let prefix: Path<'_> = &String::new;
+        v.string(&|| format!("{}keyId", prefix()), self.key_id.as_deref(), &Rule { required: true, min: Some(1), max: Some(2048), pattern: None, sensitive: false });
+        v.string(&|| format!("{}granteePrincipal", prefix()), self.grantee_principal.as_deref(), &Rule { required: false, min: Some(1), max: Some(256), pattern: Some("^[\\w+=,.@:/-]+$"), sensitive: false });
+        v.string(&|| format!("{}retiringPrincipal", prefix()), self.retiring_principal.as_deref(), &Rule { required: false, min: Some(1), max: Some(256), pattern: Some("^[\\w+=,.@:/-]+$"), sensitive: false });
+        v.list(&|| format!("{}operations", prefix()), self.operations.as_ref().map(|l| l.len()), &Rule { required: true, min: None, max: None, pattern: None, sensitive: false });
+        if let Some(l) = &self.operations { for (i, x) in l.iter().enumerate() { v.enumeration(&|| format!("{}operations.{}.member", prefix(), i + 1), Some(x.as_str()), true, GrantOperation::ALL); } }
+        v.required(&|| format!("{}constraints", prefix()), self.constraints.is_some(), false);
+        if let Some(x) = &self.constraints { x.validate_at(v, &|| format!("{}constraints.", prefix())); }
+        v.list(&|| format!("{}grantTokens", prefix()), self.grant_tokens.as_ref().map(|l| l.len()), &Rule { required: false, min: Some(0), max: Some(10), pattern: None, sensitive: false });
+        if let Some(l) = &self.grant_tokens { for (i, x) in l.iter().enumerate() { v.string(&|| format!("{}grantTokens.{}.member", prefix(), i + 1), Some(x.as_str()), &Rule { required: true, min: Some(1), max: Some(8192), pattern: None, sensitive: false }); } }
+        v.string(&|| format!("{}name", prefix()), self.name.as_deref(), &Rule { required: false, min: Some(1), max: Some(256), pattern: Some("^[a-zA-Z0-9:/_-]+$"), sensitive: false });
+        v.required(&|| format!("{}dryRun", prefix()), self.dry_run.is_some(), false);
+        v.string(&|| format!("{}granteeServicePrincipal", prefix()), self.grantee_service_principal.as_deref(), &Rule { required: false, min: Some(1), max: Some(128), pattern: Some("^([A-Za-z0-9\\-]+)\\.([A-Za-z0-9\\-]+)(\\.[A-Za-z0-9\\-]+)+$"), sensitive: false });
+        v.string(&|| format!("{}retiringServicePrincipal", prefix()), self.retiring_service_principal.as_deref(), &Rule { required: false, min: Some(1), max: Some(128), pattern: Some("^([A-Za-z0-9\\-]+)\\.([A-Za-z0-9\\-]+)(\\.[A-Za-z0-9\\-]+)+$"), sensitive: false });
     }
 }
 
@@ -2255,58 +2255,58 @@ pub struct CreateGrantResponse {
 }
 
 /// The input of `CreateKey`.
-#[derive(Debug, Clone, Default, PartialEq, Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, Deserialize, Serialize)]
 pub struct CreateKeyRequest {
     /// `Policy` (string).
-    #[serde(rename = "Policy", default)]
+    #[serde(rename = "Policy", skip_serializing_if = "Option::is_none", default)]
     pub policy: Option<String>,
     /// `Description` (string).
-    #[serde(rename = "Description", default)]
+    #[serde(rename = "Description", skip_serializing_if = "Option::is_none", default)]
     pub description: Option<String>,
     /// `KeyUsage` (enum:KeyUsageType).
-    #[serde(rename = "KeyUsage", default)]
+    #[serde(rename = "KeyUsage", skip_serializing_if = "Option::is_none", default)]
     pub key_usage: Option<String>,
     /// `CustomerMasterKeySpec` (enum:CustomerMasterKeySpec).
-    #[serde(rename = "CustomerMasterKeySpec", default)]
+    #[serde(rename = "CustomerMasterKeySpec", skip_serializing_if = "Option::is_none", default)]
     pub customer_master_key_spec: Option<String>,
     /// `KeySpec` (enum:KeySpec).
-    #[serde(rename = "KeySpec", default)]
+    #[serde(rename = "KeySpec", skip_serializing_if = "Option::is_none", default)]
     pub key_spec: Option<String>,
     /// `Origin` (enum:OriginType).
-    #[serde(rename = "Origin", default)]
+    #[serde(rename = "Origin", skip_serializing_if = "Option::is_none", default)]
     pub origin: Option<String>,
     /// `CustomKeyStoreId` (string).
-    #[serde(rename = "CustomKeyStoreId", default)]
+    #[serde(rename = "CustomKeyStoreId", skip_serializing_if = "Option::is_none", default)]
     pub custom_key_store_id: Option<String>,
     /// `BypassPolicyLockoutSafetyCheck` (boolean).
-    #[serde(rename = "BypassPolicyLockoutSafetyCheck", default)]
+    #[serde(rename = "BypassPolicyLockoutSafetyCheck", skip_serializing_if = "Option::is_none", default)]
     pub bypass_policy_lockout_safety_check: Option<bool>,
     /// `Tags` (list<struct:Tag>).
-    #[serde(rename = "Tags", default)]
+    #[serde(rename = "Tags", skip_serializing_if = "Option::is_none", default)]
     pub tags: Option<Vec<Tag>>,
     /// `MultiRegion` (boolean).
-    #[serde(rename = "MultiRegion", default)]
+    #[serde(rename = "MultiRegion", skip_serializing_if = "Option::is_none", default)]
     pub multi_region: Option<bool>,
     /// `XksKeyId` (string).
-    #[serde(rename = "XksKeyId", default)]
+    #[serde(rename = "XksKeyId", skip_serializing_if = "Option::is_none", default)]
     pub xks_key_id: Option<String>,
 }
 
 impl Validate for CreateKeyRequest {
     fn validate(&self, v: &mut Violations) {
-        let prefix = "";
-        v.string(&format!("{prefix}policy"), self.policy.as_deref(), false, Some(1), Some(131072), Some("[\\u0009\\u000A\\u000D\\u0020-\\u00FF]+"), false);
-        v.string(&format!("{prefix}description"), self.description.as_deref(), false, Some(0), Some(8192), None, false);
-        v.enumeration(&format!("{prefix}keyUsage"), self.key_usage.as_deref(), false, KeyUsageType::ALL);
-        v.enumeration(&format!("{prefix}customerMasterKeySpec"), self.customer_master_key_spec.as_deref(), false, CustomerMasterKeySpec::ALL);
-        v.enumeration(&format!("{prefix}keySpec"), self.key_spec.as_deref(), false, KeySpec::ALL);
-        v.enumeration(&format!("{prefix}origin"), self.origin.as_deref(), false, OriginType::ALL);
-        v.string(&format!("{prefix}customKeyStoreId"), self.custom_key_store_id.as_deref(), false, Some(1), Some(64), None, false);
-        v.required(&format!("{prefix}bypassPolicyLockoutSafetyCheck"), self.bypass_policy_lockout_safety_check.is_some(), false);
-        v.list(&format!("{prefix}tags"), self.tags.as_ref().map(|l| l.len()), false, None, None);
-        if let Some(l) = &self.tags { for (i, x) in l.iter().enumerate() { x.validate_at(v, &format!("{prefix}tags.{}.member.", i + 1)); } }
-        v.required(&format!("{prefix}multiRegion"), self.multi_region.is_some(), false);
-        v.string(&format!("{prefix}xksKeyId"), self.xks_key_id.as_deref(), false, Some(1), Some(128), Some("^[a-zA-Z0-9-_.]+$"), false);
+        let prefix: Path<'_> = &String::new;
+        v.string(&|| format!("{}policy", prefix()), self.policy.as_deref(), &Rule { required: false, min: Some(1), max: Some(131072), pattern: Some("[\\u0009\\u000A\\u000D\\u0020-\\u00FF]+"), sensitive: false });
+        v.string(&|| format!("{}description", prefix()), self.description.as_deref(), &Rule { required: false, min: Some(0), max: Some(8192), pattern: None, sensitive: false });
+        v.enumeration(&|| format!("{}keyUsage", prefix()), self.key_usage.as_deref(), false, KeyUsageType::ALL);
+        v.enumeration(&|| format!("{}customerMasterKeySpec", prefix()), self.customer_master_key_spec.as_deref(), false, CustomerMasterKeySpec::ALL);
+        v.enumeration(&|| format!("{}keySpec", prefix()), self.key_spec.as_deref(), false, KeySpec::ALL);
+        v.enumeration(&|| format!("{}origin", prefix()), self.origin.as_deref(), false, OriginType::ALL);
+        v.string(&|| format!("{}customKeyStoreId", prefix()), self.custom_key_store_id.as_deref(), &Rule { required: false, min: Some(1), max: Some(64), pattern: None, sensitive: false });
+        v.required(&|| format!("{}bypassPolicyLockoutSafetyCheck", prefix()), self.bypass_policy_lockout_safety_check.is_some(), false);
+        v.list(&|| format!("{}tags", prefix()), self.tags.as_ref().map(|l| l.len()), &Rule { required: false, min: None, max: None, pattern: None, sensitive: false });
+        if let Some(l) = &self.tags { for (i, x) in l.iter().enumerate() { x.validate_at(v, &|| format!("{}tags.{}.member.", prefix(), i + 1)); } }
+        v.required(&|| format!("{}multiRegion", prefix()), self.multi_region.is_some(), false);
+        v.string(&|| format!("{}xksKeyId", prefix()), self.xks_key_id.as_deref(), &Rule { required: false, min: Some(1), max: Some(128), pattern: Some("^[a-zA-Z0-9-_.]+$"), sensitive: false });
     }
 }
 
@@ -2319,34 +2319,34 @@ pub struct CreateKeyResponse {
 }
 
 /// The input of `Decapsulate`.
-#[derive(Debug, Clone, Default, PartialEq, Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, Deserialize, Serialize)]
 pub struct DecapsulateRequest {
     /// `KeyId` (string, required).
-    #[serde(rename = "KeyId", default)]
+    #[serde(rename = "KeyId", skip_serializing_if = "Option::is_none", default)]
     pub key_id: Option<String>,
     /// `SharedSecretCiphertextBlob` (blob, required).
-    #[serde(rename = "SharedSecretCiphertextBlob", default)]
+    #[serde(rename = "SharedSecretCiphertextBlob", skip_serializing_if = "Option::is_none", default)]
     pub shared_secret_ciphertext_blob: Option<Blob>,
     /// `EncapsulationAlgorithm` (enum:EncapsulationAlgorithmSpec, required).
-    #[serde(rename = "EncapsulationAlgorithm", default)]
+    #[serde(rename = "EncapsulationAlgorithm", skip_serializing_if = "Option::is_none", default)]
     pub encapsulation_algorithm: Option<String>,
     /// `GrantTokens` (list<string>).
-    #[serde(rename = "GrantTokens", default)]
+    #[serde(rename = "GrantTokens", skip_serializing_if = "Option::is_none", default)]
     pub grant_tokens: Option<Vec<String>>,
     /// `DryRun` (boolean).
-    #[serde(rename = "DryRun", default)]
+    #[serde(rename = "DryRun", skip_serializing_if = "Option::is_none", default)]
     pub dry_run: Option<bool>,
 }
 
 impl Validate for DecapsulateRequest {
     fn validate(&self, v: &mut Violations) {
-        let prefix = "";
-        v.string(&format!("{prefix}keyId"), self.key_id.as_deref(), true, Some(1), Some(2048), None, false);
-        v.blob(&format!("{prefix}sharedSecretCiphertextBlob"), self.shared_secret_ciphertext_blob.as_ref().map(|b| b.0.len()), true, Some(1), Some(6144), false);
-        v.enumeration(&format!("{prefix}encapsulationAlgorithm"), self.encapsulation_algorithm.as_deref(), true, EncapsulationAlgorithmSpec::ALL);
-        v.list(&format!("{prefix}grantTokens"), self.grant_tokens.as_ref().map(|l| l.len()), false, Some(0), Some(10));
-        if let Some(l) = &self.grant_tokens { for (i, x) in l.iter().enumerate() { v.string(&format!("{prefix}grantTokens.{}.member", i + 1), Some(x.as_str()), true, Some(1), Some(8192), None, false); } }
-        v.required(&format!("{prefix}dryRun"), self.dry_run.is_some(), false);
+        let prefix: Path<'_> = &String::new;
+        v.string(&|| format!("{}keyId", prefix()), self.key_id.as_deref(), &Rule { required: true, min: Some(1), max: Some(2048), pattern: None, sensitive: false });
+        v.blob(&|| format!("{}sharedSecretCiphertextBlob", prefix()), self.shared_secret_ciphertext_blob.as_ref().map(|b| b.0.len()), &Rule { required: true, min: Some(1), max: Some(6144), pattern: None, sensitive: false });
+        v.enumeration(&|| format!("{}encapsulationAlgorithm", prefix()), self.encapsulation_algorithm.as_deref(), true, EncapsulationAlgorithmSpec::ALL);
+        v.list(&|| format!("{}grantTokens", prefix()), self.grant_tokens.as_ref().map(|l| l.len()), &Rule { required: false, min: Some(0), max: Some(10), pattern: None, sensitive: false });
+        if let Some(l) = &self.grant_tokens { for (i, x) in l.iter().enumerate() { v.string(&|| format!("{}grantTokens.{}.member", prefix(), i + 1), Some(x.as_str()), &Rule { required: true, min: Some(1), max: Some(8192), pattern: None, sensitive: false }); } }
+        v.required(&|| format!("{}dryRun", prefix()), self.dry_run.is_some(), false);
     }
 }
 
@@ -2365,48 +2365,48 @@ pub struct DecapsulateResponse {
 }
 
 /// The input of `Decrypt`.
-#[derive(Debug, Clone, Default, PartialEq, Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, Deserialize, Serialize)]
 pub struct DecryptRequest {
     /// `CiphertextBlob` (blob).
-    #[serde(rename = "CiphertextBlob", default)]
+    #[serde(rename = "CiphertextBlob", skip_serializing_if = "Option::is_none", default)]
     pub ciphertext_blob: Option<Blob>,
     /// `EncryptionContext` (map<string,string>).
-    #[serde(rename = "EncryptionContext", default)]
+    #[serde(rename = "EncryptionContext", skip_serializing_if = "Option::is_none", default)]
     pub encryption_context: Option<BTreeMap<String, String>>,
     /// `GrantTokens` (list<string>).
-    #[serde(rename = "GrantTokens", default)]
+    #[serde(rename = "GrantTokens", skip_serializing_if = "Option::is_none", default)]
     pub grant_tokens: Option<Vec<String>>,
     /// `KeyId` (string).
-    #[serde(rename = "KeyId", default)]
+    #[serde(rename = "KeyId", skip_serializing_if = "Option::is_none", default)]
     pub key_id: Option<String>,
     /// `EncryptionAlgorithm` (enum:EncryptionAlgorithmSpec).
-    #[serde(rename = "EncryptionAlgorithm", default)]
+    #[serde(rename = "EncryptionAlgorithm", skip_serializing_if = "Option::is_none", default)]
     pub encryption_algorithm: Option<String>,
     /// `Recipient` (struct:RecipientInfo).
-    #[serde(rename = "Recipient", default)]
+    #[serde(rename = "Recipient", skip_serializing_if = "Option::is_none", default)]
     pub recipient: Option<RecipientInfo>,
     /// `DryRun` (boolean).
-    #[serde(rename = "DryRun", default)]
+    #[serde(rename = "DryRun", skip_serializing_if = "Option::is_none", default)]
     pub dry_run: Option<bool>,
     /// `DryRunModifiers` (list<enum:DryRunModifierType>).
-    #[serde(rename = "DryRunModifiers", default)]
+    #[serde(rename = "DryRunModifiers", skip_serializing_if = "Option::is_none", default)]
     pub dry_run_modifiers: Option<Vec<String>>,
 }
 
 impl Validate for DecryptRequest {
     fn validate(&self, v: &mut Violations) {
-        let prefix = "";
-        v.blob(&format!("{prefix}ciphertextBlob"), self.ciphertext_blob.as_ref().map(|b| b.0.len()), false, Some(1), Some(6144), false);
-        v.required(&format!("{prefix}encryptionContext"), self.encryption_context.is_some(), false);
-        v.list(&format!("{prefix}grantTokens"), self.grant_tokens.as_ref().map(|l| l.len()), false, Some(0), Some(10));
-        if let Some(l) = &self.grant_tokens { for (i, x) in l.iter().enumerate() { v.string(&format!("{prefix}grantTokens.{}.member", i + 1), Some(x.as_str()), true, Some(1), Some(8192), None, false); } }
-        v.string(&format!("{prefix}keyId"), self.key_id.as_deref(), false, Some(1), Some(2048), None, false);
-        v.enumeration(&format!("{prefix}encryptionAlgorithm"), self.encryption_algorithm.as_deref(), false, EncryptionAlgorithmSpec::ALL);
-        v.required(&format!("{prefix}recipient"), self.recipient.is_some(), false);
-        if let Some(x) = &self.recipient { x.validate_at(v, &format!("{prefix}recipient.")); }
-        v.required(&format!("{prefix}dryRun"), self.dry_run.is_some(), false);
-        v.list(&format!("{prefix}dryRunModifiers"), self.dry_run_modifiers.as_ref().map(|l| l.len()), false, None, None);
-        if let Some(l) = &self.dry_run_modifiers { for (i, x) in l.iter().enumerate() { v.enumeration(&format!("{prefix}dryRunModifiers.{}.member", i + 1), Some(x.as_str()), true, DryRunModifierType::ALL); } }
+        let prefix: Path<'_> = &String::new;
+        v.blob(&|| format!("{}ciphertextBlob", prefix()), self.ciphertext_blob.as_ref().map(|b| b.0.len()), &Rule { required: false, min: Some(1), max: Some(6144), pattern: None, sensitive: false });
+        v.required(&|| format!("{}encryptionContext", prefix()), self.encryption_context.is_some(), false);
+        v.list(&|| format!("{}grantTokens", prefix()), self.grant_tokens.as_ref().map(|l| l.len()), &Rule { required: false, min: Some(0), max: Some(10), pattern: None, sensitive: false });
+        if let Some(l) = &self.grant_tokens { for (i, x) in l.iter().enumerate() { v.string(&|| format!("{}grantTokens.{}.member", prefix(), i + 1), Some(x.as_str()), &Rule { required: true, min: Some(1), max: Some(8192), pattern: None, sensitive: false }); } }
+        v.string(&|| format!("{}keyId", prefix()), self.key_id.as_deref(), &Rule { required: false, min: Some(1), max: Some(2048), pattern: None, sensitive: false });
+        v.enumeration(&|| format!("{}encryptionAlgorithm", prefix()), self.encryption_algorithm.as_deref(), false, EncryptionAlgorithmSpec::ALL);
+        v.required(&|| format!("{}recipient", prefix()), self.recipient.is_some(), false);
+        if let Some(x) = &self.recipient { x.validate_at(v, &|| format!("{}recipient.", prefix())); }
+        v.required(&|| format!("{}dryRun", prefix()), self.dry_run.is_some(), false);
+        v.list(&|| format!("{}dryRunModifiers", prefix()), self.dry_run_modifiers.as_ref().map(|l| l.len()), &Rule { required: false, min: None, max: None, pattern: None, sensitive: false });
+        if let Some(l) = &self.dry_run_modifiers { for (i, x) in l.iter().enumerate() { v.enumeration(&|| format!("{}dryRunModifiers.{}.member", prefix(), i + 1), Some(x.as_str()), true, DryRunModifierType::ALL); } }
     }
 }
 
@@ -2431,17 +2431,17 @@ pub struct DecryptResponse {
 }
 
 /// The input of `DeleteAlias`.
-#[derive(Debug, Clone, Default, PartialEq, Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, Deserialize, Serialize)]
 pub struct DeleteAliasRequest {
     /// `AliasName` (string, required).
-    #[serde(rename = "AliasName", default)]
+    #[serde(rename = "AliasName", skip_serializing_if = "Option::is_none", default)]
     pub alias_name: Option<String>,
 }
 
 impl Validate for DeleteAliasRequest {
     fn validate(&self, v: &mut Violations) {
-        let prefix = "";
-        v.string(&format!("{prefix}aliasName"), self.alias_name.as_deref(), true, Some(1), Some(256), Some("^[a-zA-Z0-9:/_-]+$"), false);
+        let prefix: Path<'_> = &String::new;
+        v.string(&|| format!("{}aliasName", prefix()), self.alias_name.as_deref(), &Rule { required: true, min: Some(1), max: Some(256), pattern: Some("^[a-zA-Z0-9:/_-]+$"), sensitive: false });
     }
 }
 
@@ -2451,17 +2451,17 @@ pub struct DeleteAliasResponse {
 }
 
 /// The input of `DeleteCustomKeyStore`.
-#[derive(Debug, Clone, Default, PartialEq, Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, Deserialize, Serialize)]
 pub struct DeleteCustomKeyStoreRequest {
     /// `CustomKeyStoreId` (string, required).
-    #[serde(rename = "CustomKeyStoreId", default)]
+    #[serde(rename = "CustomKeyStoreId", skip_serializing_if = "Option::is_none", default)]
     pub custom_key_store_id: Option<String>,
 }
 
 impl Validate for DeleteCustomKeyStoreRequest {
     fn validate(&self, v: &mut Violations) {
-        let prefix = "";
-        v.string(&format!("{prefix}customKeyStoreId"), self.custom_key_store_id.as_deref(), true, Some(1), Some(64), None, false);
+        let prefix: Path<'_> = &String::new;
+        v.string(&|| format!("{}customKeyStoreId", prefix()), self.custom_key_store_id.as_deref(), &Rule { required: true, min: Some(1), max: Some(64), pattern: None, sensitive: false });
     }
 }
 
@@ -2471,21 +2471,21 @@ pub struct DeleteCustomKeyStoreResponse {
 }
 
 /// The input of `DeleteImportedKeyMaterial`.
-#[derive(Debug, Clone, Default, PartialEq, Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, Deserialize, Serialize)]
 pub struct DeleteImportedKeyMaterialRequest {
     /// `KeyId` (string, required).
-    #[serde(rename = "KeyId", default)]
+    #[serde(rename = "KeyId", skip_serializing_if = "Option::is_none", default)]
     pub key_id: Option<String>,
     /// `KeyMaterialId` (string).
-    #[serde(rename = "KeyMaterialId", default)]
+    #[serde(rename = "KeyMaterialId", skip_serializing_if = "Option::is_none", default)]
     pub key_material_id: Option<String>,
 }
 
 impl Validate for DeleteImportedKeyMaterialRequest {
     fn validate(&self, v: &mut Violations) {
-        let prefix = "";
-        v.string(&format!("{prefix}keyId"), self.key_id.as_deref(), true, Some(1), Some(2048), None, false);
-        v.string(&format!("{prefix}keyMaterialId"), self.key_material_id.as_deref(), false, Some(64), Some(64), Some("^[a-f0-9]+$"), false);
+        let prefix: Path<'_> = &String::new;
+        v.string(&|| format!("{}keyId", prefix()), self.key_id.as_deref(), &Rule { required: true, min: Some(1), max: Some(2048), pattern: None, sensitive: false });
+        v.string(&|| format!("{}keyMaterialId", prefix()), self.key_material_id.as_deref(), &Rule { required: false, min: Some(64), max: Some(64), pattern: Some("^[a-f0-9]+$"), sensitive: false });
     }
 }
 
@@ -2501,39 +2501,39 @@ pub struct DeleteImportedKeyMaterialResponse {
 }
 
 /// The input of `DeriveSharedSecret`.
-#[derive(Debug, Clone, Default, PartialEq, Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, Deserialize, Serialize)]
 pub struct DeriveSharedSecretRequest {
     /// `KeyId` (string, required).
-    #[serde(rename = "KeyId", default)]
+    #[serde(rename = "KeyId", skip_serializing_if = "Option::is_none", default)]
     pub key_id: Option<String>,
     /// `KeyAgreementAlgorithm` (enum:KeyAgreementAlgorithmSpec, required).
-    #[serde(rename = "KeyAgreementAlgorithm", default)]
+    #[serde(rename = "KeyAgreementAlgorithm", skip_serializing_if = "Option::is_none", default)]
     pub key_agreement_algorithm: Option<String>,
     /// `PublicKey` (blob, required).
-    #[serde(rename = "PublicKey", default)]
+    #[serde(rename = "PublicKey", skip_serializing_if = "Option::is_none", default)]
     pub public_key: Option<Blob>,
     /// `GrantTokens` (list<string>).
-    #[serde(rename = "GrantTokens", default)]
+    #[serde(rename = "GrantTokens", skip_serializing_if = "Option::is_none", default)]
     pub grant_tokens: Option<Vec<String>>,
     /// `DryRun` (boolean).
-    #[serde(rename = "DryRun", default)]
+    #[serde(rename = "DryRun", skip_serializing_if = "Option::is_none", default)]
     pub dry_run: Option<bool>,
     /// `Recipient` (struct:RecipientInfo).
-    #[serde(rename = "Recipient", default)]
+    #[serde(rename = "Recipient", skip_serializing_if = "Option::is_none", default)]
     pub recipient: Option<RecipientInfo>,
 }
 
 impl Validate for DeriveSharedSecretRequest {
     fn validate(&self, v: &mut Violations) {
-        let prefix = "";
-        v.string(&format!("{prefix}keyId"), self.key_id.as_deref(), true, Some(1), Some(2048), None, false);
-        v.enumeration(&format!("{prefix}keyAgreementAlgorithm"), self.key_agreement_algorithm.as_deref(), true, KeyAgreementAlgorithmSpec::ALL);
-        v.blob(&format!("{prefix}publicKey"), self.public_key.as_ref().map(|b| b.0.len()), true, Some(1), Some(8192), false);
-        v.list(&format!("{prefix}grantTokens"), self.grant_tokens.as_ref().map(|l| l.len()), false, Some(0), Some(10));
-        if let Some(l) = &self.grant_tokens { for (i, x) in l.iter().enumerate() { v.string(&format!("{prefix}grantTokens.{}.member", i + 1), Some(x.as_str()), true, Some(1), Some(8192), None, false); } }
-        v.required(&format!("{prefix}dryRun"), self.dry_run.is_some(), false);
-        v.required(&format!("{prefix}recipient"), self.recipient.is_some(), false);
-        if let Some(x) = &self.recipient { x.validate_at(v, &format!("{prefix}recipient.")); }
+        let prefix: Path<'_> = &String::new;
+        v.string(&|| format!("{}keyId", prefix()), self.key_id.as_deref(), &Rule { required: true, min: Some(1), max: Some(2048), pattern: None, sensitive: false });
+        v.enumeration(&|| format!("{}keyAgreementAlgorithm", prefix()), self.key_agreement_algorithm.as_deref(), true, KeyAgreementAlgorithmSpec::ALL);
+        v.blob(&|| format!("{}publicKey", prefix()), self.public_key.as_ref().map(|b| b.0.len()), &Rule { required: true, min: Some(1), max: Some(8192), pattern: None, sensitive: false });
+        v.list(&|| format!("{}grantTokens", prefix()), self.grant_tokens.as_ref().map(|l| l.len()), &Rule { required: false, min: Some(0), max: Some(10), pattern: None, sensitive: false });
+        if let Some(l) = &self.grant_tokens { for (i, x) in l.iter().enumerate() { v.string(&|| format!("{}grantTokens.{}.member", prefix(), i + 1), Some(x.as_str()), &Rule { required: true, min: Some(1), max: Some(8192), pattern: None, sensitive: false }); } }
+        v.required(&|| format!("{}dryRun", prefix()), self.dry_run.is_some(), false);
+        v.required(&|| format!("{}recipient", prefix()), self.recipient.is_some(), false);
+        if let Some(x) = &self.recipient { x.validate_at(v, &|| format!("{}recipient.", prefix())); }
     }
 }
 
@@ -2558,29 +2558,29 @@ pub struct DeriveSharedSecretResponse {
 }
 
 /// The input of `DescribeCustomKeyStores`.
-#[derive(Debug, Clone, Default, PartialEq, Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, Deserialize, Serialize)]
 pub struct DescribeCustomKeyStoresRequest {
     /// `CustomKeyStoreId` (string).
-    #[serde(rename = "CustomKeyStoreId", default)]
+    #[serde(rename = "CustomKeyStoreId", skip_serializing_if = "Option::is_none", default)]
     pub custom_key_store_id: Option<String>,
     /// `CustomKeyStoreName` (string).
-    #[serde(rename = "CustomKeyStoreName", default)]
+    #[serde(rename = "CustomKeyStoreName", skip_serializing_if = "Option::is_none", default)]
     pub custom_key_store_name: Option<String>,
     /// `Limit` (integer).
-    #[serde(rename = "Limit", default)]
+    #[serde(rename = "Limit", skip_serializing_if = "Option::is_none", default)]
     pub limit: Option<i64>,
     /// `Marker` (string).
-    #[serde(rename = "Marker", default)]
+    #[serde(rename = "Marker", skip_serializing_if = "Option::is_none", default)]
     pub marker: Option<String>,
 }
 
 impl Validate for DescribeCustomKeyStoresRequest {
     fn validate(&self, v: &mut Violations) {
-        let prefix = "";
-        v.string(&format!("{prefix}customKeyStoreId"), self.custom_key_store_id.as_deref(), false, Some(1), Some(64), None, false);
-        v.string(&format!("{prefix}customKeyStoreName"), self.custom_key_store_name.as_deref(), false, Some(1), Some(256), None, false);
-        v.integer(&format!("{prefix}limit"), self.limit, false, Some(1), Some(1000));
-        v.string(&format!("{prefix}marker"), self.marker.as_deref(), false, Some(1), Some(1024), Some("[\\u0020-\\u00FF]*"), false);
+        let prefix: Path<'_> = &String::new;
+        v.string(&|| format!("{}customKeyStoreId", prefix()), self.custom_key_store_id.as_deref(), &Rule { required: false, min: Some(1), max: Some(64), pattern: None, sensitive: false });
+        v.string(&|| format!("{}customKeyStoreName", prefix()), self.custom_key_store_name.as_deref(), &Rule { required: false, min: Some(1), max: Some(256), pattern: None, sensitive: false });
+        v.integer(&|| format!("{}limit", prefix()), self.limit, &Rule { required: false, min: Some(1), max: Some(1000), pattern: None, sensitive: false });
+        v.string(&|| format!("{}marker", prefix()), self.marker.as_deref(), &Rule { required: false, min: Some(1), max: Some(1024), pattern: Some("[\\u0020-\\u00FF]*"), sensitive: false });
     }
 }
 
@@ -2599,22 +2599,22 @@ pub struct DescribeCustomKeyStoresResponse {
 }
 
 /// The input of `DescribeKey`.
-#[derive(Debug, Clone, Default, PartialEq, Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, Deserialize, Serialize)]
 pub struct DescribeKeyRequest {
     /// `KeyId` (string, required).
-    #[serde(rename = "KeyId", default)]
+    #[serde(rename = "KeyId", skip_serializing_if = "Option::is_none", default)]
     pub key_id: Option<String>,
     /// `GrantTokens` (list<string>).
-    #[serde(rename = "GrantTokens", default)]
+    #[serde(rename = "GrantTokens", skip_serializing_if = "Option::is_none", default)]
     pub grant_tokens: Option<Vec<String>>,
 }
 
 impl Validate for DescribeKeyRequest {
     fn validate(&self, v: &mut Violations) {
-        let prefix = "";
-        v.string(&format!("{prefix}keyId"), self.key_id.as_deref(), true, Some(1), Some(2048), None, false);
-        v.list(&format!("{prefix}grantTokens"), self.grant_tokens.as_ref().map(|l| l.len()), false, Some(0), Some(10));
-        if let Some(l) = &self.grant_tokens { for (i, x) in l.iter().enumerate() { v.string(&format!("{prefix}grantTokens.{}.member", i + 1), Some(x.as_str()), true, Some(1), Some(8192), None, false); } }
+        let prefix: Path<'_> = &String::new;
+        v.string(&|| format!("{}keyId", prefix()), self.key_id.as_deref(), &Rule { required: true, min: Some(1), max: Some(2048), pattern: None, sensitive: false });
+        v.list(&|| format!("{}grantTokens", prefix()), self.grant_tokens.as_ref().map(|l| l.len()), &Rule { required: false, min: Some(0), max: Some(10), pattern: None, sensitive: false });
+        if let Some(l) = &self.grant_tokens { for (i, x) in l.iter().enumerate() { v.string(&|| format!("{}grantTokens.{}.member", prefix(), i + 1), Some(x.as_str()), &Rule { required: true, min: Some(1), max: Some(8192), pattern: None, sensitive: false }); } }
     }
 }
 
@@ -2627,17 +2627,17 @@ pub struct DescribeKeyResponse {
 }
 
 /// The input of `DisableKey`.
-#[derive(Debug, Clone, Default, PartialEq, Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, Deserialize, Serialize)]
 pub struct DisableKeyRequest {
     /// `KeyId` (string, required).
-    #[serde(rename = "KeyId", default)]
+    #[serde(rename = "KeyId", skip_serializing_if = "Option::is_none", default)]
     pub key_id: Option<String>,
 }
 
 impl Validate for DisableKeyRequest {
     fn validate(&self, v: &mut Violations) {
-        let prefix = "";
-        v.string(&format!("{prefix}keyId"), self.key_id.as_deref(), true, Some(1), Some(2048), None, false);
+        let prefix: Path<'_> = &String::new;
+        v.string(&|| format!("{}keyId", prefix()), self.key_id.as_deref(), &Rule { required: true, min: Some(1), max: Some(2048), pattern: None, sensitive: false });
     }
 }
 
@@ -2647,17 +2647,17 @@ pub struct DisableKeyResponse {
 }
 
 /// The input of `DisableKeyRotation`.
-#[derive(Debug, Clone, Default, PartialEq, Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, Deserialize, Serialize)]
 pub struct DisableKeyRotationRequest {
     /// `KeyId` (string, required).
-    #[serde(rename = "KeyId", default)]
+    #[serde(rename = "KeyId", skip_serializing_if = "Option::is_none", default)]
     pub key_id: Option<String>,
 }
 
 impl Validate for DisableKeyRotationRequest {
     fn validate(&self, v: &mut Violations) {
-        let prefix = "";
-        v.string(&format!("{prefix}keyId"), self.key_id.as_deref(), true, Some(1), Some(2048), None, false);
+        let prefix: Path<'_> = &String::new;
+        v.string(&|| format!("{}keyId", prefix()), self.key_id.as_deref(), &Rule { required: true, min: Some(1), max: Some(2048), pattern: None, sensitive: false });
     }
 }
 
@@ -2667,17 +2667,17 @@ pub struct DisableKeyRotationResponse {
 }
 
 /// The input of `DisconnectCustomKeyStore`.
-#[derive(Debug, Clone, Default, PartialEq, Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, Deserialize, Serialize)]
 pub struct DisconnectCustomKeyStoreRequest {
     /// `CustomKeyStoreId` (string, required).
-    #[serde(rename = "CustomKeyStoreId", default)]
+    #[serde(rename = "CustomKeyStoreId", skip_serializing_if = "Option::is_none", default)]
     pub custom_key_store_id: Option<String>,
 }
 
 impl Validate for DisconnectCustomKeyStoreRequest {
     fn validate(&self, v: &mut Violations) {
-        let prefix = "";
-        v.string(&format!("{prefix}customKeyStoreId"), self.custom_key_store_id.as_deref(), true, Some(1), Some(64), None, false);
+        let prefix: Path<'_> = &String::new;
+        v.string(&|| format!("{}customKeyStoreId", prefix()), self.custom_key_store_id.as_deref(), &Rule { required: true, min: Some(1), max: Some(64), pattern: None, sensitive: false });
     }
 }
 
@@ -2687,17 +2687,17 @@ pub struct DisconnectCustomKeyStoreResponse {
 }
 
 /// The input of `EnableKey`.
-#[derive(Debug, Clone, Default, PartialEq, Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, Deserialize, Serialize)]
 pub struct EnableKeyRequest {
     /// `KeyId` (string, required).
-    #[serde(rename = "KeyId", default)]
+    #[serde(rename = "KeyId", skip_serializing_if = "Option::is_none", default)]
     pub key_id: Option<String>,
 }
 
 impl Validate for EnableKeyRequest {
     fn validate(&self, v: &mut Violations) {
-        let prefix = "";
-        v.string(&format!("{prefix}keyId"), self.key_id.as_deref(), true, Some(1), Some(2048), None, false);
+        let prefix: Path<'_> = &String::new;
+        v.string(&|| format!("{}keyId", prefix()), self.key_id.as_deref(), &Rule { required: true, min: Some(1), max: Some(2048), pattern: None, sensitive: false });
     }
 }
 
@@ -2707,21 +2707,21 @@ pub struct EnableKeyResponse {
 }
 
 /// The input of `EnableKeyRotation`.
-#[derive(Debug, Clone, Default, PartialEq, Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, Deserialize, Serialize)]
 pub struct EnableKeyRotationRequest {
     /// `KeyId` (string, required).
-    #[serde(rename = "KeyId", default)]
+    #[serde(rename = "KeyId", skip_serializing_if = "Option::is_none", default)]
     pub key_id: Option<String>,
     /// `RotationPeriodInDays` (integer).
-    #[serde(rename = "RotationPeriodInDays", default)]
+    #[serde(rename = "RotationPeriodInDays", skip_serializing_if = "Option::is_none", default)]
     pub rotation_period_in_days: Option<i64>,
 }
 
 impl Validate for EnableKeyRotationRequest {
     fn validate(&self, v: &mut Violations) {
-        let prefix = "";
-        v.string(&format!("{prefix}keyId"), self.key_id.as_deref(), true, Some(1), Some(2048), None, false);
-        v.integer(&format!("{prefix}rotationPeriodInDays"), self.rotation_period_in_days, false, Some(90), Some(2560));
+        let prefix: Path<'_> = &String::new;
+        v.string(&|| format!("{}keyId", prefix()), self.key_id.as_deref(), &Rule { required: true, min: Some(1), max: Some(2048), pattern: None, sensitive: false });
+        v.integer(&|| format!("{}rotationPeriodInDays", prefix()), self.rotation_period_in_days, &Rule { required: false, min: Some(90), max: Some(2560), pattern: None, sensitive: false });
     }
 }
 
@@ -2731,30 +2731,30 @@ pub struct EnableKeyRotationResponse {
 }
 
 /// The input of `Encapsulate`.
-#[derive(Debug, Clone, Default, PartialEq, Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, Deserialize, Serialize)]
 pub struct EncapsulateRequest {
     /// `KeyId` (string, required).
-    #[serde(rename = "KeyId", default)]
+    #[serde(rename = "KeyId", skip_serializing_if = "Option::is_none", default)]
     pub key_id: Option<String>,
     /// `EncapsulationAlgorithm` (enum:EncapsulationAlgorithmSpec, required).
-    #[serde(rename = "EncapsulationAlgorithm", default)]
+    #[serde(rename = "EncapsulationAlgorithm", skip_serializing_if = "Option::is_none", default)]
     pub encapsulation_algorithm: Option<String>,
     /// `GrantTokens` (list<string>).
-    #[serde(rename = "GrantTokens", default)]
+    #[serde(rename = "GrantTokens", skip_serializing_if = "Option::is_none", default)]
     pub grant_tokens: Option<Vec<String>>,
     /// `DryRun` (boolean).
-    #[serde(rename = "DryRun", default)]
+    #[serde(rename = "DryRun", skip_serializing_if = "Option::is_none", default)]
     pub dry_run: Option<bool>,
 }
 
 impl Validate for EncapsulateRequest {
     fn validate(&self, v: &mut Violations) {
-        let prefix = "";
-        v.string(&format!("{prefix}keyId"), self.key_id.as_deref(), true, Some(1), Some(2048), None, false);
-        v.enumeration(&format!("{prefix}encapsulationAlgorithm"), self.encapsulation_algorithm.as_deref(), true, EncapsulationAlgorithmSpec::ALL);
-        v.list(&format!("{prefix}grantTokens"), self.grant_tokens.as_ref().map(|l| l.len()), false, Some(0), Some(10));
-        if let Some(l) = &self.grant_tokens { for (i, x) in l.iter().enumerate() { v.string(&format!("{prefix}grantTokens.{}.member", i + 1), Some(x.as_str()), true, Some(1), Some(8192), None, false); } }
-        v.required(&format!("{prefix}dryRun"), self.dry_run.is_some(), false);
+        let prefix: Path<'_> = &String::new;
+        v.string(&|| format!("{}keyId", prefix()), self.key_id.as_deref(), &Rule { required: true, min: Some(1), max: Some(2048), pattern: None, sensitive: false });
+        v.enumeration(&|| format!("{}encapsulationAlgorithm", prefix()), self.encapsulation_algorithm.as_deref(), true, EncapsulationAlgorithmSpec::ALL);
+        v.list(&|| format!("{}grantTokens", prefix()), self.grant_tokens.as_ref().map(|l| l.len()), &Rule { required: false, min: Some(0), max: Some(10), pattern: None, sensitive: false });
+        if let Some(l) = &self.grant_tokens { for (i, x) in l.iter().enumerate() { v.string(&|| format!("{}grantTokens.{}.member", prefix(), i + 1), Some(x.as_str()), &Rule { required: true, min: Some(1), max: Some(8192), pattern: None, sensitive: false }); } }
+        v.required(&|| format!("{}dryRun", prefix()), self.dry_run.is_some(), false);
     }
 }
 
@@ -2776,38 +2776,38 @@ pub struct EncapsulateResponse {
 }
 
 /// The input of `Encrypt`.
-#[derive(Debug, Clone, Default, PartialEq, Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, Deserialize, Serialize)]
 pub struct EncryptRequest {
     /// `KeyId` (string, required).
-    #[serde(rename = "KeyId", default)]
+    #[serde(rename = "KeyId", skip_serializing_if = "Option::is_none", default)]
     pub key_id: Option<String>,
     /// `Plaintext` (blob, required).
-    #[serde(rename = "Plaintext", default)]
+    #[serde(rename = "Plaintext", skip_serializing_if = "Option::is_none", default)]
     pub plaintext: Option<Blob>,
     /// `EncryptionContext` (map<string,string>).
-    #[serde(rename = "EncryptionContext", default)]
+    #[serde(rename = "EncryptionContext", skip_serializing_if = "Option::is_none", default)]
     pub encryption_context: Option<BTreeMap<String, String>>,
     /// `GrantTokens` (list<string>).
-    #[serde(rename = "GrantTokens", default)]
+    #[serde(rename = "GrantTokens", skip_serializing_if = "Option::is_none", default)]
     pub grant_tokens: Option<Vec<String>>,
     /// `EncryptionAlgorithm` (enum:EncryptionAlgorithmSpec).
-    #[serde(rename = "EncryptionAlgorithm", default)]
+    #[serde(rename = "EncryptionAlgorithm", skip_serializing_if = "Option::is_none", default)]
     pub encryption_algorithm: Option<String>,
     /// `DryRun` (boolean).
-    #[serde(rename = "DryRun", default)]
+    #[serde(rename = "DryRun", skip_serializing_if = "Option::is_none", default)]
     pub dry_run: Option<bool>,
 }
 
 impl Validate for EncryptRequest {
     fn validate(&self, v: &mut Violations) {
-        let prefix = "";
-        v.string(&format!("{prefix}keyId"), self.key_id.as_deref(), true, Some(1), Some(2048), None, false);
-        v.blob(&format!("{prefix}plaintext"), self.plaintext.as_ref().map(|b| b.0.len()), true, Some(1), Some(4096), true);
-        v.required(&format!("{prefix}encryptionContext"), self.encryption_context.is_some(), false);
-        v.list(&format!("{prefix}grantTokens"), self.grant_tokens.as_ref().map(|l| l.len()), false, Some(0), Some(10));
-        if let Some(l) = &self.grant_tokens { for (i, x) in l.iter().enumerate() { v.string(&format!("{prefix}grantTokens.{}.member", i + 1), Some(x.as_str()), true, Some(1), Some(8192), None, false); } }
-        v.enumeration(&format!("{prefix}encryptionAlgorithm"), self.encryption_algorithm.as_deref(), false, EncryptionAlgorithmSpec::ALL);
-        v.required(&format!("{prefix}dryRun"), self.dry_run.is_some(), false);
+        let prefix: Path<'_> = &String::new;
+        v.string(&|| format!("{}keyId", prefix()), self.key_id.as_deref(), &Rule { required: true, min: Some(1), max: Some(2048), pattern: None, sensitive: false });
+        v.blob(&|| format!("{}plaintext", prefix()), self.plaintext.as_ref().map(|b| b.0.len()), &Rule { required: true, min: Some(1), max: Some(4096), pattern: None, sensitive: true });
+        v.required(&|| format!("{}encryptionContext", prefix()), self.encryption_context.is_some(), false);
+        v.list(&|| format!("{}grantTokens", prefix()), self.grant_tokens.as_ref().map(|l| l.len()), &Rule { required: false, min: Some(0), max: Some(10), pattern: None, sensitive: false });
+        if let Some(l) = &self.grant_tokens { for (i, x) in l.iter().enumerate() { v.string(&|| format!("{}grantTokens.{}.member", prefix(), i + 1), Some(x.as_str()), &Rule { required: true, min: Some(1), max: Some(8192), pattern: None, sensitive: false }); } }
+        v.enumeration(&|| format!("{}encryptionAlgorithm", prefix()), self.encryption_algorithm.as_deref(), false, EncryptionAlgorithmSpec::ALL);
+        v.required(&|| format!("{}dryRun", prefix()), self.dry_run.is_some(), false);
     }
 }
 
@@ -2826,43 +2826,43 @@ pub struct EncryptResponse {
 }
 
 /// The input of `GenerateDataKey`.
-#[derive(Debug, Clone, Default, PartialEq, Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, Deserialize, Serialize)]
 pub struct GenerateDataKeyRequest {
     /// `KeyId` (string, required).
-    #[serde(rename = "KeyId", default)]
+    #[serde(rename = "KeyId", skip_serializing_if = "Option::is_none", default)]
     pub key_id: Option<String>,
     /// `EncryptionContext` (map<string,string>).
-    #[serde(rename = "EncryptionContext", default)]
+    #[serde(rename = "EncryptionContext", skip_serializing_if = "Option::is_none", default)]
     pub encryption_context: Option<BTreeMap<String, String>>,
     /// `NumberOfBytes` (integer).
-    #[serde(rename = "NumberOfBytes", default)]
+    #[serde(rename = "NumberOfBytes", skip_serializing_if = "Option::is_none", default)]
     pub number_of_bytes: Option<i64>,
     /// `KeySpec` (enum:DataKeySpec).
-    #[serde(rename = "KeySpec", default)]
+    #[serde(rename = "KeySpec", skip_serializing_if = "Option::is_none", default)]
     pub key_spec: Option<String>,
     /// `GrantTokens` (list<string>).
-    #[serde(rename = "GrantTokens", default)]
+    #[serde(rename = "GrantTokens", skip_serializing_if = "Option::is_none", default)]
     pub grant_tokens: Option<Vec<String>>,
     /// `Recipient` (struct:RecipientInfo).
-    #[serde(rename = "Recipient", default)]
+    #[serde(rename = "Recipient", skip_serializing_if = "Option::is_none", default)]
     pub recipient: Option<RecipientInfo>,
     /// `DryRun` (boolean).
-    #[serde(rename = "DryRun", default)]
+    #[serde(rename = "DryRun", skip_serializing_if = "Option::is_none", default)]
     pub dry_run: Option<bool>,
 }
 
 impl Validate for GenerateDataKeyRequest {
     fn validate(&self, v: &mut Violations) {
-        let prefix = "";
-        v.string(&format!("{prefix}keyId"), self.key_id.as_deref(), true, Some(1), Some(2048), None, false);
-        v.required(&format!("{prefix}encryptionContext"), self.encryption_context.is_some(), false);
-        v.integer(&format!("{prefix}numberOfBytes"), self.number_of_bytes, false, Some(1), Some(1024));
-        v.enumeration(&format!("{prefix}keySpec"), self.key_spec.as_deref(), false, DataKeySpec::ALL);
-        v.list(&format!("{prefix}grantTokens"), self.grant_tokens.as_ref().map(|l| l.len()), false, Some(0), Some(10));
-        if let Some(l) = &self.grant_tokens { for (i, x) in l.iter().enumerate() { v.string(&format!("{prefix}grantTokens.{}.member", i + 1), Some(x.as_str()), true, Some(1), Some(8192), None, false); } }
-        v.required(&format!("{prefix}recipient"), self.recipient.is_some(), false);
-        if let Some(x) = &self.recipient { x.validate_at(v, &format!("{prefix}recipient.")); }
-        v.required(&format!("{prefix}dryRun"), self.dry_run.is_some(), false);
+        let prefix: Path<'_> = &String::new;
+        v.string(&|| format!("{}keyId", prefix()), self.key_id.as_deref(), &Rule { required: true, min: Some(1), max: Some(2048), pattern: None, sensitive: false });
+        v.required(&|| format!("{}encryptionContext", prefix()), self.encryption_context.is_some(), false);
+        v.integer(&|| format!("{}numberOfBytes", prefix()), self.number_of_bytes, &Rule { required: false, min: Some(1), max: Some(1024), pattern: None, sensitive: false });
+        v.enumeration(&|| format!("{}keySpec", prefix()), self.key_spec.as_deref(), false, DataKeySpec::ALL);
+        v.list(&|| format!("{}grantTokens", prefix()), self.grant_tokens.as_ref().map(|l| l.len()), &Rule { required: false, min: Some(0), max: Some(10), pattern: None, sensitive: false });
+        if let Some(l) = &self.grant_tokens { for (i, x) in l.iter().enumerate() { v.string(&|| format!("{}grantTokens.{}.member", prefix(), i + 1), Some(x.as_str()), &Rule { required: true, min: Some(1), max: Some(8192), pattern: None, sensitive: false }); } }
+        v.required(&|| format!("{}recipient", prefix()), self.recipient.is_some(), false);
+        if let Some(x) = &self.recipient { x.validate_at(v, &|| format!("{}recipient.", prefix())); }
+        v.required(&|| format!("{}dryRun", prefix()), self.dry_run.is_some(), false);
     }
 }
 
@@ -2887,39 +2887,39 @@ pub struct GenerateDataKeyResponse {
 }
 
 /// The input of `GenerateDataKeyPair`.
-#[derive(Debug, Clone, Default, PartialEq, Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, Deserialize, Serialize)]
 pub struct GenerateDataKeyPairRequest {
     /// `EncryptionContext` (map<string,string>).
-    #[serde(rename = "EncryptionContext", default)]
+    #[serde(rename = "EncryptionContext", skip_serializing_if = "Option::is_none", default)]
     pub encryption_context: Option<BTreeMap<String, String>>,
     /// `KeyId` (string, required).
-    #[serde(rename = "KeyId", default)]
+    #[serde(rename = "KeyId", skip_serializing_if = "Option::is_none", default)]
     pub key_id: Option<String>,
     /// `KeyPairSpec` (enum:DataKeyPairSpec, required).
-    #[serde(rename = "KeyPairSpec", default)]
+    #[serde(rename = "KeyPairSpec", skip_serializing_if = "Option::is_none", default)]
     pub key_pair_spec: Option<String>,
     /// `GrantTokens` (list<string>).
-    #[serde(rename = "GrantTokens", default)]
+    #[serde(rename = "GrantTokens", skip_serializing_if = "Option::is_none", default)]
     pub grant_tokens: Option<Vec<String>>,
     /// `Recipient` (struct:RecipientInfo).
-    #[serde(rename = "Recipient", default)]
+    #[serde(rename = "Recipient", skip_serializing_if = "Option::is_none", default)]
     pub recipient: Option<RecipientInfo>,
     /// `DryRun` (boolean).
-    #[serde(rename = "DryRun", default)]
+    #[serde(rename = "DryRun", skip_serializing_if = "Option::is_none", default)]
     pub dry_run: Option<bool>,
 }
 
 impl Validate for GenerateDataKeyPairRequest {
     fn validate(&self, v: &mut Violations) {
-        let prefix = "";
-        v.required(&format!("{prefix}encryptionContext"), self.encryption_context.is_some(), false);
-        v.string(&format!("{prefix}keyId"), self.key_id.as_deref(), true, Some(1), Some(2048), None, false);
-        v.enumeration(&format!("{prefix}keyPairSpec"), self.key_pair_spec.as_deref(), true, DataKeyPairSpec::ALL);
-        v.list(&format!("{prefix}grantTokens"), self.grant_tokens.as_ref().map(|l| l.len()), false, Some(0), Some(10));
-        if let Some(l) = &self.grant_tokens { for (i, x) in l.iter().enumerate() { v.string(&format!("{prefix}grantTokens.{}.member", i + 1), Some(x.as_str()), true, Some(1), Some(8192), None, false); } }
-        v.required(&format!("{prefix}recipient"), self.recipient.is_some(), false);
-        if let Some(x) = &self.recipient { x.validate_at(v, &format!("{prefix}recipient.")); }
-        v.required(&format!("{prefix}dryRun"), self.dry_run.is_some(), false);
+        let prefix: Path<'_> = &String::new;
+        v.required(&|| format!("{}encryptionContext", prefix()), self.encryption_context.is_some(), false);
+        v.string(&|| format!("{}keyId", prefix()), self.key_id.as_deref(), &Rule { required: true, min: Some(1), max: Some(2048), pattern: None, sensitive: false });
+        v.enumeration(&|| format!("{}keyPairSpec", prefix()), self.key_pair_spec.as_deref(), true, DataKeyPairSpec::ALL);
+        v.list(&|| format!("{}grantTokens", prefix()), self.grant_tokens.as_ref().map(|l| l.len()), &Rule { required: false, min: Some(0), max: Some(10), pattern: None, sensitive: false });
+        if let Some(l) = &self.grant_tokens { for (i, x) in l.iter().enumerate() { v.string(&|| format!("{}grantTokens.{}.member", prefix(), i + 1), Some(x.as_str()), &Rule { required: true, min: Some(1), max: Some(8192), pattern: None, sensitive: false }); } }
+        v.required(&|| format!("{}recipient", prefix()), self.recipient.is_some(), false);
+        if let Some(x) = &self.recipient { x.validate_at(v, &|| format!("{}recipient.", prefix())); }
+        v.required(&|| format!("{}dryRun", prefix()), self.dry_run.is_some(), false);
     }
 }
 
@@ -2950,34 +2950,34 @@ pub struct GenerateDataKeyPairResponse {
 }
 
 /// The input of `GenerateDataKeyPairWithoutPlaintext`.
-#[derive(Debug, Clone, Default, PartialEq, Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, Deserialize, Serialize)]
 pub struct GenerateDataKeyPairWithoutPlaintextRequest {
     /// `EncryptionContext` (map<string,string>).
-    #[serde(rename = "EncryptionContext", default)]
+    #[serde(rename = "EncryptionContext", skip_serializing_if = "Option::is_none", default)]
     pub encryption_context: Option<BTreeMap<String, String>>,
     /// `KeyId` (string, required).
-    #[serde(rename = "KeyId", default)]
+    #[serde(rename = "KeyId", skip_serializing_if = "Option::is_none", default)]
     pub key_id: Option<String>,
     /// `KeyPairSpec` (enum:DataKeyPairSpec, required).
-    #[serde(rename = "KeyPairSpec", default)]
+    #[serde(rename = "KeyPairSpec", skip_serializing_if = "Option::is_none", default)]
     pub key_pair_spec: Option<String>,
     /// `GrantTokens` (list<string>).
-    #[serde(rename = "GrantTokens", default)]
+    #[serde(rename = "GrantTokens", skip_serializing_if = "Option::is_none", default)]
     pub grant_tokens: Option<Vec<String>>,
     /// `DryRun` (boolean).
-    #[serde(rename = "DryRun", default)]
+    #[serde(rename = "DryRun", skip_serializing_if = "Option::is_none", default)]
     pub dry_run: Option<bool>,
 }
 
 impl Validate for GenerateDataKeyPairWithoutPlaintextRequest {
     fn validate(&self, v: &mut Violations) {
-        let prefix = "";
-        v.required(&format!("{prefix}encryptionContext"), self.encryption_context.is_some(), false);
-        v.string(&format!("{prefix}keyId"), self.key_id.as_deref(), true, Some(1), Some(2048), None, false);
-        v.enumeration(&format!("{prefix}keyPairSpec"), self.key_pair_spec.as_deref(), true, DataKeyPairSpec::ALL);
-        v.list(&format!("{prefix}grantTokens"), self.grant_tokens.as_ref().map(|l| l.len()), false, Some(0), Some(10));
-        if let Some(l) = &self.grant_tokens { for (i, x) in l.iter().enumerate() { v.string(&format!("{prefix}grantTokens.{}.member", i + 1), Some(x.as_str()), true, Some(1), Some(8192), None, false); } }
-        v.required(&format!("{prefix}dryRun"), self.dry_run.is_some(), false);
+        let prefix: Path<'_> = &String::new;
+        v.required(&|| format!("{}encryptionContext", prefix()), self.encryption_context.is_some(), false);
+        v.string(&|| format!("{}keyId", prefix()), self.key_id.as_deref(), &Rule { required: true, min: Some(1), max: Some(2048), pattern: None, sensitive: false });
+        v.enumeration(&|| format!("{}keyPairSpec", prefix()), self.key_pair_spec.as_deref(), true, DataKeyPairSpec::ALL);
+        v.list(&|| format!("{}grantTokens", prefix()), self.grant_tokens.as_ref().map(|l| l.len()), &Rule { required: false, min: Some(0), max: Some(10), pattern: None, sensitive: false });
+        if let Some(l) = &self.grant_tokens { for (i, x) in l.iter().enumerate() { v.string(&|| format!("{}grantTokens.{}.member", prefix(), i + 1), Some(x.as_str()), &Rule { required: true, min: Some(1), max: Some(8192), pattern: None, sensitive: false }); } }
+        v.required(&|| format!("{}dryRun", prefix()), self.dry_run.is_some(), false);
     }
 }
 
@@ -3002,38 +3002,38 @@ pub struct GenerateDataKeyPairWithoutPlaintextResponse {
 }
 
 /// The input of `GenerateDataKeyWithoutPlaintext`.
-#[derive(Debug, Clone, Default, PartialEq, Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, Deserialize, Serialize)]
 pub struct GenerateDataKeyWithoutPlaintextRequest {
     /// `KeyId` (string, required).
-    #[serde(rename = "KeyId", default)]
+    #[serde(rename = "KeyId", skip_serializing_if = "Option::is_none", default)]
     pub key_id: Option<String>,
     /// `EncryptionContext` (map<string,string>).
-    #[serde(rename = "EncryptionContext", default)]
+    #[serde(rename = "EncryptionContext", skip_serializing_if = "Option::is_none", default)]
     pub encryption_context: Option<BTreeMap<String, String>>,
     /// `KeySpec` (enum:DataKeySpec).
-    #[serde(rename = "KeySpec", default)]
+    #[serde(rename = "KeySpec", skip_serializing_if = "Option::is_none", default)]
     pub key_spec: Option<String>,
     /// `NumberOfBytes` (integer).
-    #[serde(rename = "NumberOfBytes", default)]
+    #[serde(rename = "NumberOfBytes", skip_serializing_if = "Option::is_none", default)]
     pub number_of_bytes: Option<i64>,
     /// `GrantTokens` (list<string>).
-    #[serde(rename = "GrantTokens", default)]
+    #[serde(rename = "GrantTokens", skip_serializing_if = "Option::is_none", default)]
     pub grant_tokens: Option<Vec<String>>,
     /// `DryRun` (boolean).
-    #[serde(rename = "DryRun", default)]
+    #[serde(rename = "DryRun", skip_serializing_if = "Option::is_none", default)]
     pub dry_run: Option<bool>,
 }
 
 impl Validate for GenerateDataKeyWithoutPlaintextRequest {
     fn validate(&self, v: &mut Violations) {
-        let prefix = "";
-        v.string(&format!("{prefix}keyId"), self.key_id.as_deref(), true, Some(1), Some(2048), None, false);
-        v.required(&format!("{prefix}encryptionContext"), self.encryption_context.is_some(), false);
-        v.enumeration(&format!("{prefix}keySpec"), self.key_spec.as_deref(), false, DataKeySpec::ALL);
-        v.integer(&format!("{prefix}numberOfBytes"), self.number_of_bytes, false, Some(1), Some(1024));
-        v.list(&format!("{prefix}grantTokens"), self.grant_tokens.as_ref().map(|l| l.len()), false, Some(0), Some(10));
-        if let Some(l) = &self.grant_tokens { for (i, x) in l.iter().enumerate() { v.string(&format!("{prefix}grantTokens.{}.member", i + 1), Some(x.as_str()), true, Some(1), Some(8192), None, false); } }
-        v.required(&format!("{prefix}dryRun"), self.dry_run.is_some(), false);
+        let prefix: Path<'_> = &String::new;
+        v.string(&|| format!("{}keyId", prefix()), self.key_id.as_deref(), &Rule { required: true, min: Some(1), max: Some(2048), pattern: None, sensitive: false });
+        v.required(&|| format!("{}encryptionContext", prefix()), self.encryption_context.is_some(), false);
+        v.enumeration(&|| format!("{}keySpec", prefix()), self.key_spec.as_deref(), false, DataKeySpec::ALL);
+        v.integer(&|| format!("{}numberOfBytes", prefix()), self.number_of_bytes, &Rule { required: false, min: Some(1), max: Some(1024), pattern: None, sensitive: false });
+        v.list(&|| format!("{}grantTokens", prefix()), self.grant_tokens.as_ref().map(|l| l.len()), &Rule { required: false, min: Some(0), max: Some(10), pattern: None, sensitive: false });
+        if let Some(l) = &self.grant_tokens { for (i, x) in l.iter().enumerate() { v.string(&|| format!("{}grantTokens.{}.member", prefix(), i + 1), Some(x.as_str()), &Rule { required: true, min: Some(1), max: Some(8192), pattern: None, sensitive: false }); } }
+        v.required(&|| format!("{}dryRun", prefix()), self.dry_run.is_some(), false);
     }
 }
 
@@ -3052,34 +3052,34 @@ pub struct GenerateDataKeyWithoutPlaintextResponse {
 }
 
 /// The input of `GenerateMac`.
-#[derive(Debug, Clone, Default, PartialEq, Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, Deserialize, Serialize)]
 pub struct GenerateMacRequest {
     /// `Message` (blob, required).
-    #[serde(rename = "Message", default)]
+    #[serde(rename = "Message", skip_serializing_if = "Option::is_none", default)]
     pub message: Option<Blob>,
     /// `KeyId` (string, required).
-    #[serde(rename = "KeyId", default)]
+    #[serde(rename = "KeyId", skip_serializing_if = "Option::is_none", default)]
     pub key_id: Option<String>,
     /// `MacAlgorithm` (enum:MacAlgorithmSpec, required).
-    #[serde(rename = "MacAlgorithm", default)]
+    #[serde(rename = "MacAlgorithm", skip_serializing_if = "Option::is_none", default)]
     pub mac_algorithm: Option<String>,
     /// `GrantTokens` (list<string>).
-    #[serde(rename = "GrantTokens", default)]
+    #[serde(rename = "GrantTokens", skip_serializing_if = "Option::is_none", default)]
     pub grant_tokens: Option<Vec<String>>,
     /// `DryRun` (boolean).
-    #[serde(rename = "DryRun", default)]
+    #[serde(rename = "DryRun", skip_serializing_if = "Option::is_none", default)]
     pub dry_run: Option<bool>,
 }
 
 impl Validate for GenerateMacRequest {
     fn validate(&self, v: &mut Violations) {
-        let prefix = "";
-        v.blob(&format!("{prefix}message"), self.message.as_ref().map(|b| b.0.len()), true, Some(1), Some(4096), true);
-        v.string(&format!("{prefix}keyId"), self.key_id.as_deref(), true, Some(1), Some(2048), None, false);
-        v.enumeration(&format!("{prefix}macAlgorithm"), self.mac_algorithm.as_deref(), true, MacAlgorithmSpec::ALL);
-        v.list(&format!("{prefix}grantTokens"), self.grant_tokens.as_ref().map(|l| l.len()), false, Some(0), Some(10));
-        if let Some(l) = &self.grant_tokens { for (i, x) in l.iter().enumerate() { v.string(&format!("{prefix}grantTokens.{}.member", i + 1), Some(x.as_str()), true, Some(1), Some(8192), None, false); } }
-        v.required(&format!("{prefix}dryRun"), self.dry_run.is_some(), false);
+        let prefix: Path<'_> = &String::new;
+        v.blob(&|| format!("{}message", prefix()), self.message.as_ref().map(|b| b.0.len()), &Rule { required: true, min: Some(1), max: Some(4096), pattern: None, sensitive: true });
+        v.string(&|| format!("{}keyId", prefix()), self.key_id.as_deref(), &Rule { required: true, min: Some(1), max: Some(2048), pattern: None, sensitive: false });
+        v.enumeration(&|| format!("{}macAlgorithm", prefix()), self.mac_algorithm.as_deref(), true, MacAlgorithmSpec::ALL);
+        v.list(&|| format!("{}grantTokens", prefix()), self.grant_tokens.as_ref().map(|l| l.len()), &Rule { required: false, min: Some(0), max: Some(10), pattern: None, sensitive: false });
+        if let Some(l) = &self.grant_tokens { for (i, x) in l.iter().enumerate() { v.string(&|| format!("{}grantTokens.{}.member", prefix(), i + 1), Some(x.as_str()), &Rule { required: true, min: Some(1), max: Some(8192), pattern: None, sensitive: false }); } }
+        v.required(&|| format!("{}dryRun", prefix()), self.dry_run.is_some(), false);
     }
 }
 
@@ -3098,26 +3098,26 @@ pub struct GenerateMacResponse {
 }
 
 /// The input of `GenerateRandom`.
-#[derive(Debug, Clone, Default, PartialEq, Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, Deserialize, Serialize)]
 pub struct GenerateRandomRequest {
     /// `NumberOfBytes` (integer).
-    #[serde(rename = "NumberOfBytes", default)]
+    #[serde(rename = "NumberOfBytes", skip_serializing_if = "Option::is_none", default)]
     pub number_of_bytes: Option<i64>,
     /// `CustomKeyStoreId` (string).
-    #[serde(rename = "CustomKeyStoreId", default)]
+    #[serde(rename = "CustomKeyStoreId", skip_serializing_if = "Option::is_none", default)]
     pub custom_key_store_id: Option<String>,
     /// `Recipient` (struct:RecipientInfo).
-    #[serde(rename = "Recipient", default)]
+    #[serde(rename = "Recipient", skip_serializing_if = "Option::is_none", default)]
     pub recipient: Option<RecipientInfo>,
 }
 
 impl Validate for GenerateRandomRequest {
     fn validate(&self, v: &mut Violations) {
-        let prefix = "";
-        v.integer(&format!("{prefix}numberOfBytes"), self.number_of_bytes, false, Some(1), Some(1024));
-        v.string(&format!("{prefix}customKeyStoreId"), self.custom_key_store_id.as_deref(), false, Some(1), Some(64), None, false);
-        v.required(&format!("{prefix}recipient"), self.recipient.is_some(), false);
-        if let Some(x) = &self.recipient { x.validate_at(v, &format!("{prefix}recipient.")); }
+        let prefix: Path<'_> = &String::new;
+        v.integer(&|| format!("{}numberOfBytes", prefix()), self.number_of_bytes, &Rule { required: false, min: Some(1), max: Some(1024), pattern: None, sensitive: false });
+        v.string(&|| format!("{}customKeyStoreId", prefix()), self.custom_key_store_id.as_deref(), &Rule { required: false, min: Some(1), max: Some(64), pattern: None, sensitive: false });
+        v.required(&|| format!("{}recipient", prefix()), self.recipient.is_some(), false);
+        if let Some(x) = &self.recipient { x.validate_at(v, &|| format!("{}recipient.", prefix())); }
     }
 }
 
@@ -3133,17 +3133,17 @@ pub struct GenerateRandomResponse {
 }
 
 /// The input of `GetKeyLastUsage`.
-#[derive(Debug, Clone, Default, PartialEq, Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, Deserialize, Serialize)]
 pub struct GetKeyLastUsageRequest {
     /// `KeyId` (string, required).
-    #[serde(rename = "KeyId", default)]
+    #[serde(rename = "KeyId", skip_serializing_if = "Option::is_none", default)]
     pub key_id: Option<String>,
 }
 
 impl Validate for GetKeyLastUsageRequest {
     fn validate(&self, v: &mut Violations) {
-        let prefix = "";
-        v.string(&format!("{prefix}keyId"), self.key_id.as_deref(), true, Some(1), Some(2048), None, false);
+        let prefix: Path<'_> = &String::new;
+        v.string(&|| format!("{}keyId", prefix()), self.key_id.as_deref(), &Rule { required: true, min: Some(1), max: Some(2048), pattern: None, sensitive: false });
     }
 }
 
@@ -3165,21 +3165,21 @@ pub struct GetKeyLastUsageResponse {
 }
 
 /// The input of `GetKeyPolicy`.
-#[derive(Debug, Clone, Default, PartialEq, Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, Deserialize, Serialize)]
 pub struct GetKeyPolicyRequest {
     /// `KeyId` (string, required).
-    #[serde(rename = "KeyId", default)]
+    #[serde(rename = "KeyId", skip_serializing_if = "Option::is_none", default)]
     pub key_id: Option<String>,
     /// `PolicyName` (string).
-    #[serde(rename = "PolicyName", default)]
+    #[serde(rename = "PolicyName", skip_serializing_if = "Option::is_none", default)]
     pub policy_name: Option<String>,
 }
 
 impl Validate for GetKeyPolicyRequest {
     fn validate(&self, v: &mut Violations) {
-        let prefix = "";
-        v.string(&format!("{prefix}keyId"), self.key_id.as_deref(), true, Some(1), Some(2048), None, false);
-        v.string(&format!("{prefix}policyName"), self.policy_name.as_deref(), false, Some(1), Some(128), Some("[\\w]+"), false);
+        let prefix: Path<'_> = &String::new;
+        v.string(&|| format!("{}keyId", prefix()), self.key_id.as_deref(), &Rule { required: true, min: Some(1), max: Some(2048), pattern: None, sensitive: false });
+        v.string(&|| format!("{}policyName", prefix()), self.policy_name.as_deref(), &Rule { required: false, min: Some(1), max: Some(128), pattern: Some("[\\w]+"), sensitive: false });
     }
 }
 
@@ -3195,17 +3195,17 @@ pub struct GetKeyPolicyResponse {
 }
 
 /// The input of `GetKeyRotationStatus`.
-#[derive(Debug, Clone, Default, PartialEq, Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, Deserialize, Serialize)]
 pub struct GetKeyRotationStatusRequest {
     /// `KeyId` (string, required).
-    #[serde(rename = "KeyId", default)]
+    #[serde(rename = "KeyId", skip_serializing_if = "Option::is_none", default)]
     pub key_id: Option<String>,
 }
 
 impl Validate for GetKeyRotationStatusRequest {
     fn validate(&self, v: &mut Violations) {
-        let prefix = "";
-        v.string(&format!("{prefix}keyId"), self.key_id.as_deref(), true, Some(1), Some(2048), None, false);
+        let prefix: Path<'_> = &String::new;
+        v.string(&|| format!("{}keyId", prefix()), self.key_id.as_deref(), &Rule { required: true, min: Some(1), max: Some(2048), pattern: None, sensitive: false });
     }
 }
 
@@ -3230,25 +3230,25 @@ pub struct GetKeyRotationStatusResponse {
 }
 
 /// The input of `GetParametersForImport`.
-#[derive(Debug, Clone, Default, PartialEq, Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, Deserialize, Serialize)]
 pub struct GetParametersForImportRequest {
     /// `KeyId` (string, required).
-    #[serde(rename = "KeyId", default)]
+    #[serde(rename = "KeyId", skip_serializing_if = "Option::is_none", default)]
     pub key_id: Option<String>,
     /// `WrappingAlgorithm` (enum:AlgorithmSpec, required).
-    #[serde(rename = "WrappingAlgorithm", default)]
+    #[serde(rename = "WrappingAlgorithm", skip_serializing_if = "Option::is_none", default)]
     pub wrapping_algorithm: Option<String>,
     /// `WrappingKeySpec` (enum:WrappingKeySpec, required).
-    #[serde(rename = "WrappingKeySpec", default)]
+    #[serde(rename = "WrappingKeySpec", skip_serializing_if = "Option::is_none", default)]
     pub wrapping_key_spec: Option<String>,
 }
 
 impl Validate for GetParametersForImportRequest {
     fn validate(&self, v: &mut Violations) {
-        let prefix = "";
-        v.string(&format!("{prefix}keyId"), self.key_id.as_deref(), true, Some(1), Some(2048), None, false);
-        v.enumeration(&format!("{prefix}wrappingAlgorithm"), self.wrapping_algorithm.as_deref(), true, AlgorithmSpec::ALL);
-        v.enumeration(&format!("{prefix}wrappingKeySpec"), self.wrapping_key_spec.as_deref(), true, WrappingKeySpec::ALL);
+        let prefix: Path<'_> = &String::new;
+        v.string(&|| format!("{}keyId", prefix()), self.key_id.as_deref(), &Rule { required: true, min: Some(1), max: Some(2048), pattern: None, sensitive: false });
+        v.enumeration(&|| format!("{}wrappingAlgorithm", prefix()), self.wrapping_algorithm.as_deref(), true, AlgorithmSpec::ALL);
+        v.enumeration(&|| format!("{}wrappingKeySpec", prefix()), self.wrapping_key_spec.as_deref(), true, WrappingKeySpec::ALL);
     }
 }
 
@@ -3270,22 +3270,22 @@ pub struct GetParametersForImportResponse {
 }
 
 /// The input of `GetPublicKey`.
-#[derive(Debug, Clone, Default, PartialEq, Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, Deserialize, Serialize)]
 pub struct GetPublicKeyRequest {
     /// `KeyId` (string, required).
-    #[serde(rename = "KeyId", default)]
+    #[serde(rename = "KeyId", skip_serializing_if = "Option::is_none", default)]
     pub key_id: Option<String>,
     /// `GrantTokens` (list<string>).
-    #[serde(rename = "GrantTokens", default)]
+    #[serde(rename = "GrantTokens", skip_serializing_if = "Option::is_none", default)]
     pub grant_tokens: Option<Vec<String>>,
 }
 
 impl Validate for GetPublicKeyRequest {
     fn validate(&self, v: &mut Violations) {
-        let prefix = "";
-        v.string(&format!("{prefix}keyId"), self.key_id.as_deref(), true, Some(1), Some(2048), None, false);
-        v.list(&format!("{prefix}grantTokens"), self.grant_tokens.as_ref().map(|l| l.len()), false, Some(0), Some(10));
-        if let Some(l) = &self.grant_tokens { for (i, x) in l.iter().enumerate() { v.string(&format!("{prefix}grantTokens.{}.member", i + 1), Some(x.as_str()), true, Some(1), Some(8192), None, false); } }
+        let prefix: Path<'_> = &String::new;
+        v.string(&|| format!("{}keyId", prefix()), self.key_id.as_deref(), &Rule { required: true, min: Some(1), max: Some(2048), pattern: None, sensitive: false });
+        v.list(&|| format!("{}grantTokens", prefix()), self.grant_tokens.as_ref().map(|l| l.len()), &Rule { required: false, min: Some(0), max: Some(10), pattern: None, sensitive: false });
+        if let Some(l) = &self.grant_tokens { for (i, x) in l.iter().enumerate() { v.string(&|| format!("{}grantTokens.{}.member", prefix(), i + 1), Some(x.as_str()), &Rule { required: true, min: Some(1), max: Some(8192), pattern: None, sensitive: false }); } }
     }
 }
 
@@ -3322,45 +3322,45 @@ pub struct GetPublicKeyResponse {
 }
 
 /// The input of `ImportKeyMaterial`.
-#[derive(Debug, Clone, Default, PartialEq, Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, Deserialize, Serialize)]
 pub struct ImportKeyMaterialRequest {
     /// `KeyId` (string, required).
-    #[serde(rename = "KeyId", default)]
+    #[serde(rename = "KeyId", skip_serializing_if = "Option::is_none", default)]
     pub key_id: Option<String>,
     /// `ImportToken` (blob, required).
-    #[serde(rename = "ImportToken", default)]
+    #[serde(rename = "ImportToken", skip_serializing_if = "Option::is_none", default)]
     pub import_token: Option<Blob>,
     /// `EncryptedKeyMaterial` (blob, required).
-    #[serde(rename = "EncryptedKeyMaterial", default)]
+    #[serde(rename = "EncryptedKeyMaterial", skip_serializing_if = "Option::is_none", default)]
     pub encrypted_key_material: Option<Blob>,
     /// `ValidTo` (timestamp).
-    #[serde(rename = "ValidTo", default)]
+    #[serde(rename = "ValidTo", skip_serializing_if = "Option::is_none", default)]
     pub valid_to: Option<EpochSeconds>,
     /// `ExpirationModel` (enum:ExpirationModelType).
-    #[serde(rename = "ExpirationModel", default)]
+    #[serde(rename = "ExpirationModel", skip_serializing_if = "Option::is_none", default)]
     pub expiration_model: Option<String>,
     /// `ImportType` (enum:ImportType).
-    #[serde(rename = "ImportType", default)]
+    #[serde(rename = "ImportType", skip_serializing_if = "Option::is_none", default)]
     pub import_type: Option<String>,
     /// `KeyMaterialDescription` (string).
-    #[serde(rename = "KeyMaterialDescription", default)]
+    #[serde(rename = "KeyMaterialDescription", skip_serializing_if = "Option::is_none", default)]
     pub key_material_description: Option<String>,
     /// `KeyMaterialId` (string).
-    #[serde(rename = "KeyMaterialId", default)]
+    #[serde(rename = "KeyMaterialId", skip_serializing_if = "Option::is_none", default)]
     pub key_material_id: Option<String>,
 }
 
 impl Validate for ImportKeyMaterialRequest {
     fn validate(&self, v: &mut Violations) {
-        let prefix = "";
-        v.string(&format!("{prefix}keyId"), self.key_id.as_deref(), true, Some(1), Some(2048), None, false);
-        v.blob(&format!("{prefix}importToken"), self.import_token.as_ref().map(|b| b.0.len()), true, Some(1), Some(6144), false);
-        v.blob(&format!("{prefix}encryptedKeyMaterial"), self.encrypted_key_material.as_ref().map(|b| b.0.len()), true, Some(1), Some(6144), false);
-        v.required(&format!("{prefix}validTo"), self.valid_to.is_some(), false);
-        v.enumeration(&format!("{prefix}expirationModel"), self.expiration_model.as_deref(), false, ExpirationModelType::ALL);
-        v.enumeration(&format!("{prefix}importType"), self.import_type.as_deref(), false, ImportType::ALL);
-        v.string(&format!("{prefix}keyMaterialDescription"), self.key_material_description.as_deref(), false, Some(0), Some(256), Some("^[a-zA-Z0-9:/_\\s.-]+$"), false);
-        v.string(&format!("{prefix}keyMaterialId"), self.key_material_id.as_deref(), false, Some(64), Some(64), Some("^[a-f0-9]+$"), false);
+        let prefix: Path<'_> = &String::new;
+        v.string(&|| format!("{}keyId", prefix()), self.key_id.as_deref(), &Rule { required: true, min: Some(1), max: Some(2048), pattern: None, sensitive: false });
+        v.blob(&|| format!("{}importToken", prefix()), self.import_token.as_ref().map(|b| b.0.len()), &Rule { required: true, min: Some(1), max: Some(6144), pattern: None, sensitive: false });
+        v.blob(&|| format!("{}encryptedKeyMaterial", prefix()), self.encrypted_key_material.as_ref().map(|b| b.0.len()), &Rule { required: true, min: Some(1), max: Some(6144), pattern: None, sensitive: false });
+        v.required(&|| format!("{}validTo", prefix()), self.valid_to.is_some(), false);
+        v.enumeration(&|| format!("{}expirationModel", prefix()), self.expiration_model.as_deref(), false, ExpirationModelType::ALL);
+        v.enumeration(&|| format!("{}importType", prefix()), self.import_type.as_deref(), false, ImportType::ALL);
+        v.string(&|| format!("{}keyMaterialDescription", prefix()), self.key_material_description.as_deref(), &Rule { required: false, min: Some(0), max: Some(256), pattern: Some("^[a-zA-Z0-9:/_\\s.-]+$"), sensitive: false });
+        v.string(&|| format!("{}keyMaterialId", prefix()), self.key_material_id.as_deref(), &Rule { required: false, min: Some(64), max: Some(64), pattern: Some("^[a-f0-9]+$"), sensitive: false });
     }
 }
 
@@ -3376,25 +3376,25 @@ pub struct ImportKeyMaterialResponse {
 }
 
 /// The input of `ListAliases`.
-#[derive(Debug, Clone, Default, PartialEq, Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, Deserialize, Serialize)]
 pub struct ListAliasesRequest {
     /// `KeyId` (string).
-    #[serde(rename = "KeyId", default)]
+    #[serde(rename = "KeyId", skip_serializing_if = "Option::is_none", default)]
     pub key_id: Option<String>,
     /// `Limit` (integer).
-    #[serde(rename = "Limit", default)]
+    #[serde(rename = "Limit", skip_serializing_if = "Option::is_none", default)]
     pub limit: Option<i64>,
     /// `Marker` (string).
-    #[serde(rename = "Marker", default)]
+    #[serde(rename = "Marker", skip_serializing_if = "Option::is_none", default)]
     pub marker: Option<String>,
 }
 
 impl Validate for ListAliasesRequest {
     fn validate(&self, v: &mut Violations) {
-        let prefix = "";
-        v.string(&format!("{prefix}keyId"), self.key_id.as_deref(), false, Some(1), Some(2048), None, false);
-        v.integer(&format!("{prefix}limit"), self.limit, false, Some(1), Some(1000));
-        v.string(&format!("{prefix}marker"), self.marker.as_deref(), false, Some(1), Some(1024), Some("[\\u0020-\\u00FF]*"), false);
+        let prefix: Path<'_> = &String::new;
+        v.string(&|| format!("{}keyId", prefix()), self.key_id.as_deref(), &Rule { required: false, min: Some(1), max: Some(2048), pattern: None, sensitive: false });
+        v.integer(&|| format!("{}limit", prefix()), self.limit, &Rule { required: false, min: Some(1), max: Some(1000), pattern: None, sensitive: false });
+        v.string(&|| format!("{}marker", prefix()), self.marker.as_deref(), &Rule { required: false, min: Some(1), max: Some(1024), pattern: Some("[\\u0020-\\u00FF]*"), sensitive: false });
     }
 }
 
@@ -3413,37 +3413,37 @@ pub struct ListAliasesResponse {
 }
 
 /// The input of `ListGrants`.
-#[derive(Debug, Clone, Default, PartialEq, Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, Deserialize, Serialize)]
 pub struct ListGrantsRequest {
     /// `Limit` (integer).
-    #[serde(rename = "Limit", default)]
+    #[serde(rename = "Limit", skip_serializing_if = "Option::is_none", default)]
     pub limit: Option<i64>,
     /// `Marker` (string).
-    #[serde(rename = "Marker", default)]
+    #[serde(rename = "Marker", skip_serializing_if = "Option::is_none", default)]
     pub marker: Option<String>,
     /// `KeyId` (string, required).
-    #[serde(rename = "KeyId", default)]
+    #[serde(rename = "KeyId", skip_serializing_if = "Option::is_none", default)]
     pub key_id: Option<String>,
     /// `GrantId` (string).
-    #[serde(rename = "GrantId", default)]
+    #[serde(rename = "GrantId", skip_serializing_if = "Option::is_none", default)]
     pub grant_id: Option<String>,
     /// `GranteePrincipal` (string).
-    #[serde(rename = "GranteePrincipal", default)]
+    #[serde(rename = "GranteePrincipal", skip_serializing_if = "Option::is_none", default)]
     pub grantee_principal: Option<String>,
     /// `GranteeServicePrincipal` (string).
-    #[serde(rename = "GranteeServicePrincipal", default)]
+    #[serde(rename = "GranteeServicePrincipal", skip_serializing_if = "Option::is_none", default)]
     pub grantee_service_principal: Option<String>,
 }
 
 impl Validate for ListGrantsRequest {
     fn validate(&self, v: &mut Violations) {
-        let prefix = "";
-        v.integer(&format!("{prefix}limit"), self.limit, false, Some(1), Some(1000));
-        v.string(&format!("{prefix}marker"), self.marker.as_deref(), false, Some(1), Some(1024), Some("[\\u0020-\\u00FF]*"), false);
-        v.string(&format!("{prefix}keyId"), self.key_id.as_deref(), true, Some(1), Some(2048), None, false);
-        v.string(&format!("{prefix}grantId"), self.grant_id.as_deref(), false, Some(1), Some(128), None, false);
-        v.string(&format!("{prefix}granteePrincipal"), self.grantee_principal.as_deref(), false, Some(1), Some(256), Some("^[\\w+=,.@:/-]+$"), false);
-        v.string(&format!("{prefix}granteeServicePrincipal"), self.grantee_service_principal.as_deref(), false, Some(1), Some(128), Some("^([A-Za-z0-9\\-]+)\\.([A-Za-z0-9\\-]+)(\\.[A-Za-z0-9\\-]+)+$"), false);
+        let prefix: Path<'_> = &String::new;
+        v.integer(&|| format!("{}limit", prefix()), self.limit, &Rule { required: false, min: Some(1), max: Some(1000), pattern: None, sensitive: false });
+        v.string(&|| format!("{}marker", prefix()), self.marker.as_deref(), &Rule { required: false, min: Some(1), max: Some(1024), pattern: Some("[\\u0020-\\u00FF]*"), sensitive: false });
+        v.string(&|| format!("{}keyId", prefix()), self.key_id.as_deref(), &Rule { required: true, min: Some(1), max: Some(2048), pattern: None, sensitive: false });
+        v.string(&|| format!("{}grantId", prefix()), self.grant_id.as_deref(), &Rule { required: false, min: Some(1), max: Some(128), pattern: None, sensitive: false });
+        v.string(&|| format!("{}granteePrincipal", prefix()), self.grantee_principal.as_deref(), &Rule { required: false, min: Some(1), max: Some(256), pattern: Some("^[\\w+=,.@:/-]+$"), sensitive: false });
+        v.string(&|| format!("{}granteeServicePrincipal", prefix()), self.grantee_service_principal.as_deref(), &Rule { required: false, min: Some(1), max: Some(128), pattern: Some("^([A-Za-z0-9\\-]+)\\.([A-Za-z0-9\\-]+)(\\.[A-Za-z0-9\\-]+)+$"), sensitive: false });
     }
 }
 
@@ -3462,25 +3462,25 @@ pub struct ListGrantsResponse {
 }
 
 /// The input of `ListKeyPolicies`.
-#[derive(Debug, Clone, Default, PartialEq, Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, Deserialize, Serialize)]
 pub struct ListKeyPoliciesRequest {
     /// `KeyId` (string, required).
-    #[serde(rename = "KeyId", default)]
+    #[serde(rename = "KeyId", skip_serializing_if = "Option::is_none", default)]
     pub key_id: Option<String>,
     /// `Limit` (integer).
-    #[serde(rename = "Limit", default)]
+    #[serde(rename = "Limit", skip_serializing_if = "Option::is_none", default)]
     pub limit: Option<i64>,
     /// `Marker` (string).
-    #[serde(rename = "Marker", default)]
+    #[serde(rename = "Marker", skip_serializing_if = "Option::is_none", default)]
     pub marker: Option<String>,
 }
 
 impl Validate for ListKeyPoliciesRequest {
     fn validate(&self, v: &mut Violations) {
-        let prefix = "";
-        v.string(&format!("{prefix}keyId"), self.key_id.as_deref(), true, Some(1), Some(2048), None, false);
-        v.integer(&format!("{prefix}limit"), self.limit, false, Some(1), Some(1000));
-        v.string(&format!("{prefix}marker"), self.marker.as_deref(), false, Some(1), Some(1024), Some("[\\u0020-\\u00FF]*"), false);
+        let prefix: Path<'_> = &String::new;
+        v.string(&|| format!("{}keyId", prefix()), self.key_id.as_deref(), &Rule { required: true, min: Some(1), max: Some(2048), pattern: None, sensitive: false });
+        v.integer(&|| format!("{}limit", prefix()), self.limit, &Rule { required: false, min: Some(1), max: Some(1000), pattern: None, sensitive: false });
+        v.string(&|| format!("{}marker", prefix()), self.marker.as_deref(), &Rule { required: false, min: Some(1), max: Some(1024), pattern: Some("[\\u0020-\\u00FF]*"), sensitive: false });
     }
 }
 
@@ -3499,29 +3499,29 @@ pub struct ListKeyPoliciesResponse {
 }
 
 /// The input of `ListKeyRotations`.
-#[derive(Debug, Clone, Default, PartialEq, Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, Deserialize, Serialize)]
 pub struct ListKeyRotationsRequest {
     /// `KeyId` (string, required).
-    #[serde(rename = "KeyId", default)]
+    #[serde(rename = "KeyId", skip_serializing_if = "Option::is_none", default)]
     pub key_id: Option<String>,
     /// `IncludeKeyMaterial` (enum:IncludeKeyMaterial).
-    #[serde(rename = "IncludeKeyMaterial", default)]
+    #[serde(rename = "IncludeKeyMaterial", skip_serializing_if = "Option::is_none", default)]
     pub include_key_material: Option<String>,
     /// `Limit` (integer).
-    #[serde(rename = "Limit", default)]
+    #[serde(rename = "Limit", skip_serializing_if = "Option::is_none", default)]
     pub limit: Option<i64>,
     /// `Marker` (string).
-    #[serde(rename = "Marker", default)]
+    #[serde(rename = "Marker", skip_serializing_if = "Option::is_none", default)]
     pub marker: Option<String>,
 }
 
 impl Validate for ListKeyRotationsRequest {
     fn validate(&self, v: &mut Violations) {
-        let prefix = "";
-        v.string(&format!("{prefix}keyId"), self.key_id.as_deref(), true, Some(1), Some(2048), None, false);
-        v.enumeration(&format!("{prefix}includeKeyMaterial"), self.include_key_material.as_deref(), false, IncludeKeyMaterial::ALL);
-        v.integer(&format!("{prefix}limit"), self.limit, false, Some(1), Some(1000));
-        v.string(&format!("{prefix}marker"), self.marker.as_deref(), false, Some(1), Some(1024), Some("[\\u0020-\\u00FF]*"), false);
+        let prefix: Path<'_> = &String::new;
+        v.string(&|| format!("{}keyId", prefix()), self.key_id.as_deref(), &Rule { required: true, min: Some(1), max: Some(2048), pattern: None, sensitive: false });
+        v.enumeration(&|| format!("{}includeKeyMaterial", prefix()), self.include_key_material.as_deref(), false, IncludeKeyMaterial::ALL);
+        v.integer(&|| format!("{}limit", prefix()), self.limit, &Rule { required: false, min: Some(1), max: Some(1000), pattern: None, sensitive: false });
+        v.string(&|| format!("{}marker", prefix()), self.marker.as_deref(), &Rule { required: false, min: Some(1), max: Some(1024), pattern: Some("[\\u0020-\\u00FF]*"), sensitive: false });
     }
 }
 
@@ -3540,26 +3540,26 @@ pub struct ListKeyRotationsResponse {
 }
 
 /// The input of `ListKeys`.
-#[derive(Debug, Clone, Default, PartialEq, Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, Deserialize, Serialize)]
 pub struct ListKeysRequest {
     /// `Limit` (integer).
-    #[serde(rename = "Limit", default)]
+    #[serde(rename = "Limit", skip_serializing_if = "Option::is_none", default)]
     pub limit: Option<i64>,
     /// `Marker` (string).
-    #[serde(rename = "Marker", default)]
+    #[serde(rename = "Marker", skip_serializing_if = "Option::is_none", default)]
     pub marker: Option<String>,
     /// `ResourceOwners` (list<enum:ResourceOwnerType>).
-    #[serde(rename = "ResourceOwners", default)]
+    #[serde(rename = "ResourceOwners", skip_serializing_if = "Option::is_none", default)]
     pub resource_owners: Option<Vec<String>>,
 }
 
 impl Validate for ListKeysRequest {
     fn validate(&self, v: &mut Violations) {
-        let prefix = "";
-        v.integer(&format!("{prefix}limit"), self.limit, false, Some(1), Some(1000));
-        v.string(&format!("{prefix}marker"), self.marker.as_deref(), false, Some(1), Some(1024), Some("[\\u0020-\\u00FF]*"), false);
-        v.list(&format!("{prefix}resourceOwners"), self.resource_owners.as_ref().map(|l| l.len()), false, Some(1), Some(2));
-        if let Some(l) = &self.resource_owners { for (i, x) in l.iter().enumerate() { v.enumeration(&format!("{prefix}resourceOwners.{}.member", i + 1), Some(x.as_str()), true, ResourceOwnerType::ALL); } }
+        let prefix: Path<'_> = &String::new;
+        v.integer(&|| format!("{}limit", prefix()), self.limit, &Rule { required: false, min: Some(1), max: Some(1000), pattern: None, sensitive: false });
+        v.string(&|| format!("{}marker", prefix()), self.marker.as_deref(), &Rule { required: false, min: Some(1), max: Some(1024), pattern: Some("[\\u0020-\\u00FF]*"), sensitive: false });
+        v.list(&|| format!("{}resourceOwners", prefix()), self.resource_owners.as_ref().map(|l| l.len()), &Rule { required: false, min: Some(1), max: Some(2), pattern: None, sensitive: false });
+        if let Some(l) = &self.resource_owners { for (i, x) in l.iter().enumerate() { v.enumeration(&|| format!("{}resourceOwners.{}.member", prefix(), i + 1), Some(x.as_str()), true, ResourceOwnerType::ALL); } }
     }
 }
 
@@ -3578,25 +3578,25 @@ pub struct ListKeysResponse {
 }
 
 /// The input of `ListResourceTags`.
-#[derive(Debug, Clone, Default, PartialEq, Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, Deserialize, Serialize)]
 pub struct ListResourceTagsRequest {
     /// `KeyId` (string, required).
-    #[serde(rename = "KeyId", default)]
+    #[serde(rename = "KeyId", skip_serializing_if = "Option::is_none", default)]
     pub key_id: Option<String>,
     /// `Limit` (integer).
-    #[serde(rename = "Limit", default)]
+    #[serde(rename = "Limit", skip_serializing_if = "Option::is_none", default)]
     pub limit: Option<i64>,
     /// `Marker` (string).
-    #[serde(rename = "Marker", default)]
+    #[serde(rename = "Marker", skip_serializing_if = "Option::is_none", default)]
     pub marker: Option<String>,
 }
 
 impl Validate for ListResourceTagsRequest {
     fn validate(&self, v: &mut Violations) {
-        let prefix = "";
-        v.string(&format!("{prefix}keyId"), self.key_id.as_deref(), true, Some(1), Some(2048), None, false);
-        v.integer(&format!("{prefix}limit"), self.limit, false, Some(1), Some(1000));
-        v.string(&format!("{prefix}marker"), self.marker.as_deref(), false, Some(1), Some(1024), Some("[\\u0020-\\u00FF]*"), false);
+        let prefix: Path<'_> = &String::new;
+        v.string(&|| format!("{}keyId", prefix()), self.key_id.as_deref(), &Rule { required: true, min: Some(1), max: Some(2048), pattern: None, sensitive: false });
+        v.integer(&|| format!("{}limit", prefix()), self.limit, &Rule { required: false, min: Some(1), max: Some(1000), pattern: None, sensitive: false });
+        v.string(&|| format!("{}marker", prefix()), self.marker.as_deref(), &Rule { required: false, min: Some(1), max: Some(1024), pattern: Some("[\\u0020-\\u00FF]*"), sensitive: false });
     }
 }
 
@@ -3615,29 +3615,29 @@ pub struct ListResourceTagsResponse {
 }
 
 /// The input of `ListRetirableGrants`.
-#[derive(Debug, Clone, Default, PartialEq, Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, Deserialize, Serialize)]
 pub struct ListRetirableGrantsRequest {
     /// `Limit` (integer).
-    #[serde(rename = "Limit", default)]
+    #[serde(rename = "Limit", skip_serializing_if = "Option::is_none", default)]
     pub limit: Option<i64>,
     /// `Marker` (string).
-    #[serde(rename = "Marker", default)]
+    #[serde(rename = "Marker", skip_serializing_if = "Option::is_none", default)]
     pub marker: Option<String>,
     /// `RetiringPrincipal` (string).
-    #[serde(rename = "RetiringPrincipal", default)]
+    #[serde(rename = "RetiringPrincipal", skip_serializing_if = "Option::is_none", default)]
     pub retiring_principal: Option<String>,
     /// `RetiringServicePrincipal` (string).
-    #[serde(rename = "RetiringServicePrincipal", default)]
+    #[serde(rename = "RetiringServicePrincipal", skip_serializing_if = "Option::is_none", default)]
     pub retiring_service_principal: Option<String>,
 }
 
 impl Validate for ListRetirableGrantsRequest {
     fn validate(&self, v: &mut Violations) {
-        let prefix = "";
-        v.integer(&format!("{prefix}limit"), self.limit, false, Some(1), Some(1000));
-        v.string(&format!("{prefix}marker"), self.marker.as_deref(), false, Some(1), Some(1024), Some("[\\u0020-\\u00FF]*"), false);
-        v.string(&format!("{prefix}retiringPrincipal"), self.retiring_principal.as_deref(), false, Some(1), Some(256), Some("^[\\w+=,.@:/-]+$"), false);
-        v.string(&format!("{prefix}retiringServicePrincipal"), self.retiring_service_principal.as_deref(), false, Some(1), Some(128), Some("^([A-Za-z0-9\\-]+)\\.([A-Za-z0-9\\-]+)(\\.[A-Za-z0-9\\-]+)+$"), false);
+        let prefix: Path<'_> = &String::new;
+        v.integer(&|| format!("{}limit", prefix()), self.limit, &Rule { required: false, min: Some(1), max: Some(1000), pattern: None, sensitive: false });
+        v.string(&|| format!("{}marker", prefix()), self.marker.as_deref(), &Rule { required: false, min: Some(1), max: Some(1024), pattern: Some("[\\u0020-\\u00FF]*"), sensitive: false });
+        v.string(&|| format!("{}retiringPrincipal", prefix()), self.retiring_principal.as_deref(), &Rule { required: false, min: Some(1), max: Some(256), pattern: Some("^[\\w+=,.@:/-]+$"), sensitive: false });
+        v.string(&|| format!("{}retiringServicePrincipal", prefix()), self.retiring_service_principal.as_deref(), &Rule { required: false, min: Some(1), max: Some(128), pattern: Some("^([A-Za-z0-9\\-]+)\\.([A-Za-z0-9\\-]+)(\\.[A-Za-z0-9\\-]+)+$"), sensitive: false });
     }
 }
 
@@ -3656,29 +3656,29 @@ pub struct ListRetirableGrantsResponse {
 }
 
 /// The input of `PutKeyPolicy`.
-#[derive(Debug, Clone, Default, PartialEq, Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, Deserialize, Serialize)]
 pub struct PutKeyPolicyRequest {
     /// `KeyId` (string, required).
-    #[serde(rename = "KeyId", default)]
+    #[serde(rename = "KeyId", skip_serializing_if = "Option::is_none", default)]
     pub key_id: Option<String>,
     /// `PolicyName` (string).
-    #[serde(rename = "PolicyName", default)]
+    #[serde(rename = "PolicyName", skip_serializing_if = "Option::is_none", default)]
     pub policy_name: Option<String>,
     /// `Policy` (string, required).
-    #[serde(rename = "Policy", default)]
+    #[serde(rename = "Policy", skip_serializing_if = "Option::is_none", default)]
     pub policy: Option<String>,
     /// `BypassPolicyLockoutSafetyCheck` (boolean).
-    #[serde(rename = "BypassPolicyLockoutSafetyCheck", default)]
+    #[serde(rename = "BypassPolicyLockoutSafetyCheck", skip_serializing_if = "Option::is_none", default)]
     pub bypass_policy_lockout_safety_check: Option<bool>,
 }
 
 impl Validate for PutKeyPolicyRequest {
     fn validate(&self, v: &mut Violations) {
-        let prefix = "";
-        v.string(&format!("{prefix}keyId"), self.key_id.as_deref(), true, Some(1), Some(2048), None, false);
-        v.string(&format!("{prefix}policyName"), self.policy_name.as_deref(), false, Some(1), Some(128), Some("[\\w]+"), false);
-        v.string(&format!("{prefix}policy"), self.policy.as_deref(), true, Some(1), Some(131072), Some("[\\u0009\\u000A\\u000D\\u0020-\\u00FF]+"), false);
-        v.required(&format!("{prefix}bypassPolicyLockoutSafetyCheck"), self.bypass_policy_lockout_safety_check.is_some(), false);
+        let prefix: Path<'_> = &String::new;
+        v.string(&|| format!("{}keyId", prefix()), self.key_id.as_deref(), &Rule { required: true, min: Some(1), max: Some(2048), pattern: None, sensitive: false });
+        v.string(&|| format!("{}policyName", prefix()), self.policy_name.as_deref(), &Rule { required: false, min: Some(1), max: Some(128), pattern: Some("[\\w]+"), sensitive: false });
+        v.string(&|| format!("{}policy", prefix()), self.policy.as_deref(), &Rule { required: true, min: Some(1), max: Some(131072), pattern: Some("[\\u0009\\u000A\\u000D\\u0020-\\u00FF]+"), sensitive: false });
+        v.required(&|| format!("{}bypassPolicyLockoutSafetyCheck", prefix()), self.bypass_policy_lockout_safety_check.is_some(), false);
     }
 }
 
@@ -3688,55 +3688,55 @@ pub struct PutKeyPolicyResponse {
 }
 
 /// The input of `ReEncrypt`.
-#[derive(Debug, Clone, Default, PartialEq, Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, Deserialize, Serialize)]
 pub struct ReEncryptRequest {
     /// `CiphertextBlob` (blob).
-    #[serde(rename = "CiphertextBlob", default)]
+    #[serde(rename = "CiphertextBlob", skip_serializing_if = "Option::is_none", default)]
     pub ciphertext_blob: Option<Blob>,
     /// `SourceEncryptionContext` (map<string,string>).
-    #[serde(rename = "SourceEncryptionContext", default)]
+    #[serde(rename = "SourceEncryptionContext", skip_serializing_if = "Option::is_none", default)]
     pub source_encryption_context: Option<BTreeMap<String, String>>,
     /// `SourceKeyId` (string).
-    #[serde(rename = "SourceKeyId", default)]
+    #[serde(rename = "SourceKeyId", skip_serializing_if = "Option::is_none", default)]
     pub source_key_id: Option<String>,
     /// `DestinationKeyId` (string, required).
-    #[serde(rename = "DestinationKeyId", default)]
+    #[serde(rename = "DestinationKeyId", skip_serializing_if = "Option::is_none", default)]
     pub destination_key_id: Option<String>,
     /// `DestinationEncryptionContext` (map<string,string>).
-    #[serde(rename = "DestinationEncryptionContext", default)]
+    #[serde(rename = "DestinationEncryptionContext", skip_serializing_if = "Option::is_none", default)]
     pub destination_encryption_context: Option<BTreeMap<String, String>>,
     /// `SourceEncryptionAlgorithm` (enum:EncryptionAlgorithmSpec).
-    #[serde(rename = "SourceEncryptionAlgorithm", default)]
+    #[serde(rename = "SourceEncryptionAlgorithm", skip_serializing_if = "Option::is_none", default)]
     pub source_encryption_algorithm: Option<String>,
     /// `DestinationEncryptionAlgorithm` (enum:EncryptionAlgorithmSpec).
-    #[serde(rename = "DestinationEncryptionAlgorithm", default)]
+    #[serde(rename = "DestinationEncryptionAlgorithm", skip_serializing_if = "Option::is_none", default)]
     pub destination_encryption_algorithm: Option<String>,
     /// `GrantTokens` (list<string>).
-    #[serde(rename = "GrantTokens", default)]
+    #[serde(rename = "GrantTokens", skip_serializing_if = "Option::is_none", default)]
     pub grant_tokens: Option<Vec<String>>,
     /// `DryRun` (boolean).
-    #[serde(rename = "DryRun", default)]
+    #[serde(rename = "DryRun", skip_serializing_if = "Option::is_none", default)]
     pub dry_run: Option<bool>,
     /// `DryRunModifiers` (list<enum:DryRunModifierType>).
-    #[serde(rename = "DryRunModifiers", default)]
+    #[serde(rename = "DryRunModifiers", skip_serializing_if = "Option::is_none", default)]
     pub dry_run_modifiers: Option<Vec<String>>,
 }
 
 impl Validate for ReEncryptRequest {
     fn validate(&self, v: &mut Violations) {
-        let prefix = "";
-        v.blob(&format!("{prefix}ciphertextBlob"), self.ciphertext_blob.as_ref().map(|b| b.0.len()), false, Some(1), Some(6144), false);
-        v.required(&format!("{prefix}sourceEncryptionContext"), self.source_encryption_context.is_some(), false);
-        v.string(&format!("{prefix}sourceKeyId"), self.source_key_id.as_deref(), false, Some(1), Some(2048), None, false);
-        v.string(&format!("{prefix}destinationKeyId"), self.destination_key_id.as_deref(), true, Some(1), Some(2048), None, false);
-        v.required(&format!("{prefix}destinationEncryptionContext"), self.destination_encryption_context.is_some(), false);
-        v.enumeration(&format!("{prefix}sourceEncryptionAlgorithm"), self.source_encryption_algorithm.as_deref(), false, EncryptionAlgorithmSpec::ALL);
-        v.enumeration(&format!("{prefix}destinationEncryptionAlgorithm"), self.destination_encryption_algorithm.as_deref(), false, EncryptionAlgorithmSpec::ALL);
-        v.list(&format!("{prefix}grantTokens"), self.grant_tokens.as_ref().map(|l| l.len()), false, Some(0), Some(10));
-        if let Some(l) = &self.grant_tokens { for (i, x) in l.iter().enumerate() { v.string(&format!("{prefix}grantTokens.{}.member", i + 1), Some(x.as_str()), true, Some(1), Some(8192), None, false); } }
-        v.required(&format!("{prefix}dryRun"), self.dry_run.is_some(), false);
-        v.list(&format!("{prefix}dryRunModifiers"), self.dry_run_modifiers.as_ref().map(|l| l.len()), false, None, None);
-        if let Some(l) = &self.dry_run_modifiers { for (i, x) in l.iter().enumerate() { v.enumeration(&format!("{prefix}dryRunModifiers.{}.member", i + 1), Some(x.as_str()), true, DryRunModifierType::ALL); } }
+        let prefix: Path<'_> = &String::new;
+        v.blob(&|| format!("{}ciphertextBlob", prefix()), self.ciphertext_blob.as_ref().map(|b| b.0.len()), &Rule { required: false, min: Some(1), max: Some(6144), pattern: None, sensitive: false });
+        v.required(&|| format!("{}sourceEncryptionContext", prefix()), self.source_encryption_context.is_some(), false);
+        v.string(&|| format!("{}sourceKeyId", prefix()), self.source_key_id.as_deref(), &Rule { required: false, min: Some(1), max: Some(2048), pattern: None, sensitive: false });
+        v.string(&|| format!("{}destinationKeyId", prefix()), self.destination_key_id.as_deref(), &Rule { required: true, min: Some(1), max: Some(2048), pattern: None, sensitive: false });
+        v.required(&|| format!("{}destinationEncryptionContext", prefix()), self.destination_encryption_context.is_some(), false);
+        v.enumeration(&|| format!("{}sourceEncryptionAlgorithm", prefix()), self.source_encryption_algorithm.as_deref(), false, EncryptionAlgorithmSpec::ALL);
+        v.enumeration(&|| format!("{}destinationEncryptionAlgorithm", prefix()), self.destination_encryption_algorithm.as_deref(), false, EncryptionAlgorithmSpec::ALL);
+        v.list(&|| format!("{}grantTokens", prefix()), self.grant_tokens.as_ref().map(|l| l.len()), &Rule { required: false, min: Some(0), max: Some(10), pattern: None, sensitive: false });
+        if let Some(l) = &self.grant_tokens { for (i, x) in l.iter().enumerate() { v.string(&|| format!("{}grantTokens.{}.member", prefix(), i + 1), Some(x.as_str()), &Rule { required: true, min: Some(1), max: Some(8192), pattern: None, sensitive: false }); } }
+        v.required(&|| format!("{}dryRun", prefix()), self.dry_run.is_some(), false);
+        v.list(&|| format!("{}dryRunModifiers", prefix()), self.dry_run_modifiers.as_ref().map(|l| l.len()), &Rule { required: false, min: None, max: None, pattern: None, sensitive: false });
+        if let Some(l) = &self.dry_run_modifiers { for (i, x) in l.iter().enumerate() { v.enumeration(&|| format!("{}dryRunModifiers.{}.member", prefix(), i + 1), Some(x.as_str()), true, DryRunModifierType::ALL); } }
     }
 }
 
@@ -3767,38 +3767,38 @@ pub struct ReEncryptResponse {
 }
 
 /// The input of `ReplicateKey`.
-#[derive(Debug, Clone, Default, PartialEq, Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, Deserialize, Serialize)]
 pub struct ReplicateKeyRequest {
     /// `KeyId` (string, required).
-    #[serde(rename = "KeyId", default)]
+    #[serde(rename = "KeyId", skip_serializing_if = "Option::is_none", default)]
     pub key_id: Option<String>,
     /// `ReplicaRegion` (string, required).
-    #[serde(rename = "ReplicaRegion", default)]
+    #[serde(rename = "ReplicaRegion", skip_serializing_if = "Option::is_none", default)]
     pub replica_region: Option<String>,
     /// `Policy` (string).
-    #[serde(rename = "Policy", default)]
+    #[serde(rename = "Policy", skip_serializing_if = "Option::is_none", default)]
     pub policy: Option<String>,
     /// `BypassPolicyLockoutSafetyCheck` (boolean).
-    #[serde(rename = "BypassPolicyLockoutSafetyCheck", default)]
+    #[serde(rename = "BypassPolicyLockoutSafetyCheck", skip_serializing_if = "Option::is_none", default)]
     pub bypass_policy_lockout_safety_check: Option<bool>,
     /// `Description` (string).
-    #[serde(rename = "Description", default)]
+    #[serde(rename = "Description", skip_serializing_if = "Option::is_none", default)]
     pub description: Option<String>,
     /// `Tags` (list<struct:Tag>).
-    #[serde(rename = "Tags", default)]
+    #[serde(rename = "Tags", skip_serializing_if = "Option::is_none", default)]
     pub tags: Option<Vec<Tag>>,
 }
 
 impl Validate for ReplicateKeyRequest {
     fn validate(&self, v: &mut Violations) {
-        let prefix = "";
-        v.string(&format!("{prefix}keyId"), self.key_id.as_deref(), true, Some(1), Some(2048), None, false);
-        v.string(&format!("{prefix}replicaRegion"), self.replica_region.as_deref(), true, Some(1), Some(32), Some("^([a-z]+-){2,3}\\d+$"), false);
-        v.string(&format!("{prefix}policy"), self.policy.as_deref(), false, Some(1), Some(131072), Some("[\\u0009\\u000A\\u000D\\u0020-\\u00FF]+"), false);
-        v.required(&format!("{prefix}bypassPolicyLockoutSafetyCheck"), self.bypass_policy_lockout_safety_check.is_some(), false);
-        v.string(&format!("{prefix}description"), self.description.as_deref(), false, Some(0), Some(8192), None, false);
-        v.list(&format!("{prefix}tags"), self.tags.as_ref().map(|l| l.len()), false, None, None);
-        if let Some(l) = &self.tags { for (i, x) in l.iter().enumerate() { x.validate_at(v, &format!("{prefix}tags.{}.member.", i + 1)); } }
+        let prefix: Path<'_> = &String::new;
+        v.string(&|| format!("{}keyId", prefix()), self.key_id.as_deref(), &Rule { required: true, min: Some(1), max: Some(2048), pattern: None, sensitive: false });
+        v.string(&|| format!("{}replicaRegion", prefix()), self.replica_region.as_deref(), &Rule { required: true, min: Some(1), max: Some(32), pattern: Some("^([a-z]+-){2,3}\\d+$"), sensitive: false });
+        v.string(&|| format!("{}policy", prefix()), self.policy.as_deref(), &Rule { required: false, min: Some(1), max: Some(131072), pattern: Some("[\\u0009\\u000A\\u000D\\u0020-\\u00FF]+"), sensitive: false });
+        v.required(&|| format!("{}bypassPolicyLockoutSafetyCheck", prefix()), self.bypass_policy_lockout_safety_check.is_some(), false);
+        v.string(&|| format!("{}description", prefix()), self.description.as_deref(), &Rule { required: false, min: Some(0), max: Some(8192), pattern: None, sensitive: false });
+        v.list(&|| format!("{}tags", prefix()), self.tags.as_ref().map(|l| l.len()), &Rule { required: false, min: None, max: None, pattern: None, sensitive: false });
+        if let Some(l) = &self.tags { for (i, x) in l.iter().enumerate() { x.validate_at(v, &|| format!("{}tags.{}.member.", prefix(), i + 1)); } }
     }
 }
 
@@ -3817,29 +3817,29 @@ pub struct ReplicateKeyResponse {
 }
 
 /// The input of `RetireGrant`.
-#[derive(Debug, Clone, Default, PartialEq, Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, Deserialize, Serialize)]
 pub struct RetireGrantRequest {
     /// `GrantToken` (string).
-    #[serde(rename = "GrantToken", default)]
+    #[serde(rename = "GrantToken", skip_serializing_if = "Option::is_none", default)]
     pub grant_token: Option<String>,
     /// `KeyId` (string).
-    #[serde(rename = "KeyId", default)]
+    #[serde(rename = "KeyId", skip_serializing_if = "Option::is_none", default)]
     pub key_id: Option<String>,
     /// `GrantId` (string).
-    #[serde(rename = "GrantId", default)]
+    #[serde(rename = "GrantId", skip_serializing_if = "Option::is_none", default)]
     pub grant_id: Option<String>,
     /// `DryRun` (boolean).
-    #[serde(rename = "DryRun", default)]
+    #[serde(rename = "DryRun", skip_serializing_if = "Option::is_none", default)]
     pub dry_run: Option<bool>,
 }
 
 impl Validate for RetireGrantRequest {
     fn validate(&self, v: &mut Violations) {
-        let prefix = "";
-        v.string(&format!("{prefix}grantToken"), self.grant_token.as_deref(), false, Some(1), Some(8192), None, false);
-        v.string(&format!("{prefix}keyId"), self.key_id.as_deref(), false, Some(1), Some(2048), None, false);
-        v.string(&format!("{prefix}grantId"), self.grant_id.as_deref(), false, Some(1), Some(128), None, false);
-        v.required(&format!("{prefix}dryRun"), self.dry_run.is_some(), false);
+        let prefix: Path<'_> = &String::new;
+        v.string(&|| format!("{}grantToken", prefix()), self.grant_token.as_deref(), &Rule { required: false, min: Some(1), max: Some(8192), pattern: None, sensitive: false });
+        v.string(&|| format!("{}keyId", prefix()), self.key_id.as_deref(), &Rule { required: false, min: Some(1), max: Some(2048), pattern: None, sensitive: false });
+        v.string(&|| format!("{}grantId", prefix()), self.grant_id.as_deref(), &Rule { required: false, min: Some(1), max: Some(128), pattern: None, sensitive: false });
+        v.required(&|| format!("{}dryRun", prefix()), self.dry_run.is_some(), false);
     }
 }
 
@@ -3849,25 +3849,25 @@ pub struct RetireGrantResponse {
 }
 
 /// The input of `RevokeGrant`.
-#[derive(Debug, Clone, Default, PartialEq, Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, Deserialize, Serialize)]
 pub struct RevokeGrantRequest {
     /// `KeyId` (string, required).
-    #[serde(rename = "KeyId", default)]
+    #[serde(rename = "KeyId", skip_serializing_if = "Option::is_none", default)]
     pub key_id: Option<String>,
     /// `GrantId` (string, required).
-    #[serde(rename = "GrantId", default)]
+    #[serde(rename = "GrantId", skip_serializing_if = "Option::is_none", default)]
     pub grant_id: Option<String>,
     /// `DryRun` (boolean).
-    #[serde(rename = "DryRun", default)]
+    #[serde(rename = "DryRun", skip_serializing_if = "Option::is_none", default)]
     pub dry_run: Option<bool>,
 }
 
 impl Validate for RevokeGrantRequest {
     fn validate(&self, v: &mut Violations) {
-        let prefix = "";
-        v.string(&format!("{prefix}keyId"), self.key_id.as_deref(), true, Some(1), Some(2048), None, false);
-        v.string(&format!("{prefix}grantId"), self.grant_id.as_deref(), true, Some(1), Some(128), None, false);
-        v.required(&format!("{prefix}dryRun"), self.dry_run.is_some(), false);
+        let prefix: Path<'_> = &String::new;
+        v.string(&|| format!("{}keyId", prefix()), self.key_id.as_deref(), &Rule { required: true, min: Some(1), max: Some(2048), pattern: None, sensitive: false });
+        v.string(&|| format!("{}grantId", prefix()), self.grant_id.as_deref(), &Rule { required: true, min: Some(1), max: Some(128), pattern: None, sensitive: false });
+        v.required(&|| format!("{}dryRun", prefix()), self.dry_run.is_some(), false);
     }
 }
 
@@ -3877,17 +3877,17 @@ pub struct RevokeGrantResponse {
 }
 
 /// The input of `RotateKeyOnDemand`.
-#[derive(Debug, Clone, Default, PartialEq, Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, Deserialize, Serialize)]
 pub struct RotateKeyOnDemandRequest {
     /// `KeyId` (string, required).
-    #[serde(rename = "KeyId", default)]
+    #[serde(rename = "KeyId", skip_serializing_if = "Option::is_none", default)]
     pub key_id: Option<String>,
 }
 
 impl Validate for RotateKeyOnDemandRequest {
     fn validate(&self, v: &mut Violations) {
-        let prefix = "";
-        v.string(&format!("{prefix}keyId"), self.key_id.as_deref(), true, Some(1), Some(2048), None, false);
+        let prefix: Path<'_> = &String::new;
+        v.string(&|| format!("{}keyId", prefix()), self.key_id.as_deref(), &Rule { required: true, min: Some(1), max: Some(2048), pattern: None, sensitive: false });
     }
 }
 
@@ -3900,21 +3900,21 @@ pub struct RotateKeyOnDemandResponse {
 }
 
 /// The input of `ScheduleKeyDeletion`.
-#[derive(Debug, Clone, Default, PartialEq, Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, Deserialize, Serialize)]
 pub struct ScheduleKeyDeletionRequest {
     /// `KeyId` (string, required).
-    #[serde(rename = "KeyId", default)]
+    #[serde(rename = "KeyId", skip_serializing_if = "Option::is_none", default)]
     pub key_id: Option<String>,
     /// `PendingWindowInDays` (integer).
-    #[serde(rename = "PendingWindowInDays", default)]
+    #[serde(rename = "PendingWindowInDays", skip_serializing_if = "Option::is_none", default)]
     pub pending_window_in_days: Option<i64>,
 }
 
 impl Validate for ScheduleKeyDeletionRequest {
     fn validate(&self, v: &mut Violations) {
-        let prefix = "";
-        v.string(&format!("{prefix}keyId"), self.key_id.as_deref(), true, Some(1), Some(2048), None, false);
-        v.integer(&format!("{prefix}pendingWindowInDays"), self.pending_window_in_days, false, Some(1), Some(365));
+        let prefix: Path<'_> = &String::new;
+        v.string(&|| format!("{}keyId", prefix()), self.key_id.as_deref(), &Rule { required: true, min: Some(1), max: Some(2048), pattern: None, sensitive: false });
+        v.integer(&|| format!("{}pendingWindowInDays", prefix()), self.pending_window_in_days, &Rule { required: false, min: Some(1), max: Some(365), pattern: None, sensitive: false });
     }
 }
 
@@ -3936,38 +3936,38 @@ pub struct ScheduleKeyDeletionResponse {
 }
 
 /// The input of `Sign`.
-#[derive(Debug, Clone, Default, PartialEq, Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, Deserialize, Serialize)]
 pub struct SignRequest {
     /// `KeyId` (string, required).
-    #[serde(rename = "KeyId", default)]
+    #[serde(rename = "KeyId", skip_serializing_if = "Option::is_none", default)]
     pub key_id: Option<String>,
     /// `Message` (blob, required).
-    #[serde(rename = "Message", default)]
+    #[serde(rename = "Message", skip_serializing_if = "Option::is_none", default)]
     pub message: Option<Blob>,
     /// `MessageType` (enum:MessageType).
-    #[serde(rename = "MessageType", default)]
+    #[serde(rename = "MessageType", skip_serializing_if = "Option::is_none", default)]
     pub message_type: Option<String>,
     /// `GrantTokens` (list<string>).
-    #[serde(rename = "GrantTokens", default)]
+    #[serde(rename = "GrantTokens", skip_serializing_if = "Option::is_none", default)]
     pub grant_tokens: Option<Vec<String>>,
     /// `SigningAlgorithm` (enum:SigningAlgorithmSpec, required).
-    #[serde(rename = "SigningAlgorithm", default)]
+    #[serde(rename = "SigningAlgorithm", skip_serializing_if = "Option::is_none", default)]
     pub signing_algorithm: Option<String>,
     /// `DryRun` (boolean).
-    #[serde(rename = "DryRun", default)]
+    #[serde(rename = "DryRun", skip_serializing_if = "Option::is_none", default)]
     pub dry_run: Option<bool>,
 }
 
 impl Validate for SignRequest {
     fn validate(&self, v: &mut Violations) {
-        let prefix = "";
-        v.string(&format!("{prefix}keyId"), self.key_id.as_deref(), true, Some(1), Some(2048), None, false);
-        v.blob(&format!("{prefix}message"), self.message.as_ref().map(|b| b.0.len()), true, Some(1), Some(4096), true);
-        v.enumeration(&format!("{prefix}messageType"), self.message_type.as_deref(), false, MessageType::ALL);
-        v.list(&format!("{prefix}grantTokens"), self.grant_tokens.as_ref().map(|l| l.len()), false, Some(0), Some(10));
-        if let Some(l) = &self.grant_tokens { for (i, x) in l.iter().enumerate() { v.string(&format!("{prefix}grantTokens.{}.member", i + 1), Some(x.as_str()), true, Some(1), Some(8192), None, false); } }
-        v.enumeration(&format!("{prefix}signingAlgorithm"), self.signing_algorithm.as_deref(), true, SigningAlgorithmSpec::ALL);
-        v.required(&format!("{prefix}dryRun"), self.dry_run.is_some(), false);
+        let prefix: Path<'_> = &String::new;
+        v.string(&|| format!("{}keyId", prefix()), self.key_id.as_deref(), &Rule { required: true, min: Some(1), max: Some(2048), pattern: None, sensitive: false });
+        v.blob(&|| format!("{}message", prefix()), self.message.as_ref().map(|b| b.0.len()), &Rule { required: true, min: Some(1), max: Some(4096), pattern: None, sensitive: true });
+        v.enumeration(&|| format!("{}messageType", prefix()), self.message_type.as_deref(), false, MessageType::ALL);
+        v.list(&|| format!("{}grantTokens", prefix()), self.grant_tokens.as_ref().map(|l| l.len()), &Rule { required: false, min: Some(0), max: Some(10), pattern: None, sensitive: false });
+        if let Some(l) = &self.grant_tokens { for (i, x) in l.iter().enumerate() { v.string(&|| format!("{}grantTokens.{}.member", prefix(), i + 1), Some(x.as_str()), &Rule { required: true, min: Some(1), max: Some(8192), pattern: None, sensitive: false }); } }
+        v.enumeration(&|| format!("{}signingAlgorithm", prefix()), self.signing_algorithm.as_deref(), true, SigningAlgorithmSpec::ALL);
+        v.required(&|| format!("{}dryRun", prefix()), self.dry_run.is_some(), false);
     }
 }
 
@@ -3986,22 +3986,22 @@ pub struct SignResponse {
 }
 
 /// The input of `TagResource`.
-#[derive(Debug, Clone, Default, PartialEq, Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, Deserialize, Serialize)]
 pub struct TagResourceRequest {
     /// `KeyId` (string, required).
-    #[serde(rename = "KeyId", default)]
+    #[serde(rename = "KeyId", skip_serializing_if = "Option::is_none", default)]
     pub key_id: Option<String>,
     /// `Tags` (list<struct:Tag>, required).
-    #[serde(rename = "Tags", default)]
+    #[serde(rename = "Tags", skip_serializing_if = "Option::is_none", default)]
     pub tags: Option<Vec<Tag>>,
 }
 
 impl Validate for TagResourceRequest {
     fn validate(&self, v: &mut Violations) {
-        let prefix = "";
-        v.string(&format!("{prefix}keyId"), self.key_id.as_deref(), true, Some(1), Some(2048), None, false);
-        v.list(&format!("{prefix}tags"), self.tags.as_ref().map(|l| l.len()), true, None, None);
-        if let Some(l) = &self.tags { for (i, x) in l.iter().enumerate() { x.validate_at(v, &format!("{prefix}tags.{}.member.", i + 1)); } }
+        let prefix: Path<'_> = &String::new;
+        v.string(&|| format!("{}keyId", prefix()), self.key_id.as_deref(), &Rule { required: true, min: Some(1), max: Some(2048), pattern: None, sensitive: false });
+        v.list(&|| format!("{}tags", prefix()), self.tags.as_ref().map(|l| l.len()), &Rule { required: true, min: None, max: None, pattern: None, sensitive: false });
+        if let Some(l) = &self.tags { for (i, x) in l.iter().enumerate() { x.validate_at(v, &|| format!("{}tags.{}.member.", prefix(), i + 1)); } }
     }
 }
 
@@ -4011,22 +4011,22 @@ pub struct TagResourceResponse {
 }
 
 /// The input of `UntagResource`.
-#[derive(Debug, Clone, Default, PartialEq, Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, Deserialize, Serialize)]
 pub struct UntagResourceRequest {
     /// `KeyId` (string, required).
-    #[serde(rename = "KeyId", default)]
+    #[serde(rename = "KeyId", skip_serializing_if = "Option::is_none", default)]
     pub key_id: Option<String>,
     /// `TagKeys` (list<string>, required).
-    #[serde(rename = "TagKeys", default)]
+    #[serde(rename = "TagKeys", skip_serializing_if = "Option::is_none", default)]
     pub tag_keys: Option<Vec<String>>,
 }
 
 impl Validate for UntagResourceRequest {
     fn validate(&self, v: &mut Violations) {
-        let prefix = "";
-        v.string(&format!("{prefix}keyId"), self.key_id.as_deref(), true, Some(1), Some(2048), None, false);
-        v.list(&format!("{prefix}tagKeys"), self.tag_keys.as_ref().map(|l| l.len()), true, None, None);
-        if let Some(l) = &self.tag_keys { for (i, x) in l.iter().enumerate() { v.string(&format!("{prefix}tagKeys.{}.member", i + 1), Some(x.as_str()), true, Some(1), Some(128), None, false); } }
+        let prefix: Path<'_> = &String::new;
+        v.string(&|| format!("{}keyId", prefix()), self.key_id.as_deref(), &Rule { required: true, min: Some(1), max: Some(2048), pattern: None, sensitive: false });
+        v.list(&|| format!("{}tagKeys", prefix()), self.tag_keys.as_ref().map(|l| l.len()), &Rule { required: true, min: None, max: None, pattern: None, sensitive: false });
+        if let Some(l) = &self.tag_keys { for (i, x) in l.iter().enumerate() { v.string(&|| format!("{}tagKeys.{}.member", prefix(), i + 1), Some(x.as_str()), &Rule { required: true, min: Some(1), max: Some(128), pattern: None, sensitive: false }); } }
     }
 }
 
@@ -4036,21 +4036,21 @@ pub struct UntagResourceResponse {
 }
 
 /// The input of `UpdateAlias`.
-#[derive(Debug, Clone, Default, PartialEq, Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, Deserialize, Serialize)]
 pub struct UpdateAliasRequest {
     /// `AliasName` (string, required).
-    #[serde(rename = "AliasName", default)]
+    #[serde(rename = "AliasName", skip_serializing_if = "Option::is_none", default)]
     pub alias_name: Option<String>,
     /// `TargetKeyId` (string, required).
-    #[serde(rename = "TargetKeyId", default)]
+    #[serde(rename = "TargetKeyId", skip_serializing_if = "Option::is_none", default)]
     pub target_key_id: Option<String>,
 }
 
 impl Validate for UpdateAliasRequest {
     fn validate(&self, v: &mut Violations) {
-        let prefix = "";
-        v.string(&format!("{prefix}aliasName"), self.alias_name.as_deref(), true, Some(1), Some(256), Some("^[a-zA-Z0-9:/_-]+$"), false);
-        v.string(&format!("{prefix}targetKeyId"), self.target_key_id.as_deref(), true, Some(1), Some(2048), None, false);
+        let prefix: Path<'_> = &String::new;
+        v.string(&|| format!("{}aliasName", prefix()), self.alias_name.as_deref(), &Rule { required: true, min: Some(1), max: Some(256), pattern: Some("^[a-zA-Z0-9:/_-]+$"), sensitive: false });
+        v.string(&|| format!("{}targetKeyId", prefix()), self.target_key_id.as_deref(), &Rule { required: true, min: Some(1), max: Some(2048), pattern: None, sensitive: false });
     }
 }
 
@@ -4060,54 +4060,54 @@ pub struct UpdateAliasResponse {
 }
 
 /// The input of `UpdateCustomKeyStore`.
-#[derive(Debug, Clone, Default, PartialEq, Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, Deserialize, Serialize)]
 pub struct UpdateCustomKeyStoreRequest {
     /// `CustomKeyStoreId` (string, required).
-    #[serde(rename = "CustomKeyStoreId", default)]
+    #[serde(rename = "CustomKeyStoreId", skip_serializing_if = "Option::is_none", default)]
     pub custom_key_store_id: Option<String>,
     /// `NewCustomKeyStoreName` (string).
-    #[serde(rename = "NewCustomKeyStoreName", default)]
+    #[serde(rename = "NewCustomKeyStoreName", skip_serializing_if = "Option::is_none", default)]
     pub new_custom_key_store_name: Option<String>,
     /// `KeyStorePassword` (string).
-    #[serde(rename = "KeyStorePassword", default)]
+    #[serde(rename = "KeyStorePassword", skip_serializing_if = "Option::is_none", default)]
     pub key_store_password: Option<String>,
     /// `CloudHsmClusterId` (string).
-    #[serde(rename = "CloudHsmClusterId", default)]
+    #[serde(rename = "CloudHsmClusterId", skip_serializing_if = "Option::is_none", default)]
     pub cloud_hsm_cluster_id: Option<String>,
     /// `XksProxyUriEndpoint` (string).
-    #[serde(rename = "XksProxyUriEndpoint", default)]
+    #[serde(rename = "XksProxyUriEndpoint", skip_serializing_if = "Option::is_none", default)]
     pub xks_proxy_uri_endpoint: Option<String>,
     /// `XksProxyUriPath` (string).
-    #[serde(rename = "XksProxyUriPath", default)]
+    #[serde(rename = "XksProxyUriPath", skip_serializing_if = "Option::is_none", default)]
     pub xks_proxy_uri_path: Option<String>,
     /// `XksProxyVpcEndpointServiceName` (string).
-    #[serde(rename = "XksProxyVpcEndpointServiceName", default)]
+    #[serde(rename = "XksProxyVpcEndpointServiceName", skip_serializing_if = "Option::is_none", default)]
     pub xks_proxy_vpc_endpoint_service_name: Option<String>,
     /// `XksProxyVpcEndpointServiceOwner` (string).
-    #[serde(rename = "XksProxyVpcEndpointServiceOwner", default)]
+    #[serde(rename = "XksProxyVpcEndpointServiceOwner", skip_serializing_if = "Option::is_none", default)]
     pub xks_proxy_vpc_endpoint_service_owner: Option<String>,
     /// `XksProxyAuthenticationCredential` (struct:XksProxyAuthenticationCredentialType).
-    #[serde(rename = "XksProxyAuthenticationCredential", default)]
+    #[serde(rename = "XksProxyAuthenticationCredential", skip_serializing_if = "Option::is_none", default)]
     pub xks_proxy_authentication_credential: Option<XksProxyAuthenticationCredentialType>,
     /// `XksProxyConnectivity` (enum:XksProxyConnectivityType).
-    #[serde(rename = "XksProxyConnectivity", default)]
+    #[serde(rename = "XksProxyConnectivity", skip_serializing_if = "Option::is_none", default)]
     pub xks_proxy_connectivity: Option<String>,
 }
 
 impl Validate for UpdateCustomKeyStoreRequest {
     fn validate(&self, v: &mut Violations) {
-        let prefix = "";
-        v.string(&format!("{prefix}customKeyStoreId"), self.custom_key_store_id.as_deref(), true, Some(1), Some(64), None, false);
-        v.string(&format!("{prefix}newCustomKeyStoreName"), self.new_custom_key_store_name.as_deref(), false, Some(1), Some(256), None, false);
-        v.string(&format!("{prefix}keyStorePassword"), self.key_store_password.as_deref(), false, Some(7), Some(32), None, true);
-        v.string(&format!("{prefix}cloudHsmClusterId"), self.cloud_hsm_cluster_id.as_deref(), false, Some(19), Some(24), Some("cluster-[2-7a-zA-Z]{11,16}"), false);
-        v.string(&format!("{prefix}xksProxyUriEndpoint"), self.xks_proxy_uri_endpoint.as_deref(), false, Some(10), Some(128), Some("^https://[a-zA-Z0-9.-]+$"), false);
-        v.string(&format!("{prefix}xksProxyUriPath"), self.xks_proxy_uri_path.as_deref(), false, Some(10), Some(128), Some("^(/[a-zA-Z0-9\\/_-]+/kms/xks/v\\d{1,2})$|^(/kms/xks/v\\d{1,2})$"), false);
-        v.string(&format!("{prefix}xksProxyVpcEndpointServiceName"), self.xks_proxy_vpc_endpoint_service_name.as_deref(), false, Some(20), Some(64), Some("^(com|eu)\\.amazonaws\\.vpce\\.([a-z]+-){2,3}\\d+\\.vpce-svc-[0-9a-z]+$"), false);
-        v.string(&format!("{prefix}xksProxyVpcEndpointServiceOwner"), self.xks_proxy_vpc_endpoint_service_owner.as_deref(), false, Some(12), Some(12), Some("[0-9]{12}"), false);
-        v.required(&format!("{prefix}xksProxyAuthenticationCredential"), self.xks_proxy_authentication_credential.is_some(), false);
-        if let Some(x) = &self.xks_proxy_authentication_credential { x.validate_at(v, &format!("{prefix}xksProxyAuthenticationCredential.")); }
-        v.enumeration(&format!("{prefix}xksProxyConnectivity"), self.xks_proxy_connectivity.as_deref(), false, XksProxyConnectivityType::ALL);
+        let prefix: Path<'_> = &String::new;
+        v.string(&|| format!("{}customKeyStoreId", prefix()), self.custom_key_store_id.as_deref(), &Rule { required: true, min: Some(1), max: Some(64), pattern: None, sensitive: false });
+        v.string(&|| format!("{}newCustomKeyStoreName", prefix()), self.new_custom_key_store_name.as_deref(), &Rule { required: false, min: Some(1), max: Some(256), pattern: None, sensitive: false });
+        v.string(&|| format!("{}keyStorePassword", prefix()), self.key_store_password.as_deref(), &Rule { required: false, min: Some(7), max: Some(32), pattern: None, sensitive: true });
+        v.string(&|| format!("{}cloudHsmClusterId", prefix()), self.cloud_hsm_cluster_id.as_deref(), &Rule { required: false, min: Some(19), max: Some(24), pattern: Some("cluster-[2-7a-zA-Z]{11,16}"), sensitive: false });
+        v.string(&|| format!("{}xksProxyUriEndpoint", prefix()), self.xks_proxy_uri_endpoint.as_deref(), &Rule { required: false, min: Some(10), max: Some(128), pattern: Some("^https://[a-zA-Z0-9.-]+$"), sensitive: false });
+        v.string(&|| format!("{}xksProxyUriPath", prefix()), self.xks_proxy_uri_path.as_deref(), &Rule { required: false, min: Some(10), max: Some(128), pattern: Some("^(/[a-zA-Z0-9\\/_-]+/kms/xks/v\\d{1,2})$|^(/kms/xks/v\\d{1,2})$"), sensitive: false });
+        v.string(&|| format!("{}xksProxyVpcEndpointServiceName", prefix()), self.xks_proxy_vpc_endpoint_service_name.as_deref(), &Rule { required: false, min: Some(20), max: Some(64), pattern: Some("^(com|eu)\\.amazonaws\\.vpce\\.([a-z]+-){2,3}\\d+\\.vpce-svc-[0-9a-z]+$"), sensitive: false });
+        v.string(&|| format!("{}xksProxyVpcEndpointServiceOwner", prefix()), self.xks_proxy_vpc_endpoint_service_owner.as_deref(), &Rule { required: false, min: Some(12), max: Some(12), pattern: Some("[0-9]{12}"), sensitive: false });
+        v.required(&|| format!("{}xksProxyAuthenticationCredential", prefix()), self.xks_proxy_authentication_credential.is_some(), false);
+        if let Some(x) = &self.xks_proxy_authentication_credential { x.validate_at(v, &|| format!("{}xksProxyAuthenticationCredential.", prefix())); }
+        v.enumeration(&|| format!("{}xksProxyConnectivity", prefix()), self.xks_proxy_connectivity.as_deref(), false, XksProxyConnectivityType::ALL);
     }
 }
 
@@ -4117,21 +4117,21 @@ pub struct UpdateCustomKeyStoreResponse {
 }
 
 /// The input of `UpdateKeyDescription`.
-#[derive(Debug, Clone, Default, PartialEq, Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, Deserialize, Serialize)]
 pub struct UpdateKeyDescriptionRequest {
     /// `KeyId` (string, required).
-    #[serde(rename = "KeyId", default)]
+    #[serde(rename = "KeyId", skip_serializing_if = "Option::is_none", default)]
     pub key_id: Option<String>,
     /// `Description` (string, required).
-    #[serde(rename = "Description", default)]
+    #[serde(rename = "Description", skip_serializing_if = "Option::is_none", default)]
     pub description: Option<String>,
 }
 
 impl Validate for UpdateKeyDescriptionRequest {
     fn validate(&self, v: &mut Violations) {
-        let prefix = "";
-        v.string(&format!("{prefix}keyId"), self.key_id.as_deref(), true, Some(1), Some(2048), None, false);
-        v.string(&format!("{prefix}description"), self.description.as_deref(), true, Some(0), Some(8192), None, false);
+        let prefix: Path<'_> = &String::new;
+        v.string(&|| format!("{}keyId", prefix()), self.key_id.as_deref(), &Rule { required: true, min: Some(1), max: Some(2048), pattern: None, sensitive: false });
+        v.string(&|| format!("{}description", prefix()), self.description.as_deref(), &Rule { required: true, min: Some(0), max: Some(8192), pattern: None, sensitive: false });
     }
 }
 
@@ -4141,21 +4141,21 @@ pub struct UpdateKeyDescriptionResponse {
 }
 
 /// The input of `UpdatePrimaryRegion`.
-#[derive(Debug, Clone, Default, PartialEq, Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, Deserialize, Serialize)]
 pub struct UpdatePrimaryRegionRequest {
     /// `KeyId` (string, required).
-    #[serde(rename = "KeyId", default)]
+    #[serde(rename = "KeyId", skip_serializing_if = "Option::is_none", default)]
     pub key_id: Option<String>,
     /// `PrimaryRegion` (string, required).
-    #[serde(rename = "PrimaryRegion", default)]
+    #[serde(rename = "PrimaryRegion", skip_serializing_if = "Option::is_none", default)]
     pub primary_region: Option<String>,
 }
 
 impl Validate for UpdatePrimaryRegionRequest {
     fn validate(&self, v: &mut Violations) {
-        let prefix = "";
-        v.string(&format!("{prefix}keyId"), self.key_id.as_deref(), true, Some(1), Some(2048), None, false);
-        v.string(&format!("{prefix}primaryRegion"), self.primary_region.as_deref(), true, Some(1), Some(32), Some("^([a-z]+-){2,3}\\d+$"), false);
+        let prefix: Path<'_> = &String::new;
+        v.string(&|| format!("{}keyId", prefix()), self.key_id.as_deref(), &Rule { required: true, min: Some(1), max: Some(2048), pattern: None, sensitive: false });
+        v.string(&|| format!("{}primaryRegion", prefix()), self.primary_region.as_deref(), &Rule { required: true, min: Some(1), max: Some(32), pattern: Some("^([a-z]+-){2,3}\\d+$"), sensitive: false });
     }
 }
 
@@ -4165,42 +4165,42 @@ pub struct UpdatePrimaryRegionResponse {
 }
 
 /// The input of `Verify`.
-#[derive(Debug, Clone, Default, PartialEq, Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, Deserialize, Serialize)]
 pub struct VerifyRequest {
     /// `KeyId` (string, required).
-    #[serde(rename = "KeyId", default)]
+    #[serde(rename = "KeyId", skip_serializing_if = "Option::is_none", default)]
     pub key_id: Option<String>,
     /// `Message` (blob, required).
-    #[serde(rename = "Message", default)]
+    #[serde(rename = "Message", skip_serializing_if = "Option::is_none", default)]
     pub message: Option<Blob>,
     /// `MessageType` (enum:MessageType).
-    #[serde(rename = "MessageType", default)]
+    #[serde(rename = "MessageType", skip_serializing_if = "Option::is_none", default)]
     pub message_type: Option<String>,
     /// `Signature` (blob, required).
-    #[serde(rename = "Signature", default)]
+    #[serde(rename = "Signature", skip_serializing_if = "Option::is_none", default)]
     pub signature: Option<Blob>,
     /// `SigningAlgorithm` (enum:SigningAlgorithmSpec, required).
-    #[serde(rename = "SigningAlgorithm", default)]
+    #[serde(rename = "SigningAlgorithm", skip_serializing_if = "Option::is_none", default)]
     pub signing_algorithm: Option<String>,
     /// `GrantTokens` (list<string>).
-    #[serde(rename = "GrantTokens", default)]
+    #[serde(rename = "GrantTokens", skip_serializing_if = "Option::is_none", default)]
     pub grant_tokens: Option<Vec<String>>,
     /// `DryRun` (boolean).
-    #[serde(rename = "DryRun", default)]
+    #[serde(rename = "DryRun", skip_serializing_if = "Option::is_none", default)]
     pub dry_run: Option<bool>,
 }
 
 impl Validate for VerifyRequest {
     fn validate(&self, v: &mut Violations) {
-        let prefix = "";
-        v.string(&format!("{prefix}keyId"), self.key_id.as_deref(), true, Some(1), Some(2048), None, false);
-        v.blob(&format!("{prefix}message"), self.message.as_ref().map(|b| b.0.len()), true, Some(1), Some(4096), true);
-        v.enumeration(&format!("{prefix}messageType"), self.message_type.as_deref(), false, MessageType::ALL);
-        v.blob(&format!("{prefix}signature"), self.signature.as_ref().map(|b| b.0.len()), true, Some(1), Some(6144), false);
-        v.enumeration(&format!("{prefix}signingAlgorithm"), self.signing_algorithm.as_deref(), true, SigningAlgorithmSpec::ALL);
-        v.list(&format!("{prefix}grantTokens"), self.grant_tokens.as_ref().map(|l| l.len()), false, Some(0), Some(10));
-        if let Some(l) = &self.grant_tokens { for (i, x) in l.iter().enumerate() { v.string(&format!("{prefix}grantTokens.{}.member", i + 1), Some(x.as_str()), true, Some(1), Some(8192), None, false); } }
-        v.required(&format!("{prefix}dryRun"), self.dry_run.is_some(), false);
+        let prefix: Path<'_> = &String::new;
+        v.string(&|| format!("{}keyId", prefix()), self.key_id.as_deref(), &Rule { required: true, min: Some(1), max: Some(2048), pattern: None, sensitive: false });
+        v.blob(&|| format!("{}message", prefix()), self.message.as_ref().map(|b| b.0.len()), &Rule { required: true, min: Some(1), max: Some(4096), pattern: None, sensitive: true });
+        v.enumeration(&|| format!("{}messageType", prefix()), self.message_type.as_deref(), false, MessageType::ALL);
+        v.blob(&|| format!("{}signature", prefix()), self.signature.as_ref().map(|b| b.0.len()), &Rule { required: true, min: Some(1), max: Some(6144), pattern: None, sensitive: false });
+        v.enumeration(&|| format!("{}signingAlgorithm", prefix()), self.signing_algorithm.as_deref(), true, SigningAlgorithmSpec::ALL);
+        v.list(&|| format!("{}grantTokens", prefix()), self.grant_tokens.as_ref().map(|l| l.len()), &Rule { required: false, min: Some(0), max: Some(10), pattern: None, sensitive: false });
+        if let Some(l) = &self.grant_tokens { for (i, x) in l.iter().enumerate() { v.string(&|| format!("{}grantTokens.{}.member", prefix(), i + 1), Some(x.as_str()), &Rule { required: true, min: Some(1), max: Some(8192), pattern: None, sensitive: false }); } }
+        v.required(&|| format!("{}dryRun", prefix()), self.dry_run.is_some(), false);
     }
 }
 
@@ -4219,38 +4219,38 @@ pub struct VerifyResponse {
 }
 
 /// The input of `VerifyMac`.
-#[derive(Debug, Clone, Default, PartialEq, Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, Deserialize, Serialize)]
 pub struct VerifyMacRequest {
     /// `Message` (blob, required).
-    #[serde(rename = "Message", default)]
+    #[serde(rename = "Message", skip_serializing_if = "Option::is_none", default)]
     pub message: Option<Blob>,
     /// `KeyId` (string, required).
-    #[serde(rename = "KeyId", default)]
+    #[serde(rename = "KeyId", skip_serializing_if = "Option::is_none", default)]
     pub key_id: Option<String>,
     /// `MacAlgorithm` (enum:MacAlgorithmSpec, required).
-    #[serde(rename = "MacAlgorithm", default)]
+    #[serde(rename = "MacAlgorithm", skip_serializing_if = "Option::is_none", default)]
     pub mac_algorithm: Option<String>,
     /// `Mac` (blob, required).
-    #[serde(rename = "Mac", default)]
+    #[serde(rename = "Mac", skip_serializing_if = "Option::is_none", default)]
     pub mac: Option<Blob>,
     /// `GrantTokens` (list<string>).
-    #[serde(rename = "GrantTokens", default)]
+    #[serde(rename = "GrantTokens", skip_serializing_if = "Option::is_none", default)]
     pub grant_tokens: Option<Vec<String>>,
     /// `DryRun` (boolean).
-    #[serde(rename = "DryRun", default)]
+    #[serde(rename = "DryRun", skip_serializing_if = "Option::is_none", default)]
     pub dry_run: Option<bool>,
 }
 
 impl Validate for VerifyMacRequest {
     fn validate(&self, v: &mut Violations) {
-        let prefix = "";
-        v.blob(&format!("{prefix}message"), self.message.as_ref().map(|b| b.0.len()), true, Some(1), Some(4096), true);
-        v.string(&format!("{prefix}keyId"), self.key_id.as_deref(), true, Some(1), Some(2048), None, false);
-        v.enumeration(&format!("{prefix}macAlgorithm"), self.mac_algorithm.as_deref(), true, MacAlgorithmSpec::ALL);
-        v.blob(&format!("{prefix}mac"), self.mac.as_ref().map(|b| b.0.len()), true, Some(1), Some(6144), false);
-        v.list(&format!("{prefix}grantTokens"), self.grant_tokens.as_ref().map(|l| l.len()), false, Some(0), Some(10));
-        if let Some(l) = &self.grant_tokens { for (i, x) in l.iter().enumerate() { v.string(&format!("{prefix}grantTokens.{}.member", i + 1), Some(x.as_str()), true, Some(1), Some(8192), None, false); } }
-        v.required(&format!("{prefix}dryRun"), self.dry_run.is_some(), false);
+        let prefix: Path<'_> = &String::new;
+        v.blob(&|| format!("{}message", prefix()), self.message.as_ref().map(|b| b.0.len()), &Rule { required: true, min: Some(1), max: Some(4096), pattern: None, sensitive: true });
+        v.string(&|| format!("{}keyId", prefix()), self.key_id.as_deref(), &Rule { required: true, min: Some(1), max: Some(2048), pattern: None, sensitive: false });
+        v.enumeration(&|| format!("{}macAlgorithm", prefix()), self.mac_algorithm.as_deref(), true, MacAlgorithmSpec::ALL);
+        v.blob(&|| format!("{}mac", prefix()), self.mac.as_ref().map(|b| b.0.len()), &Rule { required: true, min: Some(1), max: Some(6144), pattern: None, sensitive: false });
+        v.list(&|| format!("{}grantTokens", prefix()), self.grant_tokens.as_ref().map(|l| l.len()), &Rule { required: false, min: Some(0), max: Some(10), pattern: None, sensitive: false });
+        if let Some(l) = &self.grant_tokens { for (i, x) in l.iter().enumerate() { v.string(&|| format!("{}grantTokens.{}.member", prefix(), i + 1), Some(x.as_str()), &Rule { required: true, min: Some(1), max: Some(8192), pattern: None, sensitive: false }); } }
+        v.required(&|| format!("{}dryRun", prefix()), self.dry_run.is_some(), false);
     }
 }
 
@@ -4266,6 +4266,507 @@ pub struct VerifyMacResponse {
     /// `MacAlgorithm` (enum:MacAlgorithmSpec).
     #[serde(rename = "MacAlgorithm", skip_serializing_if = "Option::is_none")]
     pub mac_algorithm: Option<MacAlgorithmSpec>,
+}
+
+/// A decoded request of any operation: the one form of a request body every layer reads
+/// (operation, authorization, grant tokens, the lockout check, AWS managed keys). Serializes as
+/// the wire JSON of its operation.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+#[serde(untagged)]
+pub enum Request {
+    /// `CancelKeyDeletion`
+    CancelKeyDeletion(CancelKeyDeletionRequest),
+    /// `ConnectCustomKeyStore`
+    ConnectCustomKeyStore(ConnectCustomKeyStoreRequest),
+    /// `CreateAlias`
+    CreateAlias(CreateAliasRequest),
+    /// `CreateCustomKeyStore`
+    CreateCustomKeyStore(CreateCustomKeyStoreRequest),
+    /// `CreateGrant`
+    CreateGrant(CreateGrantRequest),
+    /// `CreateKey`
+    CreateKey(CreateKeyRequest),
+    /// `Decapsulate`
+    Decapsulate(DecapsulateRequest),
+    /// `Decrypt`
+    Decrypt(DecryptRequest),
+    /// `DeleteAlias`
+    DeleteAlias(DeleteAliasRequest),
+    /// `DeleteCustomKeyStore`
+    DeleteCustomKeyStore(DeleteCustomKeyStoreRequest),
+    /// `DeleteImportedKeyMaterial`
+    DeleteImportedKeyMaterial(DeleteImportedKeyMaterialRequest),
+    /// `DeriveSharedSecret`
+    DeriveSharedSecret(DeriveSharedSecretRequest),
+    /// `DescribeCustomKeyStores`
+    DescribeCustomKeyStores(DescribeCustomKeyStoresRequest),
+    /// `DescribeKey`
+    DescribeKey(DescribeKeyRequest),
+    /// `DisableKey`
+    DisableKey(DisableKeyRequest),
+    /// `DisableKeyRotation`
+    DisableKeyRotation(DisableKeyRotationRequest),
+    /// `DisconnectCustomKeyStore`
+    DisconnectCustomKeyStore(DisconnectCustomKeyStoreRequest),
+    /// `EnableKey`
+    EnableKey(EnableKeyRequest),
+    /// `EnableKeyRotation`
+    EnableKeyRotation(EnableKeyRotationRequest),
+    /// `Encapsulate`
+    Encapsulate(EncapsulateRequest),
+    /// `Encrypt`
+    Encrypt(EncryptRequest),
+    /// `GenerateDataKey`
+    GenerateDataKey(GenerateDataKeyRequest),
+    /// `GenerateDataKeyPair`
+    GenerateDataKeyPair(GenerateDataKeyPairRequest),
+    /// `GenerateDataKeyPairWithoutPlaintext`
+    GenerateDataKeyPairWithoutPlaintext(GenerateDataKeyPairWithoutPlaintextRequest),
+    /// `GenerateDataKeyWithoutPlaintext`
+    GenerateDataKeyWithoutPlaintext(GenerateDataKeyWithoutPlaintextRequest),
+    /// `GenerateMac`
+    GenerateMac(GenerateMacRequest),
+    /// `GenerateRandom`
+    GenerateRandom(GenerateRandomRequest),
+    /// `GetKeyLastUsage`
+    GetKeyLastUsage(GetKeyLastUsageRequest),
+    /// `GetKeyPolicy`
+    GetKeyPolicy(GetKeyPolicyRequest),
+    /// `GetKeyRotationStatus`
+    GetKeyRotationStatus(GetKeyRotationStatusRequest),
+    /// `GetParametersForImport`
+    GetParametersForImport(GetParametersForImportRequest),
+    /// `GetPublicKey`
+    GetPublicKey(GetPublicKeyRequest),
+    /// `ImportKeyMaterial`
+    ImportKeyMaterial(ImportKeyMaterialRequest),
+    /// `ListAliases`
+    ListAliases(ListAliasesRequest),
+    /// `ListGrants`
+    ListGrants(ListGrantsRequest),
+    /// `ListKeyPolicies`
+    ListKeyPolicies(ListKeyPoliciesRequest),
+    /// `ListKeyRotations`
+    ListKeyRotations(ListKeyRotationsRequest),
+    /// `ListKeys`
+    ListKeys(ListKeysRequest),
+    /// `ListResourceTags`
+    ListResourceTags(ListResourceTagsRequest),
+    /// `ListRetirableGrants`
+    ListRetirableGrants(ListRetirableGrantsRequest),
+    /// `PutKeyPolicy`
+    PutKeyPolicy(PutKeyPolicyRequest),
+    /// `ReEncrypt`
+    ReEncrypt(ReEncryptRequest),
+    /// `ReplicateKey`
+    ReplicateKey(ReplicateKeyRequest),
+    /// `RetireGrant`
+    RetireGrant(RetireGrantRequest),
+    /// `RevokeGrant`
+    RevokeGrant(RevokeGrantRequest),
+    /// `RotateKeyOnDemand`
+    RotateKeyOnDemand(RotateKeyOnDemandRequest),
+    /// `ScheduleKeyDeletion`
+    ScheduleKeyDeletion(ScheduleKeyDeletionRequest),
+    /// `Sign`
+    Sign(SignRequest),
+    /// `TagResource`
+    TagResource(TagResourceRequest),
+    /// `UntagResource`
+    UntagResource(UntagResourceRequest),
+    /// `UpdateAlias`
+    UpdateAlias(UpdateAliasRequest),
+    /// `UpdateCustomKeyStore`
+    UpdateCustomKeyStore(UpdateCustomKeyStoreRequest),
+    /// `UpdateKeyDescription`
+    UpdateKeyDescription(UpdateKeyDescriptionRequest),
+    /// `UpdatePrimaryRegion`
+    UpdatePrimaryRegion(UpdatePrimaryRegionRequest),
+    /// `Verify`
+    Verify(VerifyRequest),
+    /// `VerifyMac`
+    VerifyMac(VerifyMacRequest),
+}
+
+impl Request {
+    /// Decodes the request of `op` from the body's JSON object (no constraint checks).
+    pub fn from_object(op: Operation, object: serde_json::Map<String, serde_json::Value>) -> Result<Self, serde_json::Error> {
+        let value = serde_json::Value::Object(object);
+        Ok(match op {
+            Operation::CancelKeyDeletion => Self::CancelKeyDeletion(serde_json::from_value(value)?),
+            Operation::ConnectCustomKeyStore => Self::ConnectCustomKeyStore(serde_json::from_value(value)?),
+            Operation::CreateAlias => Self::CreateAlias(serde_json::from_value(value)?),
+            Operation::CreateCustomKeyStore => Self::CreateCustomKeyStore(serde_json::from_value(value)?),
+            Operation::CreateGrant => Self::CreateGrant(serde_json::from_value(value)?),
+            Operation::CreateKey => Self::CreateKey(serde_json::from_value(value)?),
+            Operation::Decapsulate => Self::Decapsulate(serde_json::from_value(value)?),
+            Operation::Decrypt => Self::Decrypt(serde_json::from_value(value)?),
+            Operation::DeleteAlias => Self::DeleteAlias(serde_json::from_value(value)?),
+            Operation::DeleteCustomKeyStore => Self::DeleteCustomKeyStore(serde_json::from_value(value)?),
+            Operation::DeleteImportedKeyMaterial => Self::DeleteImportedKeyMaterial(serde_json::from_value(value)?),
+            Operation::DeriveSharedSecret => Self::DeriveSharedSecret(serde_json::from_value(value)?),
+            Operation::DescribeCustomKeyStores => Self::DescribeCustomKeyStores(serde_json::from_value(value)?),
+            Operation::DescribeKey => Self::DescribeKey(serde_json::from_value(value)?),
+            Operation::DisableKey => Self::DisableKey(serde_json::from_value(value)?),
+            Operation::DisableKeyRotation => Self::DisableKeyRotation(serde_json::from_value(value)?),
+            Operation::DisconnectCustomKeyStore => Self::DisconnectCustomKeyStore(serde_json::from_value(value)?),
+            Operation::EnableKey => Self::EnableKey(serde_json::from_value(value)?),
+            Operation::EnableKeyRotation => Self::EnableKeyRotation(serde_json::from_value(value)?),
+            Operation::Encapsulate => Self::Encapsulate(serde_json::from_value(value)?),
+            Operation::Encrypt => Self::Encrypt(serde_json::from_value(value)?),
+            Operation::GenerateDataKey => Self::GenerateDataKey(serde_json::from_value(value)?),
+            Operation::GenerateDataKeyPair => Self::GenerateDataKeyPair(serde_json::from_value(value)?),
+            Operation::GenerateDataKeyPairWithoutPlaintext => Self::GenerateDataKeyPairWithoutPlaintext(serde_json::from_value(value)?),
+            Operation::GenerateDataKeyWithoutPlaintext => Self::GenerateDataKeyWithoutPlaintext(serde_json::from_value(value)?),
+            Operation::GenerateMac => Self::GenerateMac(serde_json::from_value(value)?),
+            Operation::GenerateRandom => Self::GenerateRandom(serde_json::from_value(value)?),
+            Operation::GetKeyLastUsage => Self::GetKeyLastUsage(serde_json::from_value(value)?),
+            Operation::GetKeyPolicy => Self::GetKeyPolicy(serde_json::from_value(value)?),
+            Operation::GetKeyRotationStatus => Self::GetKeyRotationStatus(serde_json::from_value(value)?),
+            Operation::GetParametersForImport => Self::GetParametersForImport(serde_json::from_value(value)?),
+            Operation::GetPublicKey => Self::GetPublicKey(serde_json::from_value(value)?),
+            Operation::ImportKeyMaterial => Self::ImportKeyMaterial(serde_json::from_value(value)?),
+            Operation::ListAliases => Self::ListAliases(serde_json::from_value(value)?),
+            Operation::ListGrants => Self::ListGrants(serde_json::from_value(value)?),
+            Operation::ListKeyPolicies => Self::ListKeyPolicies(serde_json::from_value(value)?),
+            Operation::ListKeyRotations => Self::ListKeyRotations(serde_json::from_value(value)?),
+            Operation::ListKeys => Self::ListKeys(serde_json::from_value(value)?),
+            Operation::ListResourceTags => Self::ListResourceTags(serde_json::from_value(value)?),
+            Operation::ListRetirableGrants => Self::ListRetirableGrants(serde_json::from_value(value)?),
+            Operation::PutKeyPolicy => Self::PutKeyPolicy(serde_json::from_value(value)?),
+            Operation::ReEncrypt => Self::ReEncrypt(serde_json::from_value(value)?),
+            Operation::ReplicateKey => Self::ReplicateKey(serde_json::from_value(value)?),
+            Operation::RetireGrant => Self::RetireGrant(serde_json::from_value(value)?),
+            Operation::RevokeGrant => Self::RevokeGrant(serde_json::from_value(value)?),
+            Operation::RotateKeyOnDemand => Self::RotateKeyOnDemand(serde_json::from_value(value)?),
+            Operation::ScheduleKeyDeletion => Self::ScheduleKeyDeletion(serde_json::from_value(value)?),
+            Operation::Sign => Self::Sign(serde_json::from_value(value)?),
+            Operation::TagResource => Self::TagResource(serde_json::from_value(value)?),
+            Operation::UntagResource => Self::UntagResource(serde_json::from_value(value)?),
+            Operation::UpdateAlias => Self::UpdateAlias(serde_json::from_value(value)?),
+            Operation::UpdateCustomKeyStore => Self::UpdateCustomKeyStore(serde_json::from_value(value)?),
+            Operation::UpdateKeyDescription => Self::UpdateKeyDescription(serde_json::from_value(value)?),
+            Operation::UpdatePrimaryRegion => Self::UpdatePrimaryRegion(serde_json::from_value(value)?),
+            Operation::Verify => Self::Verify(serde_json::from_value(value)?),
+            Operation::VerifyMac => Self::VerifyMac(serde_json::from_value(value)?),
+        })
+    }
+
+    /// The operation this request is for.
+    pub fn operation(&self) -> Operation {
+        match self {
+            Self::CancelKeyDeletion(_) => Operation::CancelKeyDeletion,
+            Self::ConnectCustomKeyStore(_) => Operation::ConnectCustomKeyStore,
+            Self::CreateAlias(_) => Operation::CreateAlias,
+            Self::CreateCustomKeyStore(_) => Operation::CreateCustomKeyStore,
+            Self::CreateGrant(_) => Operation::CreateGrant,
+            Self::CreateKey(_) => Operation::CreateKey,
+            Self::Decapsulate(_) => Operation::Decapsulate,
+            Self::Decrypt(_) => Operation::Decrypt,
+            Self::DeleteAlias(_) => Operation::DeleteAlias,
+            Self::DeleteCustomKeyStore(_) => Operation::DeleteCustomKeyStore,
+            Self::DeleteImportedKeyMaterial(_) => Operation::DeleteImportedKeyMaterial,
+            Self::DeriveSharedSecret(_) => Operation::DeriveSharedSecret,
+            Self::DescribeCustomKeyStores(_) => Operation::DescribeCustomKeyStores,
+            Self::DescribeKey(_) => Operation::DescribeKey,
+            Self::DisableKey(_) => Operation::DisableKey,
+            Self::DisableKeyRotation(_) => Operation::DisableKeyRotation,
+            Self::DisconnectCustomKeyStore(_) => Operation::DisconnectCustomKeyStore,
+            Self::EnableKey(_) => Operation::EnableKey,
+            Self::EnableKeyRotation(_) => Operation::EnableKeyRotation,
+            Self::Encapsulate(_) => Operation::Encapsulate,
+            Self::Encrypt(_) => Operation::Encrypt,
+            Self::GenerateDataKey(_) => Operation::GenerateDataKey,
+            Self::GenerateDataKeyPair(_) => Operation::GenerateDataKeyPair,
+            Self::GenerateDataKeyPairWithoutPlaintext(_) => Operation::GenerateDataKeyPairWithoutPlaintext,
+            Self::GenerateDataKeyWithoutPlaintext(_) => Operation::GenerateDataKeyWithoutPlaintext,
+            Self::GenerateMac(_) => Operation::GenerateMac,
+            Self::GenerateRandom(_) => Operation::GenerateRandom,
+            Self::GetKeyLastUsage(_) => Operation::GetKeyLastUsage,
+            Self::GetKeyPolicy(_) => Operation::GetKeyPolicy,
+            Self::GetKeyRotationStatus(_) => Operation::GetKeyRotationStatus,
+            Self::GetParametersForImport(_) => Operation::GetParametersForImport,
+            Self::GetPublicKey(_) => Operation::GetPublicKey,
+            Self::ImportKeyMaterial(_) => Operation::ImportKeyMaterial,
+            Self::ListAliases(_) => Operation::ListAliases,
+            Self::ListGrants(_) => Operation::ListGrants,
+            Self::ListKeyPolicies(_) => Operation::ListKeyPolicies,
+            Self::ListKeyRotations(_) => Operation::ListKeyRotations,
+            Self::ListKeys(_) => Operation::ListKeys,
+            Self::ListResourceTags(_) => Operation::ListResourceTags,
+            Self::ListRetirableGrants(_) => Operation::ListRetirableGrants,
+            Self::PutKeyPolicy(_) => Operation::PutKeyPolicy,
+            Self::ReEncrypt(_) => Operation::ReEncrypt,
+            Self::ReplicateKey(_) => Operation::ReplicateKey,
+            Self::RetireGrant(_) => Operation::RetireGrant,
+            Self::RevokeGrant(_) => Operation::RevokeGrant,
+            Self::RotateKeyOnDemand(_) => Operation::RotateKeyOnDemand,
+            Self::ScheduleKeyDeletion(_) => Operation::ScheduleKeyDeletion,
+            Self::Sign(_) => Operation::Sign,
+            Self::TagResource(_) => Operation::TagResource,
+            Self::UntagResource(_) => Operation::UntagResource,
+            Self::UpdateAlias(_) => Operation::UpdateAlias,
+            Self::UpdateCustomKeyStore(_) => Operation::UpdateCustomKeyStore,
+            Self::UpdateKeyDescription(_) => Operation::UpdateKeyDescription,
+            Self::UpdatePrimaryRegion(_) => Operation::UpdatePrimaryRegion,
+            Self::Verify(_) => Operation::Verify,
+            Self::VerifyMac(_) => Operation::VerifyMac,
+        }
+    }
+
+    /// `KeyId`, in the operations that have it (CancelKeyDeletion, CreateGrant, Decapsulate, Decrypt, DeleteImportedKeyMaterial, DeriveSharedSecret, DescribeKey, DisableKey, DisableKeyRotation, EnableKey, EnableKeyRotation, Encapsulate, Encrypt, GenerateDataKey, GenerateDataKeyPair, GenerateDataKeyPairWithoutPlaintext, GenerateDataKeyWithoutPlaintext, GenerateMac, GetKeyLastUsage, GetKeyPolicy, GetKeyRotationStatus, GetParametersForImport, GetPublicKey, ImportKeyMaterial, ListAliases, ListGrants, ListKeyPolicies, ListKeyRotations, ListResourceTags, PutKeyPolicy, ReplicateKey, RetireGrant, RevokeGrant, RotateKeyOnDemand, ScheduleKeyDeletion, Sign, TagResource, UntagResource, UpdateKeyDescription, UpdatePrimaryRegion, Verify, VerifyMac).
+    pub fn key_id(&self) -> Option<&str> {
+        match self {
+            Self::CancelKeyDeletion(r) => r.key_id.as_deref(),
+            Self::CreateGrant(r) => r.key_id.as_deref(),
+            Self::Decapsulate(r) => r.key_id.as_deref(),
+            Self::Decrypt(r) => r.key_id.as_deref(),
+            Self::DeleteImportedKeyMaterial(r) => r.key_id.as_deref(),
+            Self::DeriveSharedSecret(r) => r.key_id.as_deref(),
+            Self::DescribeKey(r) => r.key_id.as_deref(),
+            Self::DisableKey(r) => r.key_id.as_deref(),
+            Self::DisableKeyRotation(r) => r.key_id.as_deref(),
+            Self::EnableKey(r) => r.key_id.as_deref(),
+            Self::EnableKeyRotation(r) => r.key_id.as_deref(),
+            Self::Encapsulate(r) => r.key_id.as_deref(),
+            Self::Encrypt(r) => r.key_id.as_deref(),
+            Self::GenerateDataKey(r) => r.key_id.as_deref(),
+            Self::GenerateDataKeyPair(r) => r.key_id.as_deref(),
+            Self::GenerateDataKeyPairWithoutPlaintext(r) => r.key_id.as_deref(),
+            Self::GenerateDataKeyWithoutPlaintext(r) => r.key_id.as_deref(),
+            Self::GenerateMac(r) => r.key_id.as_deref(),
+            Self::GetKeyLastUsage(r) => r.key_id.as_deref(),
+            Self::GetKeyPolicy(r) => r.key_id.as_deref(),
+            Self::GetKeyRotationStatus(r) => r.key_id.as_deref(),
+            Self::GetParametersForImport(r) => r.key_id.as_deref(),
+            Self::GetPublicKey(r) => r.key_id.as_deref(),
+            Self::ImportKeyMaterial(r) => r.key_id.as_deref(),
+            Self::ListAliases(r) => r.key_id.as_deref(),
+            Self::ListGrants(r) => r.key_id.as_deref(),
+            Self::ListKeyPolicies(r) => r.key_id.as_deref(),
+            Self::ListKeyRotations(r) => r.key_id.as_deref(),
+            Self::ListResourceTags(r) => r.key_id.as_deref(),
+            Self::PutKeyPolicy(r) => r.key_id.as_deref(),
+            Self::ReplicateKey(r) => r.key_id.as_deref(),
+            Self::RetireGrant(r) => r.key_id.as_deref(),
+            Self::RevokeGrant(r) => r.key_id.as_deref(),
+            Self::RotateKeyOnDemand(r) => r.key_id.as_deref(),
+            Self::ScheduleKeyDeletion(r) => r.key_id.as_deref(),
+            Self::Sign(r) => r.key_id.as_deref(),
+            Self::TagResource(r) => r.key_id.as_deref(),
+            Self::UntagResource(r) => r.key_id.as_deref(),
+            Self::UpdateKeyDescription(r) => r.key_id.as_deref(),
+            Self::UpdatePrimaryRegion(r) => r.key_id.as_deref(),
+            Self::Verify(r) => r.key_id.as_deref(),
+            Self::VerifyMac(r) => r.key_id.as_deref(),
+            _ => None,
+        }
+    }
+
+    /// `SourceKeyId`, in the operations that have it (ReEncrypt).
+    pub fn source_key_id(&self) -> Option<&str> {
+        match self {
+            Self::ReEncrypt(r) => r.source_key_id.as_deref(),
+            _ => None,
+        }
+    }
+
+    /// `DestinationKeyId`, in the operations that have it (ReEncrypt).
+    pub fn destination_key_id(&self) -> Option<&str> {
+        match self {
+            Self::ReEncrypt(r) => r.destination_key_id.as_deref(),
+            _ => None,
+        }
+    }
+
+    /// `AliasName`, in the operations that have it (CreateAlias, DeleteAlias, UpdateAlias).
+    pub fn alias_name(&self) -> Option<&str> {
+        match self {
+            Self::CreateAlias(r) => r.alias_name.as_deref(),
+            Self::DeleteAlias(r) => r.alias_name.as_deref(),
+            Self::UpdateAlias(r) => r.alias_name.as_deref(),
+            _ => None,
+        }
+    }
+
+    /// `GrantTokens`, in the operations that have it (CreateGrant, Decapsulate, Decrypt, DeriveSharedSecret, DescribeKey, Encapsulate, Encrypt, GenerateDataKey, GenerateDataKeyPair, GenerateDataKeyPairWithoutPlaintext, GenerateDataKeyWithoutPlaintext, GenerateMac, GetPublicKey, ReEncrypt, Sign, Verify, VerifyMac).
+    pub fn grant_tokens(&self) -> Option<&[String]> {
+        match self {
+            Self::CreateGrant(r) => r.grant_tokens.as_deref(),
+            Self::Decapsulate(r) => r.grant_tokens.as_deref(),
+            Self::Decrypt(r) => r.grant_tokens.as_deref(),
+            Self::DeriveSharedSecret(r) => r.grant_tokens.as_deref(),
+            Self::DescribeKey(r) => r.grant_tokens.as_deref(),
+            Self::Encapsulate(r) => r.grant_tokens.as_deref(),
+            Self::Encrypt(r) => r.grant_tokens.as_deref(),
+            Self::GenerateDataKey(r) => r.grant_tokens.as_deref(),
+            Self::GenerateDataKeyPair(r) => r.grant_tokens.as_deref(),
+            Self::GenerateDataKeyPairWithoutPlaintext(r) => r.grant_tokens.as_deref(),
+            Self::GenerateDataKeyWithoutPlaintext(r) => r.grant_tokens.as_deref(),
+            Self::GenerateMac(r) => r.grant_tokens.as_deref(),
+            Self::GetPublicKey(r) => r.grant_tokens.as_deref(),
+            Self::ReEncrypt(r) => r.grant_tokens.as_deref(),
+            Self::Sign(r) => r.grant_tokens.as_deref(),
+            Self::Verify(r) => r.grant_tokens.as_deref(),
+            Self::VerifyMac(r) => r.grant_tokens.as_deref(),
+            _ => None,
+        }
+    }
+
+    /// `EncryptionContext`, in the operations that have it (Decrypt, Encrypt, GenerateDataKey, GenerateDataKeyPair, GenerateDataKeyPairWithoutPlaintext, GenerateDataKeyWithoutPlaintext).
+    pub fn encryption_context(&self) -> Option<&BTreeMap<String, String>> {
+        match self {
+            Self::Decrypt(r) => r.encryption_context.as_ref(),
+            Self::Encrypt(r) => r.encryption_context.as_ref(),
+            Self::GenerateDataKey(r) => r.encryption_context.as_ref(),
+            Self::GenerateDataKeyPair(r) => r.encryption_context.as_ref(),
+            Self::GenerateDataKeyPairWithoutPlaintext(r) => r.encryption_context.as_ref(),
+            Self::GenerateDataKeyWithoutPlaintext(r) => r.encryption_context.as_ref(),
+            _ => None,
+        }
+    }
+
+    /// `SourceEncryptionContext`, in the operations that have it (ReEncrypt).
+    pub fn source_encryption_context(&self) -> Option<&BTreeMap<String, String>> {
+        match self {
+            Self::ReEncrypt(r) => r.source_encryption_context.as_ref(),
+            _ => None,
+        }
+    }
+
+    /// `DestinationEncryptionContext`, in the operations that have it (ReEncrypt).
+    pub fn destination_encryption_context(&self) -> Option<&BTreeMap<String, String>> {
+        match self {
+            Self::ReEncrypt(r) => r.destination_encryption_context.as_ref(),
+            _ => None,
+        }
+    }
+
+    /// `EncryptionAlgorithm`, in the operations that have it (Decrypt, Encrypt).
+    pub fn encryption_algorithm(&self) -> Option<&str> {
+        match self {
+            Self::Decrypt(r) => r.encryption_algorithm.as_deref(),
+            Self::Encrypt(r) => r.encryption_algorithm.as_deref(),
+            _ => None,
+        }
+    }
+
+    /// `SigningAlgorithm`, in the operations that have it (Sign, Verify).
+    pub fn signing_algorithm(&self) -> Option<&str> {
+        match self {
+            Self::Sign(r) => r.signing_algorithm.as_deref(),
+            Self::Verify(r) => r.signing_algorithm.as_deref(),
+            _ => None,
+        }
+    }
+
+    /// `MacAlgorithm`, in the operations that have it (GenerateMac, VerifyMac).
+    pub fn mac_algorithm(&self) -> Option<&str> {
+        match self {
+            Self::GenerateMac(r) => r.mac_algorithm.as_deref(),
+            Self::VerifyMac(r) => r.mac_algorithm.as_deref(),
+            _ => None,
+        }
+    }
+
+    /// `GranteePrincipal`, in the operations that have it (CreateGrant, ListGrants).
+    pub fn grantee_principal(&self) -> Option<&str> {
+        match self {
+            Self::CreateGrant(r) => r.grantee_principal.as_deref(),
+            Self::ListGrants(r) => r.grantee_principal.as_deref(),
+            _ => None,
+        }
+    }
+
+    /// `RetiringPrincipal`, in the operations that have it (CreateGrant, ListRetirableGrants).
+    pub fn retiring_principal(&self) -> Option<&str> {
+        match self {
+            Self::CreateGrant(r) => r.retiring_principal.as_deref(),
+            Self::ListRetirableGrants(r) => r.retiring_principal.as_deref(),
+            _ => None,
+        }
+    }
+
+    /// `Operations`, in the operations that have it (CreateGrant).
+    pub fn operations(&self) -> Option<&[String]> {
+        match self {
+            Self::CreateGrant(r) => r.operations.as_deref(),
+            _ => None,
+        }
+    }
+
+    /// `BypassPolicyLockoutSafetyCheck`, in the operations that have it (CreateKey, PutKeyPolicy, ReplicateKey).
+    pub fn bypass_policy_lockout_safety_check(&self) -> Option<bool> {
+        match self {
+            Self::CreateKey(r) => r.bypass_policy_lockout_safety_check,
+            Self::PutKeyPolicy(r) => r.bypass_policy_lockout_safety_check,
+            Self::ReplicateKey(r) => r.bypass_policy_lockout_safety_check,
+            _ => None,
+        }
+    }
+}
+
+impl Validate for Request {
+    fn validate(&self, v: &mut Violations) {
+        match self {
+            Self::CancelKeyDeletion(r) => r.validate(v),
+            Self::ConnectCustomKeyStore(r) => r.validate(v),
+            Self::CreateAlias(r) => r.validate(v),
+            Self::CreateCustomKeyStore(r) => r.validate(v),
+            Self::CreateGrant(r) => r.validate(v),
+            Self::CreateKey(r) => r.validate(v),
+            Self::Decapsulate(r) => r.validate(v),
+            Self::Decrypt(r) => r.validate(v),
+            Self::DeleteAlias(r) => r.validate(v),
+            Self::DeleteCustomKeyStore(r) => r.validate(v),
+            Self::DeleteImportedKeyMaterial(r) => r.validate(v),
+            Self::DeriveSharedSecret(r) => r.validate(v),
+            Self::DescribeCustomKeyStores(r) => r.validate(v),
+            Self::DescribeKey(r) => r.validate(v),
+            Self::DisableKey(r) => r.validate(v),
+            Self::DisableKeyRotation(r) => r.validate(v),
+            Self::DisconnectCustomKeyStore(r) => r.validate(v),
+            Self::EnableKey(r) => r.validate(v),
+            Self::EnableKeyRotation(r) => r.validate(v),
+            Self::Encapsulate(r) => r.validate(v),
+            Self::Encrypt(r) => r.validate(v),
+            Self::GenerateDataKey(r) => r.validate(v),
+            Self::GenerateDataKeyPair(r) => r.validate(v),
+            Self::GenerateDataKeyPairWithoutPlaintext(r) => r.validate(v),
+            Self::GenerateDataKeyWithoutPlaintext(r) => r.validate(v),
+            Self::GenerateMac(r) => r.validate(v),
+            Self::GenerateRandom(r) => r.validate(v),
+            Self::GetKeyLastUsage(r) => r.validate(v),
+            Self::GetKeyPolicy(r) => r.validate(v),
+            Self::GetKeyRotationStatus(r) => r.validate(v),
+            Self::GetParametersForImport(r) => r.validate(v),
+            Self::GetPublicKey(r) => r.validate(v),
+            Self::ImportKeyMaterial(r) => r.validate(v),
+            Self::ListAliases(r) => r.validate(v),
+            Self::ListGrants(r) => r.validate(v),
+            Self::ListKeyPolicies(r) => r.validate(v),
+            Self::ListKeyRotations(r) => r.validate(v),
+            Self::ListKeys(r) => r.validate(v),
+            Self::ListResourceTags(r) => r.validate(v),
+            Self::ListRetirableGrants(r) => r.validate(v),
+            Self::PutKeyPolicy(r) => r.validate(v),
+            Self::ReEncrypt(r) => r.validate(v),
+            Self::ReplicateKey(r) => r.validate(v),
+            Self::RetireGrant(r) => r.validate(v),
+            Self::RevokeGrant(r) => r.validate(v),
+            Self::RotateKeyOnDemand(r) => r.validate(v),
+            Self::ScheduleKeyDeletion(r) => r.validate(v),
+            Self::Sign(r) => r.validate(v),
+            Self::TagResource(r) => r.validate(v),
+            Self::UntagResource(r) => r.validate(v),
+            Self::UpdateAlias(r) => r.validate(v),
+            Self::UpdateCustomKeyStore(r) => r.validate(v),
+            Self::UpdateKeyDescription(r) => r.validate(v),
+            Self::UpdatePrimaryRegion(r) => r.validate(v),
+            Self::Verify(r) => r.validate(v),
+            Self::VerifyMac(r) => r.validate(v),
+        }
+    }
 }
 
 /// Every error code KMS answers with: the model's errors plus the protocol errors AWS sends unmodeled.

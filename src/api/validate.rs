@@ -12,6 +12,30 @@ pub trait Validate {
     fn validate(&self, v: &mut Violations);
 }
 
+/// A member's path as AWS prints it (`keyId`, `tags.1.member.tagKey`), built only when a
+/// violation is reported: a valid request formats no path.
+pub type Path<'a> = &'a dyn Fn() -> String;
+
+/// The model's constraints on one member (generated as constants beside each shape).
+#[derive(Debug, Clone, Copy, Default)]
+pub struct Rule {
+    /// The member must be present.
+    pub required: bool,
+    /// Least length (strings in UTF-16 units, blobs in bytes, lists in items) or least value.
+    pub min: Option<i64>,
+    /// Greatest length or value.
+    pub max: Option<i64>,
+    /// A string's whole-string pattern.
+    pub pattern: Option<&'static str>,
+    /// The value is never shown in a message.
+    pub sensitive: bool,
+}
+
+/// A length as compared with a rule's bounds.
+fn len_of(n: usize) -> i64 {
+    i64::try_from(n).unwrap_or(i64::MAX)
+}
+
 /// The violations found in one request, in member order.
 #[derive(Debug, Default)]
 pub struct Violations {
@@ -34,7 +58,8 @@ impl Violations {
         }
     }
 
-    fn push(&mut self, value: Option<String>, path: &str, constraint: &str) {
+    fn push(&mut self, value: Option<String>, path: Path<'_>, constraint: &str) {
+        let path = path();
         let shown = match value {
             Some(v) => format!("Value '{v}' at '{path}'"),
             None => format!("Value at '{path}'"),
@@ -44,52 +69,51 @@ impl Violations {
         ));
     }
 
-    fn null(&mut self, path: &str) {
-        self.messages.push(format!(
-            "Value null at '{path}' failed to satisfy constraint: Member must not be null"
-        ));
-    }
-
-    /// A member with no constraint beyond presence.
-    pub fn required(&mut self, path: &str, present: bool, required: bool) {
-        if required && !present {
-            self.null(path);
-        }
-    }
-
-    /// A string member.
-    #[allow(clippy::too_many_arguments)]
-    pub fn string(
+    /// Length bounds, shared by strings, blobs and lists.
+    fn length(
         &mut self,
-        path: &str,
-        value: Option<&str>,
-        required: bool,
-        min: Option<usize>,
-        max: Option<usize>,
-        pattern: Option<&str>,
-        sensitive: bool,
+        path: Path<'_>,
+        len: i64,
+        rule: &Rule,
+        shown: impl Fn() -> Option<String>,
     ) {
-        let Some(s) = value else {
-            return self.required(path, false, required);
-        };
-        let shown = || (!sensitive).then(|| s.to_string());
-        // Java counts UTF-16 code units.
-        let len = s.encode_utf16().count();
-        if let Some(min) = min.filter(|m| len < *m) {
+        if let Some(min) = rule.min.filter(|m| len < *m) {
             self.push(
                 shown(),
                 path,
                 &format!("Member must have length greater than or equal to {min}"),
             );
         }
-        if let Some(max) = max.filter(|m| len > *m) {
+        if let Some(max) = rule.max.filter(|m| len > *m) {
             self.push(
                 shown(),
                 path,
                 &format!("Member must have length less than or equal to {max}"),
             );
         }
-        if let Some(p) = pattern {
+    }
+
+    /// A member with no constraint beyond presence.
+    pub fn required(&mut self, path: Path<'_>, present: bool, required: bool) {
+        if required && !present {
+            let path = path();
+            self.messages.push(format!(
+                "Value null at '{path}' failed to satisfy constraint: Member must not be null"
+            ));
+        }
+    }
+
+    /// A string member.
+    pub fn string(&mut self, path: Path<'_>, value: Option<&str>, rule: &Rule) {
+        let Some(s) = value else {
+            return self.required(path, false, rule.required);
+        };
+        let shown = || (!rule.sensitive).then(|| s.to_string());
+        // Java counts UTF-16 code units.
+        if rule.min.is_some() || rule.max.is_some() {
+            self.length(path, len_of(s.encode_utf16().count()), rule, shown);
+        }
+        if let Some(p) = rule.pattern {
             if !matches_pattern(p, s) {
                 self.push(
                     shown(),
@@ -101,56 +125,29 @@ impl Violations {
     }
 
     /// A blob member, by its decoded length.
-    pub fn blob(
-        &mut self,
-        path: &str,
-        len: Option<usize>,
-        required: bool,
-        min: Option<usize>,
-        max: Option<usize>,
-        sensitive: bool,
-    ) {
+    pub fn blob(&mut self, path: Path<'_>, len: Option<usize>, rule: &Rule) {
         let Some(len) = len else {
-            return self.required(path, false, required);
+            return self.required(path, false, rule.required);
         };
-        let shown =
-            (!sensitive).then(|| format!("java.nio.HeapByteBuffer[pos=0 lim={len} cap={len}]"));
-        if let Some(min) = min.filter(|m| len < *m) {
-            self.push(
-                shown.clone(),
-                path,
-                &format!("Member must have length greater than or equal to {min}"),
-            );
-        }
-        if let Some(max) = max.filter(|m| len > *m) {
-            self.push(
-                shown,
-                path,
-                &format!("Member must have length less than or equal to {max}"),
-            );
-        }
+        let shown = || {
+            (!rule.sensitive).then(|| format!("java.nio.HeapByteBuffer[pos=0 lim={len} cap={len}]"))
+        };
+        self.length(path, len_of(len), rule, shown);
     }
 
     /// An integer member.
-    pub fn integer(
-        &mut self,
-        path: &str,
-        value: Option<i64>,
-        required: bool,
-        min: Option<i64>,
-        max: Option<i64>,
-    ) {
+    pub fn integer(&mut self, path: Path<'_>, value: Option<i64>, rule: &Rule) {
         let Some(n) = value else {
-            return self.required(path, false, required);
+            return self.required(path, false, rule.required);
         };
-        if let Some(min) = min.filter(|m| n < *m) {
+        if let Some(min) = rule.min.filter(|m| n < *m) {
             self.push(
                 Some(n.to_string()),
                 path,
                 &format!("Member must have value greater than or equal to {min}"),
             );
         }
-        if let Some(max) = max.filter(|m| n > *m) {
+        if let Some(max) = rule.max.filter(|m| n > *m) {
             self.push(
                 Some(n.to_string()),
                 path,
@@ -160,7 +157,13 @@ impl Violations {
     }
 
     /// An enum member, checked against the model's value set.
-    pub fn enumeration(&mut self, path: &str, value: Option<&str>, required: bool, all: &[&str]) {
+    pub fn enumeration(
+        &mut self,
+        path: Path<'_>,
+        value: Option<&str>,
+        required: bool,
+        all: &[&str],
+    ) {
         let Some(s) = value else {
             return self.required(path, false, required);
         };
@@ -174,31 +177,11 @@ impl Violations {
     }
 
     /// A list member, by its length (members are checked by the caller).
-    pub fn list(
-        &mut self,
-        path: &str,
-        len: Option<usize>,
-        required: bool,
-        min: Option<usize>,
-        max: Option<usize>,
-    ) {
+    pub fn list(&mut self, path: Path<'_>, len: Option<usize>, rule: &Rule) {
         let Some(len) = len else {
-            return self.required(path, false, required);
+            return self.required(path, false, rule.required);
         };
-        if let Some(min) = min.filter(|m| len < *m) {
-            self.push(
-                None,
-                path,
-                &format!("Member must have length greater than or equal to {min}"),
-            );
-        }
-        if let Some(max) = max.filter(|m| len > *m) {
-            self.push(
-                None,
-                path,
-                &format!("Member must have length less than or equal to {max}"),
-            );
-        }
+        self.length(path, len_of(len), rule, || None);
     }
 }
 
@@ -244,14 +227,35 @@ mod tests {
     #[test]
     fn messages_follow_aws_format() {
         let mut v = Violations::default();
-        v.integer("numberOfBytes", Some(0), false, Some(1), Some(1024));
+        let rule = |min, max, sensitive| Rule {
+            min,
+            max,
+            sensitive,
+            ..Rule::default()
+        };
+        v.integer(
+            &|| "numberOfBytes".into(),
+            Some(0),
+            &rule(Some(1), Some(1024), false),
+        );
         assert_eq!(
             v.message().as_deref(),
             Some("1 validation error detected: Value '0' at 'numberOfBytes' failed to satisfy constraint: Member must have value greater than or equal to 1")
         );
         let mut v = Violations::default();
-        v.blob("plaintext", Some(4097), true, Some(1), Some(4096), true);
-        v.string("keyId", None, true, None, None, None, false);
+        let required = Rule {
+            required: true,
+            ..rule(Some(1), Some(4096), true)
+        };
+        v.blob(&|| "plaintext".into(), Some(4097), &required);
+        v.string(
+            &|| "keyId".into(),
+            None,
+            &Rule {
+                required: true,
+                ..Rule::default()
+            },
+        );
         assert_eq!(
             v.message().as_deref(),
             Some("2 validation errors detected: Value at 'plaintext' failed to satisfy constraint: Member must have length less than or equal to 4096; Value null at 'keyId' failed to satisfy constraint: Member must not be null")

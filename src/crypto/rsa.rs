@@ -172,12 +172,22 @@ pub fn decrypt(
     rng.check(pt).map_err(|_| RsaError)
 }
 
+/// A call stopped because it needs an RSA key the host is asked to generate.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct HostKeyWanted;
+
 /// Host-generated RSA private keys waiting to be used, by modulus size. In memory only: a key is
 /// persisted only once an operation has taken it (as the material of a KMS key, or encrypted in a
 /// data key pair), exactly like a key generated here.
+///
+/// While a call may ask the host (`ask_host`), an empty pool does not generate: `take_or_ask`
+/// records the size wanted and the call stops, so that the host generates the key and the call
+/// runs again (see `Engine::take_wanted_host_key`).
 #[derive(Debug, Default)]
 pub struct HostKeyPool {
     keys: Vec<(usize, Vec<u8>)>,
+    ask_host: bool,
+    wanted: Option<usize>,
 }
 
 impl HostKeyPool {
@@ -195,6 +205,29 @@ impl HostKeyPool {
         // Re-encode so what is stored is always our own canonical PKCS#8.
         self.keys.push((bits, encode_private(&key)?));
         Ok(())
+    }
+
+    /// Whether a call asks the host for missing keys instead of generating them.
+    pub fn set_ask_host(&mut self, ask: bool) {
+        self.ask_host = ask;
+        self.wanted = None;
+    }
+
+    /// A parked key of `bits` bits; `Err` when there is none and the host is asked for one.
+    pub fn take_or_ask(&mut self, bits: usize) -> Result<Option<Vec<u8>>, HostKeyWanted> {
+        match self.take(bits) {
+            Some(der) => Ok(Some(der)),
+            None if self.ask_host => {
+                self.wanted = Some(bits);
+                Err(HostKeyWanted)
+            }
+            None => Ok(None),
+        }
+    }
+
+    /// The modulus size a call asked the host for (cleared by the read).
+    pub fn take_wanted(&mut self) -> Option<usize> {
+        self.wanted.take()
     }
 
     /// Takes a parked key of `bits` bits, if any.

@@ -6,21 +6,25 @@
 //!
 //! Decisions read the committed store (the state before the operation): the key policy that
 //! authorizes a PutKeyPolicy is the old one. The policy texts are parsed once and cached.
+//! Condition keys, grant tokens and the lockout check read the decoded request, never the body's
+//! bytes: a second reader of the bytes would disagree with the decoder on some JSON spelling
+//! (`\u` escapes in member names, `\/`), and each disagreement was a way around a check.
 
 use std::cell::OnceCell;
 use std::collections::{BTreeMap, HashMap};
 use std::sync::Arc;
 
-use serde_json::Value;
-
-use crate::api::{ErrorCode, KeySpec, Operation};
+use crate::api::{ErrorCode, KeySpec, Operation, Request};
 use crate::context::RequestCtx;
 use crate::error::{KmsError, KmsResult};
 use crate::model::grant::{self, GrantRecord};
 use crate::model::key::KeyRecord;
 use crate::model::key_ref::{self, Forms, KeyRef};
+use crate::model::operations::{self, Authority};
 use crate::model::policy::{self, caller_fact};
-use crate::model::policy_eval::{self, Caller, Decision, Facts, Policy, PolicyKind, Request};
+use crate::model::policy_eval::{
+    self, Caller, Decision, Facts, Policy, PolicyKind, Request as Query,
+};
 use crate::store::txn::Touch;
 use crate::store::{RecordKey, Store, WriteSet};
 
@@ -54,75 +58,21 @@ impl PolicyCache {
     }
 }
 
-/// Operations IAM alone authorizes: they act on no key (or, like ListAliases, only read).
-fn identity_only(op: Operation) -> bool {
-    use Operation as O;
-    matches!(
-        op,
-        O::CreateKey
-            | O::ListKeys
-            | O::ListAliases
-            | O::GenerateRandom
-            | O::ListRetirableGrants
-            | O::CreateCustomKeyStore
-            | O::DescribeCustomKeyStores
-            | O::DeleteCustomKeyStore
-            | O::ConnectCustomKeyStore
-            | O::DisconnectCustomKeyStore
-            | O::UpdateCustomKeyStore
-    )
-}
-
 /// Checks that must pass whatever the operation did: grant tokens in `GrantTokens` parse.
-pub fn check_grant_tokens(body: &[u8]) -> KmsResult<()> {
-    if !contains(body, b"\"GrantTokens\"") {
-        return Ok(());
-    }
-    let Ok(doc) = serde_json::from_slice::<Value>(body) else {
-        return Ok(());
-    };
-    if let Some(Value::Array(tokens)) = doc.get("GrantTokens") {
-        for t in tokens {
-            grant::parse_token(t.as_str().unwrap_or_default())?;
-        }
+pub fn check_grant_tokens(request: &Request) -> KmsResult<()> {
+    for t in request.grant_tokens().unwrap_or_default() {
+        grant::parse_token(t)?;
     }
     Ok(())
 }
 
-/// Whether `needle` (which starts with a quote) occurs in `haystack`. Quotes are rare in a body
-/// (never inside base64), so this costs next to nothing on a large Encrypt.
-fn contains(haystack: &[u8], needle: &[u8]) -> bool {
-    haystack
-        .iter()
-        .enumerate()
-        .filter(|(_, b)| **b == b'"')
-        .any(|(i, _)| haystack.get(i..i + needle.len()) == Some(needle))
-}
-
-/// The request body as JSON, parsed at most once and only when a decision needs it.
-struct Body<'a> {
-    bytes: &'a [u8],
-    doc: OnceCell<Value>,
-}
-
-impl Body<'_> {
-    fn get(&self, member: &str) -> Option<&Value> {
-        self.doc
-            .get_or_init(|| serde_json::from_slice(self.bytes).unwrap_or(Value::Null))
-            .get(member)
-    }
-
-    fn str(&self, member: &str) -> Option<&str> {
-        self.get(member).and_then(Value::as_str)
-    }
-
-    fn context(&self, member: &str) -> Option<BTreeMap<String, String>> {
-        let map = self.get(member)?.as_object()?;
-        Some(
-            map.iter()
-                .map(|(k, v)| (k.clone(), v.as_str().unwrap_or_default().to_string()))
-                .collect(),
-        )
+/// The encryption context that applies to `action`: ReEncrypt's source context for
+/// `kms:ReEncryptFrom`, its destination context for `kms:ReEncryptTo`.
+fn context_of<'r>(request: &'r Request, action: &str) -> Option<&'r BTreeMap<String, String>> {
+    match action {
+        "kms:ReEncryptFrom" => request.source_encryption_context(),
+        "kms:ReEncryptTo" => request.destination_encryption_context(),
+        _ => request.encryption_context(),
     }
 }
 
@@ -133,30 +83,27 @@ pub fn authorize(
     cache: &mut PolicyCache,
     store: &Store,
     created: &[KeyRecord],
-    op: Operation,
     ctx: &RequestCtx,
-    body: &[u8],
+    request: &Request,
     touched: &[Touch],
 ) -> KmsResult<()> {
+    let op = request.operation();
     super::aws_managed::check_customer_action(store, created, op, ctx, touched)?;
-    if !ctx.enforce_policies || op == Operation::RetireGrant {
+    let facts = operations::facts(op);
+    if !ctx.enforce_policies || facts.authority == Authority::Grant {
         // RetireGrant is authorized by the grant itself, inside the operation.
         return Ok(());
     }
     let root = ctx.is_root();
-    let body = Body {
-        bytes: body,
-        doc: OnceCell::new(),
-    };
-    if identity_only(op) {
+    if facts.authority == Authority::Identity {
         return if root || !crate::ops::is_implemented(op) {
             Ok(())
         } else {
-            authorize_identity(cache, op, ctx, &body, "*")
+            authorize_identity(cache, op, ctx, request, "*")
         };
     }
     let destination = match op {
-        Operation::ReEncrypt => destination_key_id(store, ctx, &body),
+        Operation::ReEncrypt => destination_key_id(store, ctx, request),
         _ => None,
     };
     let op_action = format!("kms:{}", op.name());
@@ -193,27 +140,22 @@ pub fn authorize(
                 // Created by this very operation: nothing to authorize against.
                 continue;
             };
-            authorize_key(cache, store, ctx, &body, key, touch, action)?;
+            authorize_key(cache, store, ctx, request, key, touch, action)?;
         }
     }
-    if !root
-        && matches!(
-            op,
-            Operation::CreateAlias | Operation::UpdateAlias | Operation::DeleteAlias
-        )
-    {
+    if !root && facts.alias_permission {
         // Alias operations also need IAM permission on the alias itself.
-        if let Some(name) = body.str("AliasName") {
+        if let Some(name) = request.alias_name() {
             let arn = ctx.arn(name);
-            authorize_identity(cache, op, ctx, &body, &arn)?;
+            authorize_identity(cache, op, ctx, request, &arn)?;
         }
     }
     Ok(())
 }
 
 /// The destination key of a ReEncrypt, resolved as the operation resolves it.
-fn destination_key_id(store: &Store, ctx: &RequestCtx, body: &Body<'_>) -> Option<String> {
-    match key_ref::parse(ctx, body.str("DestinationKeyId")?, Forms::Any).ok()? {
+fn destination_key_id(store: &Store, ctx: &RequestCtx, request: &Request) -> Option<String> {
+    match key_ref::parse(ctx, request.destination_key_id()?, Forms::Any).ok()? {
         KeyRef::KeyId(id) => Some(id),
         KeyRef::Alias(name) => store
             .aliases
@@ -238,7 +180,7 @@ fn authorize_identity(
     cache: &mut PolicyCache,
     op: Operation,
     ctx: &RequestCtx,
-    body: &Body<'_>,
+    request: &Request,
     resource: &str,
 ) -> KmsResult<()> {
     let caller = caller_of(ctx)?;
@@ -247,14 +189,14 @@ fn authorize_identity(
     let facts = RequestFacts {
         caller: &caller,
         ctx,
-        body,
+        request,
         key: None,
         store: None,
         alias: None,
         action: &action,
         aliases: OnceCell::new(),
     };
-    let req = Request {
+    let req = Query {
         caller: &caller,
         action: &action,
         resource,
@@ -281,7 +223,7 @@ fn authorize_key(
     cache: &mut PolicyCache,
     store: &Store,
     ctx: &RequestCtx,
-    body: &Body<'_>,
+    request: &Request,
     key: &KeyRecord,
     touch: &Touch,
     action: &str,
@@ -301,14 +243,14 @@ fn authorize_key(
     let facts = RequestFacts {
         caller: &caller,
         ctx,
-        body,
+        request,
         key: Some(key),
         store: Some(store),
         alias: touch.alias.as_deref(),
         action,
         aliases: OnceCell::new(),
     };
-    let req = Request {
+    let req = Query {
         caller: &caller,
         action,
         resource: &key.arn,
@@ -327,7 +269,7 @@ fn authorize_key(
         Decision::ImplicitDeny(kind) => kind,
     };
     let grants = store.grants_of(&ctx.account_id, &ctx.region, &key.key_id);
-    if grants_allow(grants, &caller, key, body, action) {
+    if grants_allow(grants, &caller, key, request, action) {
         return Ok(());
     }
     Err(KmsError::access_denied(
@@ -350,28 +292,20 @@ fn grants_allow<'a>(
     grants: impl Iterator<Item = &'a GrantRecord>,
     caller: &Caller,
     key: &KeyRecord,
-    body: &Body<'_>,
+    request: &Request,
     action: &str,
 ) -> bool {
     let Some(operation) = grant::operation_for_action(action) else {
         return false;
     };
     let role_arn = caller.role_name.as_ref().map(|_| caller.principal_arn());
-    let context = body.context(context_member(action));
+    let context = context_of(request, action);
     let symmetric = key.key_spec == KeySpec::SYMMETRIC_DEFAULT;
-    let requested: Option<Vec<String>> = (action == "kms:CreateGrant").then(|| {
-        body.get("Operations")
-            .and_then(Value::as_array)
-            .map(|a| {
-                a.iter()
-                    .filter_map(|v| v.as_str().map(str::to_string))
-                    .collect()
-            })
-            .unwrap_or_default()
-    });
+    let requested: Option<&[String]> =
+        (action == "kms:CreateGrant").then(|| request.operations().unwrap_or_default());
     grants.into_iter().any(|g| {
         g.is_grantee(&caller.arn, role_arn.as_deref())
-            && g.allows(operation, context.as_ref(), symmetric)
+            && g.allows(operation, context, symmetric)
             // A grantee may create grants only for operations its own grant has.
             && requested.as_ref().is_none_or(|ops| {
                 ops.iter().all(|o| {
@@ -381,20 +315,11 @@ fn grants_allow<'a>(
     })
 }
 
-/// The request member holding the encryption context that applies to `action`.
-fn context_member(action: &str) -> &'static str {
-    match action {
-        "kms:ReEncryptFrom" => "SourceEncryptionContext",
-        "kms:ReEncryptTo" => "DestinationEncryptionContext",
-        _ => "EncryptionContext",
-    }
-}
-
 /// The condition keys of one request.
 struct RequestFacts<'a> {
     caller: &'a Caller,
     ctx: &'a RequestCtx,
-    body: &'a Body<'a>,
+    request: &'a Request,
     key: Option<&'a KeyRecord>,
     store: Option<&'a Store>,
     alias: Option<&'a str>,
@@ -410,52 +335,53 @@ impl Facts for RequestFacts<'_> {
         const EC: &str = "kms:encryptioncontext:";
         if key.len() > EC.len() && key.get(..EC.len())?.eq_ignore_ascii_case(EC) {
             let name = key.get(EC.len()..)?;
-            let ctx = self.body.context(context_member(self.action))?;
+            let ctx = context_of(self.request, self.action)?;
             return ctx.get(name).map(|v| vec![v.clone()]);
         }
         let lower = key.to_ascii_lowercase();
         let one = |s: &str| Some(vec![s.to_string()]);
-        let str_member = |m: &str| self.body.str(m).map(|s| vec![s.to_string()]);
-        let creating = self.action == "kms:CreateKey";
+        let some = |s: Option<&str>| s.map(|s| vec![s.to_string()]);
+        // The key a CreateKey is about to create (`kms:CreateKey` is authorized on no key).
+        let creating = match self.request {
+            Request::CreateKey(r) if self.action == "kms:CreateKey" => Some(r),
+            _ => None,
+        };
         match lower.as_str() {
             "kms:encryptioncontextkeys" => {
-                let ctx = self.body.context(context_member(self.action))?;
-                (!ctx.is_empty()).then(|| ctx.into_keys().collect())
+                let ctx = context_of(self.request, self.action)?;
+                (!ctx.is_empty()).then(|| ctx.keys().cloned().collect())
             }
             "kms:viaservice" => None,
             "aws:requestedregion" => one(&self.ctx.region),
             "kms:keyspec" => match (self.key, creating) {
                 (Some(k), _) => one(k.key_spec.as_str()),
-                (None, true) => str_member("KeySpec")
-                    .or_else(|| str_member("CustomerMasterKeySpec"))
+                (None, Some(r)) => some(r.key_spec.as_deref())
+                    .or_else(|| some(r.customer_master_key_spec.as_deref()))
                     .or_else(|| one("SYMMETRIC_DEFAULT")),
                 _ => None,
             },
             "kms:keyusage" => match (self.key, creating) {
                 (Some(k), _) => one(k.key_usage.as_str()),
-                (None, true) => str_member("KeyUsage").or_else(|| one("ENCRYPT_DECRYPT")),
+                (None, Some(r)) => some(r.key_usage.as_deref()).or_else(|| one("ENCRYPT_DECRYPT")),
                 _ => None,
             },
             "kms:keyorigin" => match (self.key, creating) {
                 (Some(k), _) => one(k.origin.as_str()),
-                (None, true) => str_member("Origin").or_else(|| one("AWS_KMS")),
+                (None, Some(r)) => some(r.origin.as_deref()).or_else(|| one("AWS_KMS")),
                 _ => None,
             },
             "kms:multiregion" => match (self.key, creating) {
                 (Some(k), _) => one(if k.multi_region { "true" } else { "false" }),
-                (None, true) => one(
-                    if self.body.get("MultiRegion").and_then(Value::as_bool) == Some(true) {
-                        "true"
-                    } else {
-                        "false"
-                    },
-                ),
+                (None, Some(r)) => one(if r.multi_region == Some(true) {
+                    "true"
+                } else {
+                    "false"
+                }),
                 _ => None,
             },
             "kms:bypasspolicylockoutsafetycheck" => self
-                .body
-                .get("BypassPolicyLockoutSafetyCheck")
-                .and_then(Value::as_bool)
+                .request
+                .bypass_policy_lockout_safety_check()
                 .map(|b| vec![b.to_string()]),
             "kms:requestalias" => self.alias.map(|a| vec![a.to_string()]),
             "kms:resourcealiases" => {
@@ -470,26 +396,17 @@ impl Facts for RequestFacts<'_> {
                 });
                 (!aliases.is_empty()).then(|| aliases.clone())
             }
-            "kms:grantoperations" => {
-                self.body
-                    .get("Operations")
-                    .and_then(Value::as_array)
-                    .map(|a| {
-                        a.iter()
-                            .filter_map(|v| v.as_str().map(str::to_string))
-                            .collect()
-                    })
-            }
-            "kms:granteeprincipal" => str_member("GranteePrincipal"),
-            "kms:retiringprincipal" => str_member("RetiringPrincipal"),
+            "kms:grantoperations" => self.request.operations().map(<[String]>::to_vec),
+            "kms:granteeprincipal" => some(self.request.grantee_principal()),
+            "kms:retiringprincipal" => some(self.request.retiring_principal()),
             "kms:grantisforawsresource" => matches!(
                 self.action,
                 "kms:CreateGrant" | "kms:ListGrants" | "kms:RevokeGrant"
             )
             .then(|| vec!["false".to_string()]),
-            "kms:encryptionalgorithm" => str_member("EncryptionAlgorithm"),
-            "kms:signingalgorithm" => str_member("SigningAlgorithm"),
-            "kms:macalgorithm" => str_member("MacAlgorithm"),
+            "kms:encryptionalgorithm" => some(self.request.encryption_algorithm()),
+            "kms:signingalgorithm" => some(self.request.signing_algorithm()),
+            "kms:macalgorithm" => some(self.request.mac_algorithm()),
             _ => None,
         }
     }
@@ -497,25 +414,17 @@ impl Facts for RequestFacts<'_> {
 
 /// The lockout safety check of CreateKey, which runs once the new key exists in the write set.
 pub fn check_create_key_lockout(
-    op: Operation,
     ctx: &RequestCtx,
-    body: &[u8],
+    request: &Request,
     writes: &WriteSet,
 ) -> KmsResult<()> {
-    if op != Operation::CreateKey || !contains(body, b"\"Policy\"") {
-        return Ok(());
-    }
-    let Ok(doc) = serde_json::from_slice::<Value>(body) else {
+    let Request::CreateKey(r) = request else {
         return Ok(());
     };
-    if doc
-        .get("BypassPolicyLockoutSafetyCheck")
-        .and_then(Value::as_bool)
-        == Some(true)
-    {
+    if r.bypass_policy_lockout_safety_check == Some(true) {
         return Ok(());
     }
-    let Some(text) = doc.get("Policy").and_then(Value::as_str) else {
+    let Some(text) = r.policy.as_deref() else {
         return Ok(());
     };
     for (_, key) in &writes.keys {

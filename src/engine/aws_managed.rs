@@ -3,49 +3,30 @@
 //! transaction (so it is journaled with the call, and dropped with it if the call fails or is
 //! denied); and customers may not administer such a key whatever the policy switch says.
 
-use serde_json::Value;
-
-use crate::api::{KeyManagerType, Operation};
+use crate::api::{KeyManagerType, Operation, Request};
 use crate::context::RequestCtx;
 use crate::error::{KmsError, KmsResult};
 use crate::model::alias::AliasRecord;
 use crate::model::aws_managed;
 use crate::model::key::KeyRecord;
 use crate::model::key_ref::{self, Forms, KeyRef};
+use crate::model::operations;
 use crate::ops::Env;
 use crate::store::txn::Touch;
 use crate::store::{RecordKey, Store, WriteSet};
 
-/// The request members naming a key that may be an AWS managed key's alias.
-fn key_members(op: Operation) -> &'static [&'static str] {
-    use Operation as O;
-    match op {
-        O::Encrypt
-        | O::Decrypt
-        | O::GenerateDataKey
-        | O::GenerateDataKeyWithoutPlaintext
-        | O::GenerateDataKeyPair
-        | O::GenerateDataKeyPairWithoutPlaintext
-        | O::DescribeKey => &["KeyId"],
-        O::ReEncrypt => &["SourceKeyId", "DestinationKeyId"],
-        _ => &[],
-    }
-}
-
 /// Creates the AWS managed key (and points its alias at it) for every predefined alias the
 /// request names whose key does not exist yet.
-pub fn create_referenced(env: &mut Env<'_, '_>, op: Operation, body: &[u8]) -> KmsResult<()> {
-    let members = key_members(op);
-    if members.is_empty() || !contains(body, aws_managed::PREFIX.as_bytes()) {
+pub fn create_referenced(env: &mut Env<'_, '_>, request: &Request) -> KmsResult<()> {
+    if !operations::facts(request.operation()).creates_aws_managed_keys {
         return Ok(());
     }
-    let Ok(doc) = serde_json::from_slice::<Value>(body) else {
-        return Ok(()); // the operation reports the SerializationException
-    };
-    for member in members {
-        let Some(input) = doc.get(member).and_then(Value::as_str) else {
-            continue;
-        };
+    let named = [
+        request.key_id(),
+        request.source_key_id(),
+        request.destination_key_id(),
+    ];
+    for input in named.into_iter().flatten() {
         let Ok(KeyRef::Alias(name)) = key_ref::parse(env.ctx, input, Forms::Any) else {
             continue;
         };
@@ -88,33 +69,6 @@ pub fn created_keys(writes: &WriteSet) -> Vec<KeyRecord> {
         .collect()
 }
 
-/// Operations that administer a key: the AWS managed key policy allows none of them, and AWS
-/// refuses them even to the account root, so they are denied here even with enforcement off.
-fn administers(op: Operation) -> bool {
-    use Operation as O;
-    matches!(
-        op,
-        O::ScheduleKeyDeletion
-            | O::CancelKeyDeletion
-            | O::PutKeyPolicy
-            | O::DisableKey
-            | O::EnableKey
-            | O::EnableKeyRotation
-            | O::DisableKeyRotation
-            | O::RotateKeyOnDemand
-            | O::UpdateKeyDescription
-            | O::TagResource
-            | O::UntagResource
-            | O::CreateAlias
-            | O::UpdateAlias
-            | O::ReplicateKey
-            | O::UpdatePrimaryRegion
-            | O::GetParametersForImport
-            | O::ImportKeyMaterial
-            | O::DeleteImportedKeyMaterial
-    )
-}
-
 /// AccessDeniedException (AWS's implicit-deny text) when a customer administers an AWS managed
 /// key.
 pub fn check_customer_action(
@@ -124,7 +78,7 @@ pub fn check_customer_action(
     ctx: &RequestCtx,
     touched: &[Touch],
 ) -> KmsResult<()> {
-    if !administers(op) {
+    if !operations::facts(op).administers {
         return Ok(());
     }
     for t in touched {
@@ -142,8 +96,4 @@ pub fn check_customer_action(
         }
     }
     Ok(())
-}
-
-fn contains(haystack: &[u8], needle: &[u8]) -> bool {
-    !needle.is_empty() && haystack.windows(needle.len()).any(|w| w == needle)
 }

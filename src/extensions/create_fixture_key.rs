@@ -5,9 +5,9 @@
 //! raw HMAC key bytes (the ImportKeyMaterial lengths), a PKCS#8 private key (DER or PEM text) for
 //! every asymmetric spec. The key is an ordinary AWS_KMS key; nothing marks it as a fixture.
 
-use serde_json::{Map, Value};
+use serde_json::Value;
 
-use crate::api::{decode_request, Blob, CreateKeyRequest, KeySpec};
+use crate::api::{self, Blob, CreateKeyRequest, KeySpec};
 use crate::crypto::{ecc, rsa};
 use crate::error::{KmsError, KmsResult};
 use crate::model::asymmetric::{self, Kind};
@@ -18,22 +18,17 @@ use crate::ops::Env;
 /// Members CreateKey has that a fixture may not set: a fixture is always AWS_KMS, in AWS KMS.
 const NOT_ALLOWED: &[&str] = &["Origin", "CustomKeyStoreId", "XksKeyId"];
 
-/// Runs CreateFixtureKey.
-pub fn run(body: &[u8], env: &mut Env<'_, '_>) -> KmsResult<Vec<u8>> {
-    let body = if body.iter().all(u8::is_ascii_whitespace) {
-        b"{}".as_slice()
-    } else {
-        body
-    };
-    let mut doc: Map<String, Value> = match serde_json::from_slice(body) {
-        Ok(Value::Object(m)) => m,
-        Ok(_) => {
-            return Err(KmsError::serialization(
-                "Start of list found where not expected",
-            ))
-        }
-        Err(_) => return Err(KmsError::serialization("Request body is not valid JSON.")),
-    };
+/// A decoded CreateFixtureKey request: the CreateKey request and the fixture's ID and material.
+pub struct FixtureRequest {
+    /// The CreateKey members.
+    pub create_key: CreateKeyRequest,
+    /// The key ID and material the caller chose.
+    pub given: Given,
+}
+
+/// Decodes a CreateFixtureKey body: one parse, then the CreateKey request from what remains.
+pub fn decode(body: &[u8]) -> KmsResult<FixtureRequest> {
+    let mut doc = api::parse_body(body)?;
     for member in NOT_ALLOWED {
         if doc.contains_key(*member) {
             return Err(KmsError::validation(format!(
@@ -66,16 +61,19 @@ pub fn run(body: &[u8], env: &mut Env<'_, '_>) -> KmsResult<Vec<u8>> {
             )));
         }
     }
-    let rest = serde_json::to_vec(&doc).map_err(|e| KmsError::internal(e.to_string()))?;
-    let req: CreateKeyRequest = decode_request(&rest)?;
-    let response = create_key::create(
-        env,
-        req,
-        Some(Given {
+    let create_key: CreateKeyRequest = api::from_object(doc)?;
+    Ok(FixtureRequest {
+        create_key,
+        given: Given {
             key_id,
             material: Some(material),
-        }),
-    )?;
+        },
+    })
+}
+
+/// Runs CreateFixtureKey.
+pub fn run(req: FixtureRequest, env: &mut Env<'_, '_>) -> KmsResult<Vec<u8>> {
+    let response = create_key::create(env, req.create_key, Some(req.given))?;
     serde_json::to_vec(&response)
         .map_err(|e| KmsError::internal(format!("response encoding failed: {e}")))
 }

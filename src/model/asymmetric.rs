@@ -85,9 +85,13 @@ pub fn generate(
 ) -> KmsResult<KeyPair> {
     let failed = || KmsError::internal("Key generation failed.");
     let private_key = match kind {
-        Kind::Rsa(bits) => match pool.take(bits) {
-            Some(der) => der,
-            None => rsa::generate(rng, bits).map_err(|_| failed())?,
+        Kind::Rsa(bits) => match pool.take_or_ask(bits) {
+            Ok(Some(der)) => der,
+            Ok(None) => rsa::generate(rng, bits).map_err(|_| failed())?,
+            // The engine answers this call with the key size wanted, not with this error.
+            Err(rsa::HostKeyWanted) => {
+                return Err(KmsError::internal("The call waits for a host RSA key."))
+            }
         },
         Kind::Ecc(curve) => ecc::generate(curve, rng).map_err(|_| failed())?,
         Kind::Ed25519 => ed25519::generate(rng).map_err(|_| failed())?,

@@ -200,6 +200,17 @@ test("CreateKey RSA_4096: the host generates the key with WebCrypto and Rust che
   }
 });
 
+test("GetParametersForImport RSA_4096 is fast too: Rust asks the host for the wrapping key", async () => {
+  const { GetParametersForImportCommand } = await import("kms-wasm");
+  const { KeyMetadata } = await kms.send(new CreateKeyCommand({ Origin: "EXTERNAL" }));
+  const started = performance.now();
+  const params = await kms.send(new GetParametersForImportCommand({ KeyId: KeyMetadata.KeyId, WrappingAlgorithm: "RSAES_OAEP_SHA_256", WrappingKeySpec: "RSA_4096" }));
+  const elapsed = performance.now() - started;
+  assert.equal(spki(params.PublicKey).asymmetricKeyDetails.modulusLength, 4096);
+  // Host keygen (~1 s here), not Rust-in-wasm (7–30 s). Generous bound.
+  assert.ok(elapsed < 6000, `GetParametersForImport RSA_4096 took ${elapsed.toFixed(0)} ms`);
+});
+
 // ---- Ed25519, SM2, ML-DSA and ML-KEM (issue 4 part B) ----------------------------------------------
 // node:crypto checks what Node 20's OpenSSL 3.0 can: Ed25519 (PureEdDSA), SM2 keys and SM2 ECDH; the
 // openssl CLI checks SM2DSA with AWS's distinguishing ID. ML-DSA and ML-KEM need OpenSSL ≥ 3.5; those
