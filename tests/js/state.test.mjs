@@ -2,10 +2,10 @@
 // keys, aliases, grants and rotated materials intact, and old ciphertexts decrypting; the CLI.
 import assert from "node:assert/strict";
 import { execFileSync } from "node:child_process";
-import { mkdtempSync } from "node:fs";
+import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { test } from "node:test";
+import { after, test } from "node:test";
 import { IDBFactory, IDBKeyRange } from "fake-indexeddb";
 
 import {
@@ -15,7 +15,15 @@ import {
 } from "kms-wasm";
 
 const text = (s) => new TextEncoder().encode(s);
-const tmp = () => mkdtempSync(join(tmpdir(), "kms-state-"));
+const made = [];
+const tmp = () => {
+  const dir = mkdtempSync(join(tmpdir(), "kms-state-"));
+  made.push(dir);
+  return dir;
+};
+after(() => {
+  for (const dir of made) rmSync(dir, { recursive: true, force: true });
+});
 const client = (storage) => new KMSClient({ region: "us-east-1", accountId: "111122223333", storage });
 
 async function populate(kms) {
