@@ -143,4 +143,18 @@ describe("IndexedDBStorage damage (the same integrity checks as on disk)", () =>
     await assert.rejects(client.send(new CreateKeyCommand({})), damaged("entries/2"));
     assert.deepEqual((await rawKeys(name)).entries, [1, 3, 4, 5], "the hole was not filled");
   });
+
+  it("the newest entries deleted from outside are damage, not fewer writes, and are never written again", async () => {
+    const name = `damage-tail-${Date.now()}`;
+    const kms = new KMSClient({ region: "us-east-1", storage: make(name) });
+    for (let i = 0; i < 4; i++) await kms.send(new CreateKeyCommand({}));
+    await tamper(name, (store) => {
+      store.delete(3);
+      store.delete(4);
+    });
+    const client = new KMSClient({ region: "us-east-1", storage: make(name) });
+    await assert.rejects(client.send(new ListKeysCommand({})), damaged("entries/3: missing, but version 4 was committed"));
+    await assert.rejects(client.send(new CreateKeyCommand({})), damaged("entries/3"));
+    assert.deepEqual((await rawKeys(name)).entries, [1, 2], "nothing was written in their place");
+  });
 });

@@ -7,11 +7,15 @@
  * Must not: interpret the bytes, touch `window` or `node:*` (it runs in workers and ships in the
  * browser-safe entry), or scan every entry on the per-call path.
  *
- * Layout of the database named by the constructor (schema version 1):
+ * Layout of the database named by the constructor (schema version 2):
  * ```
  * entries     out-of-line key = version (number), value = the entry bytes (Uint8Array)
  * snapshots   out-of-line key = version (number), value = the state at that version; only the newest is kept
+ * meta        "head" = the highest version ever appended, written in the append's own transaction
  * ```
+ * The head is otherwise the last key of `entries`, so deleting the newest entries from outside
+ * (developer tools) would look like fewer writes; `meta/head` makes it damage instead. Version 1
+ * databases gain the `meta` store on open, and their marker with the next append.
  *
  * Why one transaction per call is enough: IndexedDB runs readwrite transactions whose scopes overlap
  * one at a time, across every connection to the database (all tabs and workers of the origin), and
@@ -25,10 +29,12 @@
 import { checkVersion, SnapshotRequired, StorageConflict, StorageDamaged } from "./adapter.js";
 import type { StorageAdapter, StorageLoadResult } from "./adapter.js";
 
-const SCHEMA_VERSION = 1;
+const SCHEMA_VERSION = 2;
 const ENTRIES = "entries";
 const SNAPSHOTS = "snapshots";
-const STORES = [ENTRIES, SNAPSHOTS];
+const META = "meta";
+const HEAD = "head";
+const STORES = [ENTRIES, SNAPSHOTS, META];
 
 /** Options of {@link IndexedDBStorage}, for environments without a global `indexedDB` (tests). */
 export interface IndexedDBStorageOptions {
@@ -112,6 +118,7 @@ export class IndexedDBStorage implements StorageAdapter {
   async load(): Promise<StorageLoadResult> {
     this.#deleted = false;
     return this.#transaction("readonly", async (tx) => {
+      await this.#checkedHead(tx);
       const snapshotVersion = await lastKey(tx.objectStore(SNAPSHOTS));
       const entries = await this.#run(tx, snapshotVersion);
       const result: StorageLoadResult = { snapshotVersion, entries };
@@ -122,7 +129,7 @@ export class IndexedDBStorage implements StorageAdapter {
 
   /** {@inheritDoc StorageAdapter.head} */
   async head(): Promise<number> {
-    return this.#transaction("readonly", (tx) => headOf(tx));
+    return this.#transaction("readonly", (tx) => this.#checkedHead(tx));
   }
 
   /** {@inheritDoc StorageAdapter.readSince} */
@@ -133,7 +140,7 @@ export class IndexedDBStorage implements StorageAdapter {
       const snapshotVersion = await lastKey(tx.objectStore(SNAPSHOTS));
       // A reader ahead of the head can only mean the database was deleted and recreated under it:
       // only load() brings it back to a consistent state.
-      if (version < snapshotVersion || version > (await headOf(tx))) throw new SnapshotRequired(version, snapshotVersion);
+      if (version < snapshotVersion || version > (await this.#checkedHead(tx))) throw new SnapshotRequired(version, snapshotVersion);
       return this.#run(tx, version);
     });
   }
@@ -141,6 +148,19 @@ export class IndexedDBStorage implements StorageAdapter {
   /** {@inheritDoc StorageAdapter.recordName} */
   recordName(kind: "entry" | "snapshot", version: number): string {
     return `${kind === "entry" ? ENTRIES : SNAPSHOTS}/${version}`;
+  }
+
+  /**
+   * The head, checked against `meta/head`: a head below the highest version ever appended means
+   * the newest entries were deleted, which is {@link StorageDamaged}, never a place to write again.
+   */
+  async #checkedHead(tx: IDBTransaction): Promise<number> {
+    const head = await headOf(tx);
+    const committed = Number((await request<unknown>(tx.objectStore(META).get(HEAD))) ?? 0);
+    if (committed > head) {
+      throw new StorageDamaged(this.recordName("entry", head + 1), `missing, but version ${committed} was committed (meta/head says so): the newest entries were deleted`);
+    }
+    return head;
   }
 
   /**
@@ -166,10 +186,11 @@ export class IndexedDBStorage implements StorageAdapter {
     const copy = new Uint8Array(entry); // the caller may reuse its array as soon as we return
     try {
       await this.#transaction("readwrite", async (tx) => {
-        const head = await headOf(tx);
+        const head = await this.#checkedHead(tx);
         if (version <= head) throw new StorageConflict(version);
         if (version !== head + 1) throw new RangeError(`append: version ${version} would leave a gap after head ${head}`);
         await request(tx.objectStore(ENTRIES).add(copy, version));
+        await request(tx.objectStore(META).put(version, HEAD));
       });
     } catch (err) {
       // add() is the CAS of last resort: if the check above ever raced, the key still cannot be taken twice.
@@ -217,6 +238,7 @@ export class IndexedDBStorage implements StorageAdapter {
       if (state.snapshot !== undefined) await request(tx.objectStore(SNAPSHOTS).add(new Uint8Array(state.snapshot), state.snapshotVersion));
       let v = state.snapshotVersion;
       for (const entry of state.entries) await request(tx.objectStore(ENTRIES).add(new Uint8Array(entry), ++v));
+      if (v > 0) await request(tx.objectStore(META).put(v, HEAD));
     });
   }
 
