@@ -30,12 +30,7 @@ export function findClientKmsCopies(root: string): string[] {
   let budget = MAX_FOLDERS;
   const visit = (nodeModules: string, depth: number): void => {
     if (depth > MAX_DEPTH || budget <= 0) return;
-    let names: string[];
-    try {
-      names = readdirSync(nodeModules);
-    } catch {
-      return;
-    }
+    const names = safeList(nodeModules);
     budget -= names.length;
     if (names.includes(PACKAGE[0]) && safeList(join(nodeModules, PACKAGE[0])).includes(PACKAGE[1])) {
       found.add(real(join(nodeModules, ...PACKAGE)));
@@ -57,6 +52,7 @@ export function findClientKmsCopies(root: string): string[] {
   return [...found];
 }
 
+/** The names in `dir`; none when it does not exist or cannot be read. */
 function safeList(dir: string): string[] {
   try {
     return readdirSync(dir);

@@ -3,22 +3,15 @@
 // ever bound: "beyond loopback" is tested through the host decision itself, a loopback server
 // with admin off, and the CLI started with a host *name* that is not loopback by its spelling but
 // resolves to 127.0.0.1 here.
-import { test, after } from "node:test";
+import { test } from "node:test";
 import assert from "node:assert/strict";
 import { lookup } from "node:dns/promises";
 import { hostname } from "node:os";
 import * as sdk from "@aws-sdk/client-kms";
 import { createKmsServer, MemoryStorage, KMSClient, CreateKeyCommand, ListKeysCommand } from "kms-wasm";
 import { isLoopbackHost } from "../../pkg/dist/http/admin.js";
-import { kmsHeaders, raw, sdkClient, startCli, tempDir } from "./helpers/http-helpers.mjs";
+import { kmsHeaders, raw, sdkClient, startCli, startServer as start, tempDir } from "./helpers/http-helpers.mjs";
 
-const servers = [];
-after(() => Promise.all(servers.map((s) => s.close())));
-async function start(options = {}) {
-  const s = await createKmsServer({ storage: new MemoryStorage(), ...options });
-  servers.push(s);
-  return s;
-}
 const keyIds = async (url) => (await raw(url, { headers: kmsHeaders("ListKeys"), body: "{}" })).json.Keys.map((k) => k.KeyId);
 const createKey = async (url) => (await raw(url, { headers: kmsHeaders("CreateKey"), body: "{}" })).json.KeyMetadata.KeyId;
 
@@ -104,8 +97,7 @@ test("with admin off the admin paths answer exactly like any unknown path, and r
 test("a server on a data dir refuses a reset with a JSON error and keeps its keys", async () => {
   const { dir, cleanup } = tempDir("kms-admin-");
   try {
-    const server = await createKmsServer({ dataDir: dir });
-    servers.push(server);
+    const server = await start({ storage: undefined, dataDir: dir });
     await createKey(server.url);
     for (const path of ["/_kms-wasm/reset", "/moto-api/reset"]) {
       const res = await raw(server.url, { path });

@@ -1,17 +1,10 @@
 // CORS on createKmsServer at the HTTP level: the preflight the browser SDK triggers, and the
 // headers on every answer, errors included. tests/browser/cors.test.mjs runs the real browser SDK.
-import { test, after } from "node:test";
+import { test } from "node:test";
 import assert from "node:assert/strict";
 import { createKmsServer, MemoryStorage } from "kms-wasm";
-import { kmsHeaders, raw } from "./helpers/http-helpers.mjs";
+import { kmsHeaders, raw, startServer as start } from "./helpers/http-helpers.mjs";
 
-const servers = [];
-after(() => Promise.all(servers.map((s) => s.close())));
-async function start(options = {}) {
-  const s = await createKmsServer({ storage: new MemoryStorage(), ...options });
-  servers.push(s);
-  return s;
-}
 
 // What @aws-sdk/client-kms sends from a browser (lower-cased, as Chromium lists them).
 const SDK_HEADERS = "amz-sdk-invocation-id,amz-sdk-request,authorization,content-type,x-amz-content-sha256,x-amz-date,x-amz-security-token,x-amz-target,x-amz-user-agent";

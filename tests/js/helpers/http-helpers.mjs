@@ -7,9 +7,20 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { KMSClient } from "@aws-sdk/client-kms";
+import { after } from "node:test";
+import { createKmsServer, MemoryStorage } from "kms-wasm";
 import { jsBlock } from "./docs.mjs";
 
 export const root = fileURLToPath(new URL("../../..", import.meta.url));
+
+const started = [];
+/** `createKmsServer` on a private MemoryStorage (unless `options` say otherwise), closed after the test file. */
+export async function startServer(options = {}) {
+  if (started.length === 0) after(() => Promise.all(started.splice(0).map((s) => s.close())));
+  const server = await createKmsServer({ storage: new MemoryStorage(), ...options });
+  started.push(server);
+  return server;
+}
 
 /** The package's own "bin" entry, resolved the way npm links it (so a wrong path in package.json fails here). */
 export const cliPath = join(root, JSON.parse(readFileSync(join(root, "package.json"), "utf8")).bin["kms-wasm"]);
