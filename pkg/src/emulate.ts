@@ -142,11 +142,33 @@ const TEST_CREDENTIALS = Object.freeze({ accessKeyId: "AKIAKMSWASMEMULATED", sec
 
 let active: Emulation | undefined;
 
-/** Whether `C` is a client class of `@aws-sdk/client-kms` (a smithy client, not kms-wasm's own). */
+/**
+ * Whether `C` is a smithy client class (it inherits `send`). Which service it serves is read off
+ * each client's config when it first sends (`isKmsClient`): class names do not survive a minifier,
+ * and a copy of the SDK is found under its export name `KMSClient`, never by its class's name.
+ */
 function isSdkClientClass(C: unknown): C is { prototype: Record<string, unknown> } {
   if (typeof C !== "function") return false;
   const parent = Object.getPrototypeOf((C as { prototype?: object }).prototype ?? null) as { send?: unknown } | null;
-  return typeof parent?.send === "function" && C.name === "KMSClient";
+  return typeof parent?.send === "function";
+}
+
+/** Whether a smithy client serves KMS: its resolved config names the service `KMS`. */
+function isKmsClient(client: SdkClient): boolean {
+  return client.config?.serviceId === "KMS";
+}
+
+/**
+ * The operation a command runs (`Encrypt`). SDK versions whose commands carry an operation schema
+ * (`[kind, namespace, name, …]`) say it there, which survives minification; older ones only by the
+ * class name `EncryptCommand`.
+ */
+function operationOf(command: unknown): string {
+  const c = command as { schema?: unknown; constructor?: { name?: string } } | null;
+  const schema = c?.schema;
+  if (Array.isArray(schema) && schema[1] === "com.amazonaws.kms" && typeof schema[2] === "string") return schema[2];
+  const name = c?.constructor?.name ?? "";
+  return name.endsWith("Command") ? name.slice(0, -"Command".length) : name;
 }
 
 class Emulation implements KmsEmulation {
@@ -244,6 +266,11 @@ class Emulation implements KmsEmulation {
     const saved = this.#saved.get(client);
     if (saved !== undefined) return saved !== "not routed";
     const cfg = client.config;
+    if (!isKmsClient(client)) {
+      // A class named in `clients` that serves another service: its calls are not KMS's to answer.
+      this.#saved.set(client, "not routed");
+      return false;
+    }
     const ownEndpoint = cfg.isCustomEndpoint === true || env("AWS_ENDPOINT_URL_KMS") !== undefined || env("AWS_ENDPOINT_URL") !== undefined;
     if (ownEndpoint && !this.#routeEndpoints) {
       this.#saved.set(client, "not routed");
@@ -288,10 +315,9 @@ class Emulation implements KmsEmulation {
   }
 
   #record(command: unknown): KmsCommandCall {
-    const c = command as { input?: object; constructor?: { name?: string } };
-    const name = c?.constructor?.name ?? "";
+    const c = command as { input?: object };
     const record: KmsCommandCall = {
-      commandName: name.endsWith("Command") ? name.slice(0, -"Command".length) : name,
+      commandName: operationOf(command),
       command: c,
       input: c?.input ?? {},
     };
@@ -385,7 +411,14 @@ function isAwsKmsHost(url: string): boolean {
 function commandNameOf(command: CommandClass): string {
   const own = (command as unknown as { operation?: unknown }).operation;
   if (typeof own === "string") return own;
-  return command.name.endsWith("Command") ? command.name.slice(0, -"Command".length) : command.name;
+  // Building a command only stores its input; its schema then names the operation.
+  let probe: unknown;
+  try {
+    probe = new (command as unknown as new (input: object) => unknown)({});
+  } catch {
+    probe = { constructor: command };
+  }
+  return operationOf(probe);
 }
 
 /**

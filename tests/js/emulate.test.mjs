@@ -164,6 +164,27 @@ test("routeEndpoints: false leaves clients with their own endpoint alone", async
   });
 });
 
+test("classes a minifier renamed are still routed and named: the client's serviceId and the command's schema say what they are", async () => {
+  await withEnv(NO_AWS_ENV, async () => {
+    // Anonymous subclasses have the empty name a minifier's short names stand for.
+    const [Client, Encrypt, CreateKey] = [class extends KMSClient {}, class extends EncryptCommand {}, class extends CreateKeyCommand {}];
+    assert.deepEqual([Client.name, Encrypt.name, CreateKey.name], ["", "", ""]);
+    const kms = emulateKms({ storage: new MemoryStorage(), clients: [Client], lifecycle: false });
+    try {
+      const client = new Client({ region: "us-east-1" });
+      const { KeyMetadata } = await client.send(new CreateKey({}));
+      await client.send(new Encrypt({ KeyId: KeyMetadata.KeyId, Plaintext: Buffer.from("x") }));
+      assert.deepEqual(kms.commandCalls().map((c) => c.commandName), ["CreateKey", "Encrypt"]);
+      assert.equal(kms.commandCalls(Encrypt, { KeyId: KeyMetadata.KeyId }).length, 1);
+      // The same class configured for another service is not KMS's to answer.
+      const other = new Client({ region: "us-east-1", serviceId: "NotKMS", endpoint: "http://127.0.0.1:9", credentials: { accessKeyId: "a", secretAccessKey: "b" }, maxAttempts: 1 });
+      assert.equal((await other.send(new ListKeysCommand({})).catch((e) => e)).code, "ECONNREFUSED");
+    } finally {
+      kms.restore();
+    }
+  });
+});
+
 test("the matchers read like aws-sdk-client-mock-jest's and fail with the commands received", async () => {
   await withEnv(NO_AWS_ENV, async () => {
     const kms = emulateKms({ storage: new MemoryStorage(), lifecycle: false });
