@@ -97,10 +97,12 @@ fn unknown_operation() -> KmsError {
 
 /// The error envelope for `e`: `{"__type"}` plus `"message"` only when AWS sends one.
 pub fn error(e: &KmsError) -> Outcome {
-    let mut body = serde_json::json!({ "__type": e.code.name() });
+    let mut body = serde_json::Map::new();
+    body.insert("__type".into(), e.code.name().into());
     if let Some(message) = e.message() {
-        body["message"] = message.into();
+        body.insert("message".into(), message.into());
     }
+    let body = serde_json::Value::Object(body);
     Outcome {
         status: e.code.http_status(),
         body: body.to_string().into_bytes(),
