@@ -39,6 +39,15 @@ pub fn check_writable_name(name: &str) -> KmsResult<()> {
             "Alias name must not be empty after the prefix \"alias/\".",
         ));
     }
+    // The model's pattern also allows `:`, AWS does not: only letters, digits, `/`, `_` and `-`
+    // after the prefix (https://docs.aws.amazon.com/kms/latest/developerguide/alias-about.html).
+    // AWS's text is not recorded; this is the one moto answers with.
+    let allowed = |c: char| c.is_ascii_alphanumeric() || matches!(c, '/' | '_' | '-');
+    if !name.chars().all(allowed) {
+        return Err(KmsError::validation(format!(
+            "{name} contains invalid characters for an alias"
+        )));
+    }
     Ok(())
 }
 

@@ -35,6 +35,17 @@ pub fn check_supported(key: &KeyRecord) -> KmsResult<()> {
     Ok(())
 }
 
+/// What GetKeyRotationStatus reports: `false` while the key is pending deletion, the stored
+/// setting otherwise, so CancelKeyDeletion brings the original status back
+/// (https://docs.aws.amazon.com/kms/latest/APIReference/API_GetKeyRotationStatus.html).
+pub fn reported_enabled(key: &KeyRecord) -> bool {
+    key.rotation.enabled
+        && !matches!(
+            key.state,
+            KeyState::PendingDeletion | KeyState::PendingReplicaDeletion
+        )
+}
+
 /// The state check of Enable/DisableKeyRotation: Disabled and PendingDeletion keys refuse.
 pub fn check_state(key: &KeyRecord) -> KmsResult<()> {
     match key.state {

@@ -119,7 +119,9 @@ pub fn error_message(body: &Value) -> String {
     match body.get("message") {
         None => String::new(),
         Some(Value::String(m)) if !m.is_empty() => m.clone(),
-        Some(other) => panic!("an error body's message must be absent or text, got {other}: {body}"),
+        Some(other) => {
+            panic!("an error body's message must be absent or text, got {other}: {body}")
+        }
     }
 }
 
