@@ -268,3 +268,31 @@ fn a_ciphertext_whose_key_id_bytes_were_altered_is_invalid_ciphertext() {
     let out = error_body(&mut e, "Decrypt", json!({"CiphertextBlob": b64(&blob)}));
     assert_eq!(out, r#"{"__type":"InvalidCiphertextException"}"#);
 }
+
+#[test]
+fn enable_key_rotation_on_a_disabled_hmac_key_is_disabled_exception() {
+    // State before spec, as AWS orders RotateKeyOnDemand; an EXTERNAL key pending import still
+    // gets the key-state table's "origin is EXTERNAL" answer.
+    let mut e = engine();
+    let key = key_of(
+        &mut e,
+        json!({"KeySpec": "HMAC_256", "KeyUsage": "GENERATE_VERIFY_MAC"}),
+    );
+    ok(&mut e, "DisableKey", &ctx(), json!({"KeyId": key}));
+    for op in ["EnableKeyRotation", "DisableKeyRotation"] {
+        let got = err_untouched(&mut e, op, &ctx(), json!({"KeyId": key}));
+        assert_error(got, "DisabledException", &format!("{key} is disabled."));
+    }
+    let external = key_of(&mut e, json!({"Origin": "EXTERNAL"}));
+    let got = err_untouched(
+        &mut e,
+        "EnableKeyRotation",
+        &ctx(),
+        json!({"KeyId": external}),
+    );
+    assert_error(
+        got,
+        "UnsupportedOperationException",
+        &format!("{external} origin is EXTERNAL which is not valid for this operation."),
+    );
+}

@@ -46,11 +46,14 @@ pub fn reported_enabled(key: &KeyRecord) -> bool {
         )
 }
 
-/// The state check of Enable/DisableKeyRotation: Disabled and PendingDeletion keys refuse.
+/// The state check of Enable/DisableKeyRotation, made before `check_supported` (state before
+/// spec, as AWS orders RotateKeyOnDemand [AWS-snap, §2.21]): Disabled and PendingDeletion keys
+/// refuse. A PendingImport key is left to `check_supported`, whose "origin is EXTERNAL" is what
+/// the key-state table gives for it (https://docs.aws.amazon.com/kms/latest/developerguide/key-state.html).
 pub fn check_state(key: &KeyRecord) -> KmsResult<()> {
     match key.state {
         KeyState::Disabled => Err(KmsError::disabled(&key.arn)),
-        KeyState::Enabled => Ok(()),
+        KeyState::Enabled | KeyState::PendingImport => Ok(()),
         _ => key.require_usable(),
     }
 }
