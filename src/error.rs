@@ -1,28 +1,48 @@
 //! `KmsError`: the one error type every operation returns. Callers branch on `code` (the AWS
 //! `__type`); the message is for people. The constructors below hold AWS's exact message texts
 //! (AWS-KMS-BEHAVIOUR.md §2.16) so an operation never spells one out itself.
+//!
+//! AWS either sends a message or omits the member; it never sends `"message": ""`
+//! (AWS-KMS-BEHAVIOUR.md §2.21). So a message is optional here, and an empty text given to any
+//! constructor becomes "no message": an empty string cannot reach the wire.
 
 use crate::api::ErrorCode;
 
-/// An AWS error: the exception name and its message.
+/// An AWS error: the exception name and, where AWS sends one, its message.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct KmsError {
     /// The exception, e.g. `NotFoundException`.
     pub code: ErrorCode,
-    /// The message AWS would send (possibly empty).
-    pub message: String,
+    /// The message AWS would send; `None` where AWS's body has no `message` member. Never
+    /// `Some("")` (the constructors see to it; read it with [`KmsError::message`]).
+    message: Option<String>,
 }
 
 /// The result type of every operation.
 pub type KmsResult<T> = Result<T, KmsError>;
 
 impl KmsError {
-    /// An error with a free-form message.
+    /// An error with a free-form message; an empty one means no message at all.
     pub fn new(code: ErrorCode, message: impl Into<String>) -> Self {
+        let message: String = message.into();
         Self {
             code,
-            message: message.into(),
+            message: Some(message).filter(|m| !m.is_empty()),
         }
+    }
+
+    /// An error whose body has no `message` member, as AWS sends some exceptions (each caller
+    /// says which recording shows it, or that the answer is not pinned down).
+    pub fn without_message(code: ErrorCode) -> Self {
+        Self {
+            code,
+            message: None,
+        }
+    }
+
+    /// The message, if AWS sends one for this error.
+    pub fn message(&self) -> Option<&str> {
+        self.message.as_deref()
     }
 
     /// `ValidationException` with the given text.
@@ -117,9 +137,21 @@ impl KmsError {
         )
     }
 
-    /// Any decryption failure. Deliberately empty: saying why would leak information.
+    /// Any decryption failure. No message, as AWS answers a wrong encryption context or a
+    /// damaged blob [AWS-snap 2023-05, 2023-06 `test_encrypt_decrypt_encryption_context`]; saying
+    /// why would leak information.
     pub fn invalid_ciphertext() -> Self {
-        Self::new(ErrorCode::InvalidCiphertextException, "")
+        Self::without_message(ErrorCode::InvalidCiphertextException)
+    }
+
+    /// A signature that does not verify: no message [AWS-snap 2023-04 `test_sign_verify`].
+    pub fn invalid_signature() -> Self {
+        Self::without_message(ErrorCode::KMSInvalidSignatureException)
+    }
+
+    /// A MAC that does not verify: no message [AWS-snap 2023-04 `test_invalid_verify_mac`].
+    pub fn invalid_mac() -> Self {
+        Self::without_message(ErrorCode::KMSInvalidMacException)
     }
 
     /// No policy allows the caller the action on the resource (IAM's implicit deny). `kind` is
@@ -181,7 +213,10 @@ impl KmsError {
 
 impl std::fmt::Display for KmsError {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        write!(f, "{}: {}", self.code.name(), self.message)
+        match &self.message {
+            Some(message) => write!(f, "{}: {message}", self.code.name()),
+            None => f.write_str(self.code.name()),
+        }
     }
 }
 

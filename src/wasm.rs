@@ -265,7 +265,7 @@ impl WasmEngine {
     pub fn provide_host_key(&mut self, pkcs8_der: &[u8]) -> Result<(), JsError> {
         self.engine
             .provide_rsa_key(pkcs8_der)
-            .map_err(|e| JsError::new(&e.message))
+            .map_err(|e| JsError::new(e.message().unwrap_or(e.code.name())))
     }
 
     /// The whole state.

@@ -27,7 +27,7 @@ pub fn handle(engine: &mut Engine, target: &str, ctx_json: &[u8], body: &[u8]) -
     let extension = Extension::from_target(target);
     let op = Operation::from_target(target);
     if op.is_none() && extension.is_none() {
-        return error(&KmsError::new(ErrorCode::UnknownOperationException, ""));
+        return error(&unknown_operation());
     }
     let ctx = match serde_json::from_slice::<RequestCtx>(ctx_json) {
         Ok(ctx) if ctx.is_valid() => ctx,
@@ -40,7 +40,7 @@ pub fn handle(engine: &mut Engine, target: &str, ctx_json: &[u8], body: &[u8]) -
     match (op, extension) {
         (Some(op), _) => handle_op(engine, op, &ctx, body),
         (None, Some(ext)) => outcome(engine.dispatch_extension(ext, &ctx, body)),
-        (None, None) => error(&KmsError::new(ErrorCode::UnknownOperationException, "")),
+        (None, None) => error(&unknown_operation()),
     }
 }
 
@@ -89,9 +89,20 @@ fn outcome(result: crate::error::KmsResult<(Vec<u8>, Option<Vec<u8>>)>) -> Outco
     }
 }
 
-/// The error envelope for `e`.
+/// A target that names no operation. Whether AWS's body carries a message is not pinned down
+/// (no recording), so it carries none.
+fn unknown_operation() -> KmsError {
+    KmsError::without_message(ErrorCode::UnknownOperationException)
+}
+
+/// The error envelope for `e`: `{"__type"}` plus `"message"` only when AWS sends one.
 pub fn error(e: &KmsError) -> Outcome {
-    let body = serde_json::json!({ "__type": e.code.name(), "message": e.message });
+    let mut body = serde_json::Map::new();
+    body.insert("__type".into(), e.code.name().into());
+    if let Some(message) = e.message() {
+        body.insert("message".into(), message.into());
+    }
+    let body = serde_json::Value::Object(body);
     Outcome {
         status: e.code.http_status(),
         body: body.to_string().into_bytes(),

@@ -129,8 +129,10 @@ export function registerExceptions(classes: Readonly<Record<string, ExceptionCla
 /**
  * Turns an AWS JSON 1.1 error envelope into the matching exception, as the SDK's error parser does:
  * the code comes from `__type` (else `code`), cut at "," and ":" and taken after "#"; the message from
- * `message` or `Message`; other body members are copied on; an unknown code becomes a
- * `KMSServiceException` with that name and `$fault: "client"`.
+ * `message` or `Message`, and "UnknownError" when the body has neither (AWS omits the message of
+ * e.g. `KMSInvalidSignatureException` and `InvalidCiphertextException`; smithy's
+ * `decorateServiceException` then sets "UnknownError", and so do we); other body members are
+ * copied on; an unknown code becomes a `KMSServiceException` with that name and `$fault: "client"`.
  *
  * @internal
  */
@@ -138,7 +140,8 @@ export function exceptionFromWire(status: number, body: unknown, requestId: stri
   const b = (body && typeof body === "object" ? body : {}) as Record<string, unknown>;
   const raw = typeof b.__type === "string" ? b.__type : typeof b.code === "string" ? b.code : "";
   const code = raw.split(/[,:]/)[0]!.split("#").pop()! || "UnknownError";
-  const message = String(b.message ?? b.Message ?? "UnknownError");
+  // `||`, not `??`: smithy treats an empty message as absent too.
+  const message = String(b.message || b.Message || "UnknownError");
   const $metadata = responseMetadata(status, requestId);
   const Modeled = modeled.get(code);
   const err = Modeled ? new Modeled({ message, $metadata }) : new KMSServiceException({ name: code, $fault: "client", message, $metadata });

@@ -30,13 +30,23 @@ pub fn check_writable_name(name: &str) -> KmsResult<()> {
         ));
     }
     if name.starts_with("alias/aws/") {
-        // AWS reserves these for AWS managed keys.
-        return Err(KmsError::new(ErrorCode::NotAuthorizedException, ""));
+        // AWS reserves these for AWS managed keys. The body's message is not pinned down (peers
+        // send none; no AWS recording), so none is sent.
+        return Err(KmsError::without_message(ErrorCode::NotAuthorizedException));
     }
     if name.len() <= "alias/".len() {
         return Err(KmsError::validation(
             "Alias name must not be empty after the prefix \"alias/\".",
         ));
+    }
+    // The model's pattern also allows `:`, AWS does not: only letters, digits, `/`, `_` and `-`
+    // after the prefix (https://docs.aws.amazon.com/kms/latest/developerguide/alias-about.html).
+    // AWS's text is not recorded; this is the one moto answers with.
+    let allowed = |c: char| c.is_ascii_alphanumeric() || matches!(c, '/' | '_' | '-');
+    if !name.chars().all(allowed) {
+        return Err(KmsError::validation(format!(
+            "{name} contains invalid characters for an alias"
+        )));
     }
     Ok(())
 }

@@ -326,7 +326,7 @@ pub fn sign(
 }
 
 /// Verifies a signature over what `message_digest` prepared. A signature that does not verify (or
-/// does not even parse) is KMSInvalidSignatureException with an empty message, as AWS answers:
+/// does not even parse) is KMSInvalidSignatureException without a message, as AWS answers:
 /// never `SignatureValid: false`.
 pub fn verify(key: &KeyRecord, alg: Sig, input: &SignInput, signature: &[u8]) -> KmsResult<()> {
     let spki = public_key(key)?;
@@ -354,7 +354,7 @@ pub fn verify(key: &KeyRecord, alg: Sig, input: &SignInput, signature: &[u8]) ->
     if valid {
         Ok(())
     } else {
-        Err(KmsError::new(ErrorCode::KMSInvalidSignatureException, ""))
+        Err(KmsError::invalid_signature())
     }
 }
 
@@ -449,7 +449,9 @@ pub fn decrypt(
 }
 
 /// ECDH with the peer's DER SubjectPublicKeyInfo (NIST curves and SM2). A peer key that is not a
-/// valid SPKI of the key's curve is ValidationException with an empty message [AWS-snap 2024-12].
+/// valid SPKI of the key's curve is ValidationException with no message text [AWS-snap 2024-12].
+/// Not pinned down: botocore shows an absent and an empty message alike, so the recording cannot
+/// tell them apart; we omit the member, since AWS never sends an empty one (§2.21).
 pub fn derive_shared_secret(key: &KeyRecord, peer_spki: &[u8]) -> KmsResult<Vec<u8>> {
     let der = private_key(key)?;
     match key_kind(key)? {
@@ -457,7 +459,7 @@ pub fn derive_shared_secret(key: &KeyRecord, peer_spki: &[u8]) -> KmsResult<Vec<
         Kind::Sm2 => sm2::diffie_hellman(der, peer_spki).map_err(|_| ecc::EccError),
         _ => return Err(KmsError::internal("not a key-agreement key")),
     }
-    .map_err(|_| KmsError::validation(""))
+    .map_err(|_| KmsError::without_message(ErrorCode::ValidationException))
 }
 
 /// The requested EncapsulationAlgorithm (present and a model value, validated already) must be

@@ -13,7 +13,7 @@ use base64::Engine as _;
 use serde::{Deserialize, Serialize};
 
 use crate::api::{
-    EpochSeconds, ErrorCode, GrantConstraints, GrantListEntry, GrantOperation, KeySpec,
+    EpochSeconds, ErrorCode, GrantConstraints, GrantListEntry, GrantOperation, KeySpec, KeyState,
     KeyUsageType,
 };
 use crate::error::{KmsError, KmsResult};
@@ -153,6 +153,17 @@ fn takes_context(op: GrantOperation) -> bool {
     )
 }
 
+/// CreateGrant's key-state check, made before anything about the request: Disabled →
+/// DisabledException; PendingImport, PendingDeletion and the transient states →
+/// KMSInvalidStateException; an Unavailable key (disconnected custom key store) still takes
+/// grants (https://docs.aws.amazon.com/kms/latest/developerguide/key-state.html).
+pub fn check_key_state(key: &KeyRecord) -> KmsResult<()> {
+    match key.state {
+        KeyState::Unavailable => Ok(()),
+        _ => key.require_usable(),
+    }
+}
+
 /// The grant operations a key supports, by key usage.
 pub fn operations_for(key: &KeyRecord) -> Vec<GrantOperation> {
     use GrantOperation as G;
@@ -185,6 +196,13 @@ pub fn operations_for(key: &KeyRecord) -> Vec<GrantOperation> {
 
 /// CreateGrant's checks of Operations against the key: every operation must suit the key type.
 pub fn check_operations(key: &KeyRecord, requested: &[GrantOperation]) -> KmsResult<()> {
+    // AWS refuses a grant of no operations with ValidationException (§2.21); its text is not
+    // pinned down (no recording), so this one is ours.
+    if requested.is_empty() {
+        return Err(KmsError::validation(
+            "A grant must allow at least one grant operation (Operations).",
+        ));
+    }
     let valid = operations_for(key);
     let bad: Vec<&str> = requested
         .iter()

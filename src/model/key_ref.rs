@@ -191,29 +191,38 @@ mod tests {
         assert_eq!(
             parse(&ctx(), "fake-key-id", Forms::Any)
                 .unwrap_err()
-                .message,
+                .message()
+                .unwrap_or_default(),
             "Invalid keyId 'fake-key-id'"
         );
         let dashless = "134f2428cec14b25a1ae9048164dba47";
         assert_eq!(
-            parse(&ctx(), dashless, Forms::Any).unwrap_err().message,
+            parse(&ctx(), dashless, Forms::Any)
+                .unwrap_err()
+                .message()
+                .unwrap_or_default(),
             format!("Invalid keyId '{dashless}'")
         );
         let other_partition =
             "arn:aws-cn:kms:us-east-1:111122223333:key/1234abcd-12ab-34cd-56ef-1234567890ab";
         assert!(parse(&ctx(), other_partition, Forms::Any)
             .unwrap_err()
-            .message
+            .message()
+            .unwrap_or_default()
             .starts_with("Invalid arn"));
         let other = "arn:aws:kms:eu-west-1:111122223333:key/1234abcd-12ab-34cd-56ef-1234567890ab";
         assert_eq!(
-            parse(&ctx(), other, Forms::Any).unwrap_err().message,
+            parse(&ctx(), other, Forms::Any)
+                .unwrap_err()
+                .message()
+                .unwrap_or_default(),
             "Invalid arn eu-west-1"
         );
         assert_eq!(
             parse(&ctx(), "alias/x", Forms::KeyOnly)
                 .unwrap_err()
-                .message,
+                .message()
+                .unwrap_or_default(),
             "Invalid keyId 'alias/x'"
         );
     }

@@ -2,7 +2,7 @@
 //! §2.14). The key length equals the digest length of the spec's hash (HMAC_224: 28 bytes … HMAC_512:
 //! 64 bytes): AWS's key-spec table gives HMAC key lengths of 224, 256, 384 and 512 bits.
 
-use crate::api::{ErrorCode, KeySpec, MacAlgorithmSpec as Mac};
+use crate::api::{KeySpec, MacAlgorithmSpec as Mac};
 use crate::crypto::digest::Hash;
 use crate::crypto::hmac;
 use crate::error::{KmsError, KmsResult};
@@ -52,12 +52,12 @@ pub fn generate(key: &KeyRecord, message: &[u8]) -> KmsResult<Vec<u8>> {
     hmac::mac(hash, bytes, message).ok_or_else(|| KmsError::internal("HMAC failed."))
 }
 
-/// Checks a MAC; a mismatch is KMSInvalidMacException with an empty message, as AWS answers.
+/// Checks a MAC; a mismatch is KMSInvalidMacException without a message, as AWS answers.
 pub fn verify(key: &KeyRecord, message: &[u8], mac: &[u8]) -> KmsResult<()> {
     let (bytes, hash) = key_and_hash(key)?;
     if hmac::verify(hash, bytes, message, mac) {
         Ok(())
     } else {
-        Err(KmsError::new(ErrorCode::KMSInvalidMacException, ""))
+        Err(KmsError::invalid_mac())
     }
 }

@@ -35,11 +35,25 @@ pub fn check_supported(key: &KeyRecord) -> KmsResult<()> {
     Ok(())
 }
 
-/// The state check of Enable/DisableKeyRotation: Disabled and PendingDeletion keys refuse.
+/// What GetKeyRotationStatus reports: `false` while the key is pending deletion, the stored
+/// setting otherwise, so CancelKeyDeletion brings the original status back
+/// (https://docs.aws.amazon.com/kms/latest/APIReference/API_GetKeyRotationStatus.html).
+pub fn reported_enabled(key: &KeyRecord) -> bool {
+    key.rotation.enabled
+        && !matches!(
+            key.state,
+            KeyState::PendingDeletion | KeyState::PendingReplicaDeletion
+        )
+}
+
+/// The state check of Enable/DisableKeyRotation, made before `check_supported` (state before
+/// spec, as AWS orders RotateKeyOnDemand [AWS-snap, §2.21]): Disabled and PendingDeletion keys
+/// refuse. A PendingImport key is left to `check_supported`, whose "origin is EXTERNAL" is what
+/// the key-state table gives for it (https://docs.aws.amazon.com/kms/latest/developerguide/key-state.html).
 pub fn check_state(key: &KeyRecord) -> KmsResult<()> {
     match key.state {
         KeyState::Disabled => Err(KmsError::disabled(&key.arn)),
-        KeyState::Enabled => Ok(()),
+        KeyState::Enabled | KeyState::PendingImport => Ok(()),
         _ => key.require_usable(),
     }
 }

@@ -71,8 +71,18 @@ pub fn open(
             }
         }
         (_, Some(named)) => named,
+        // A blob naming a key that was never here is one this emulator did not make (or whose
+        // key bytes were altered): InvalidCiphertextException, as AWS answers a blob it did not
+        // make (§2.21), never a NotFoundException naming a made-up key. NotFoundException is
+        // kept for a key that existed and was deleted, and for a Multi-Region blob in a Region
+        // without a replica (AWS's answers to those two are not pinned down).
         (Some(p), None) => env.txn.key(env.ctx, &p.header.key_id).ok_or_else(|| {
-            KmsError::key_not_found(&env.ctx.arn(&format!("key/{}", p.header.key_id)))
+            let id = &p.header.key_id;
+            if id.starts_with("mrk-") || env.txn.key_was_created(env.ctx, id) {
+                KmsError::key_not_found(&env.ctx.arn(&format!("key/{}", p.header.key_id)))
+            } else {
+                KmsError::invalid_ciphertext()
+            }
         })?,
         (None, None) => return Err(KmsError::invalid_ciphertext()),
     };
@@ -108,7 +118,12 @@ fn open_asymmetric(
     ignore_ciphertext: bool,
 ) -> KmsResult<Opened> {
     key.require_usable()?;
-    key.require_usage(KeyUsageType::ENCRYPT_DECRYPT, src.operation)?;
+    // A KeyId that names no encryption key (HMAC, signing, key agreement…) cannot have made any
+    // ciphertext: IncorrectKeyException, as AWS answers ReEncrypt with an HMAC SourceKeyId
+    // [AWS-snap, §2.21] and Decrypt with a signing KeyId [AWS-snap 2023-04].
+    if key.key_usage != KeyUsageType::ENCRYPT_DECRYPT {
+        return Err(KmsError::incorrect_key());
+    }
     let algorithm = symmetric::algorithm(&key, src.algorithm)?;
     asymmetric::reject_context(src.context)?;
     if dry_run && ignore_ciphertext {

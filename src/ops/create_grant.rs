@@ -17,6 +17,8 @@ pub fn run(env: &mut Env<'_, '_>, req: CreateGrantRequest) -> KmsResult<CreateGr
         req.key_id.as_deref().unwrap_or_default(),
         Forms::KeyOnly,
     )?;
+    // Existence, then key state, before anything about the request (AWS's order, §2.21).
+    grant::check_key_state(&key)?;
     let grantee = match (&req.grantee_principal, &req.grantee_service_principal) {
         (Some(_), Some(_)) => {
             return Err(KmsError::validation(
@@ -51,7 +53,6 @@ pub fn run(env: &mut Env<'_, '_>, req: CreateGrantRequest) -> KmsResult<CreateGr
     }
     grant::check_operations(&key, &operations)?;
     grant::check_constraints(&key, req.constraints.as_ref())?;
-    key.require_not_pending_deletion()?;
     if req.dry_run == Some(true) {
         return Err(KmsError::dry_run());
     }

@@ -17,8 +17,8 @@ pub fn run(
         req.key_id.as_deref().unwrap_or_default(),
         Forms::KeyOnly,
     )?;
-    rotation::check_supported(&key)?;
     rotation::check_state(&key)?;
+    rotation::check_supported(&key)?;
     key.rotation.enabled = false;
     key.rotation.next_rotation = None;
     env.txn.put_key(key);

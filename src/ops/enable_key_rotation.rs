@@ -17,8 +17,8 @@ pub fn run(
         req.key_id.as_deref().unwrap_or_default(),
         Forms::KeyOnly,
     )?;
-    rotation::check_supported(&key)?;
     rotation::check_state(&key)?;
+    rotation::check_supported(&key)?;
     let period = req
         .rotation_period_in_days
         .or(key.rotation.period_days)

@@ -18,7 +18,7 @@ pub fn run(
         Forms::KeyOnly,
     )?;
     rotation::check_supported(&key)?;
-    let enabled = key.rotation.enabled;
+    let enabled = rotation::reported_enabled(&key);
     Ok(GetKeyRotationStatusResponse {
         key_rotation_enabled: Some(enabled),
         key_id: Some(key.arn.clone()),

@@ -99,7 +99,8 @@ pub fn run(env: &mut Env<'_, '_>, req: ReplicateKeyRequest) -> KmsResult<Replica
     let response = ReplicateKeyResponse {
         replica_key_metadata: Some(metadata),
         replica_policy: Some(replica.policy.clone()),
-        replica_tags: Some(
+        // AWS omits ReplicaTags when the replica has none [AWS-snap, §2.21].
+        replica_tags: (!replica.tags.is_empty()).then(|| {
             replica
                 .tags
                 .iter()
@@ -107,8 +108,8 @@ pub fn run(env: &mut Env<'_, '_>, req: ReplicateKeyRequest) -> KmsResult<Replica
                     tag_key: Some(k.clone()),
                     tag_value: Some(v.clone()),
                 })
-                .collect(),
-        ),
+                .collect()
+        }),
     };
     env.txn.put_key(replica);
     Ok(response)

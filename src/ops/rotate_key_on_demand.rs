@@ -22,9 +22,13 @@ pub fn run(
         req.key_id.as_deref().unwrap_or_default(),
         Forms::KeyOnly,
     )?;
-    // AWS answers asymmetric and HMAC keys with an empty message [AWS-snap 2025-03].
+    // State before spec: a disabled RSA key is DisabledException [AWS-snap, §2.21]; asymmetric
+    // and HMAC keys then get UnsupportedOperationException without a message [AWS-snap 2025-03].
+    key.require_usable()?;
     if key.key_spec != KeySpec::SYMMETRIC_DEFAULT {
-        return Err(KmsError::new(ErrorCode::UnsupportedOperationException, ""));
+        return Err(KmsError::without_message(
+            ErrorCode::UnsupportedOperationException,
+        ));
     }
     if key.custom_key_store_id.is_some() {
         return Err(KmsError::new(
@@ -35,7 +39,6 @@ pub fn run(
             ),
         ));
     }
-    key.require_usable()?;
     let on_demand = key
         .materials
         .iter()

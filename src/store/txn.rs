@@ -171,6 +171,17 @@ impl<'a> Txn<'a> {
             .is_none_or(|k| self.settle(k, ctx.now).is_deleted_at(ctx.now))
     }
 
+    /// Whether a key with this ID was ever created in the caller's account and Region, even if
+    /// its deletion window has passed since (its records stay, invisible).
+    pub fn key_was_created(&self, ctx: &RequestCtx, key_id: &str) -> bool {
+        self.keys
+            .get(
+                &self.base.keys,
+                &RecordKey::new(&ctx.account_id, &ctx.region, key_id),
+            )
+            .is_some()
+    }
+
     /// The copy of a key in another Region of the same account (Multi-Region keys), as of `now`.
     /// Not recorded as touched: authorization concerns the caller's Region.
     pub fn key_in(

@@ -162,7 +162,8 @@ describe("fuzz", () => {
         learn(w, op, await send(op, input));
         counts.ok++;
       } catch (err) {
-        if (kms.KMSServiceException.isInstance(err) && err.$fault === "client" && err.$metadata.httpStatusCode === 400) counts.clientErrors++;
+        // A body without a message shows "UnknownError", as the SDK shows it; never "".
+        if (kms.KMSServiceException.isInstance(err) && err.$fault === "client" && err.$metadata.httpStatusCode === 400 && err.message !== "") counts.clientErrors++;
         else {
           counts.serverFaults++;
           if (faults.length < 5) faults.push(`${op} ${toJson(input).slice(0, 300)} -> ${err.name}: ${err.message}`);
@@ -195,7 +196,9 @@ describe("fuzz", () => {
         learn(w, op, await send(op, input, body));
         counts.ok++;
       } catch (err) {
-        if (err.status === 400 && typeof err.json?.__type === "string" && typeof err.json?.message === "string") counts.clientErrors++;
+        // AWS sends a message or omits the member, never "message": "" (AWS-KMS-BEHAVIOUR.md §2.21).
+        const message = err.json?.message;
+        if (err.status === 400 && typeof err.json?.__type === "string" && (message === undefined || (typeof message === "string" && message !== ""))) counts.clientErrors++;
         else {
           counts.serverFaults++;
           if (faults.length < 5) faults.push(`${op} ${body.slice(0, 300)} -> ${err.status} ${err.message.slice(0, 300)}`);
