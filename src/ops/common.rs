@@ -71,9 +71,12 @@ pub fn open(
             }
         }
         (_, Some(named)) => named,
-        (Some(p), None) => env.txn.key(env.ctx, &p.header.key_id).ok_or_else(|| {
-            KmsError::key_not_found(&env.ctx.arn(&format!("key/{}", p.header.key_id)))
-        })?,
+        (Some(p), None) => env
+            .txn
+            .key_by_id(env.ctx, &p.header.key_id)
+            .ok_or_else(|| {
+                KmsError::key_not_found(&env.ctx.arn(&format!("key/{}", p.header.key_id)))
+            })?,
         (None, None) => return Err(KmsError::invalid_ciphertext()),
     };
     if key.key_spec != KeySpec::SYMMETRIC_DEFAULT {
