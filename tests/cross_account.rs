@@ -448,3 +448,82 @@ fn aws_principal_account_condition_evaluates_the_callers_account() {
     // The owner's account is not B: the Deny does not reach it.
     ok(&mut e, "DescribeKey", &ctx(), json!({"KeyId": arn}));
 }
+
+#[test]
+fn list_retirable_grants_includes_grants_on_other_accounts_keys_for_a_principal_of_the_callers_account(
+) {
+    let mut e = engine();
+    let (id, arn) = new_key(&mut e, &ctx());
+    let grant = ok(
+        &mut e,
+        "CreateGrant",
+        &ctx(),
+        json!({"KeyId": id, "GranteePrincipal": B_ROLE, "RetiringPrincipal": B_ROLE, "Operations": ["Encrypt"]}),
+    );
+    let listed = ok(
+        &mut e,
+        "ListRetirableGrants",
+        &b_root(),
+        json!({"RetiringPrincipal": B_ROLE}),
+    )["Grants"]
+        .clone();
+    assert_eq!(listed.as_array().unwrap().len(), 1);
+    assert_eq!(listed[0]["GrantId"], grant["GrantId"]);
+    assert_eq!(listed[0]["KeyId"], arn);
+    // A principal of another account than the caller's sees only the caller's own grants.
+    let from_c = ok(
+        &mut e,
+        "ListRetirableGrants",
+        &ctx_in("777788889999", REGION),
+        json!({"RetiringPrincipal": B_ROLE}),
+    );
+    assert_eq!(from_c["Grants"], json!([]));
+    // The retiring principal retires it by key ARN and grant ID.
+    ok(
+        &mut e,
+        "RetireGrant",
+        &b_as(B_ROLE, &[]),
+        json!({"KeyId": arn, "GrantId": grant["GrantId"]}),
+    );
+    assert_eq!(
+        ok(&mut e, "ListGrants", &ctx(), json!({"KeyId": id}))["Grants"],
+        json!([])
+    );
+}
+
+#[test]
+fn re_encrypt_from_the_other_accounts_key_needs_re_encrypt_from_in_its_key_policy() {
+    let mut e = engine();
+    let (a_id, a_arn) = shared_key(
+        &mut e,
+        json!([statement(B_ROOT, json!("kms:ReEncryptFrom"))]),
+    );
+    let blob = encrypt(&mut e, &ctx(), &a_id, b"moved", None);
+    let b = b_root();
+    let (b_id, b_arn) = new_key(&mut e, &b);
+    let out = ok(
+        &mut e,
+        "ReEncrypt",
+        &b,
+        json!({"CiphertextBlob": blob, "DestinationKeyId": b_id}),
+    );
+    assert_eq!(out["SourceKeyId"], a_arn);
+    assert_eq!(out["KeyId"], b_arn);
+    let back = ok(
+        &mut e,
+        "Decrypt",
+        &b,
+        json!({"CiphertextBlob": out["CiphertextBlob"]}),
+    );
+    assert_eq!(unb64(&back["Plaintext"]), b"moved");
+    // Into A's key, B needs kms:ReEncryptTo there, which the policy does not give.
+    assert_eq!(
+        err_untouched(
+            &mut e,
+            "ReEncrypt",
+            &b,
+            json!({"CiphertextBlob": out["CiphertextBlob"], "DestinationKeyId": a_arn})
+        ),
+        denied(B_ROOT, "kms:ReEncryptTo", &a_arn, "resource-based")
+    );
+}

@@ -331,11 +331,41 @@ impl<'a> Txn<'a> {
 
     /// Every grant in the caller's account and Region, by key ID then grant ID.
     pub fn grants(&self, ctx: &RequestCtx) -> Vec<GrantRecord> {
+        self.live_grants(ctx, &ctx.account_id)
+    }
+
+    /// The grants in `account_id` (the caller's Region) whose key still exists, by record key.
+    fn live_grants(&self, ctx: &RequestCtx, account_id: &str) -> Vec<GrantRecord> {
         self.grants
-            .list(&self.base.grants, &ctx.account_id, &ctx.region)
+            .list(&self.base.grants, account_id, &ctx.region)
             .into_iter()
+            .filter(|(_, g)| {
+                self.live_key(account_id, &ctx.region, &g.key_id, ctx.now)
+                    .is_some()
+            })
             .map(|(_, v)| v)
             .collect()
+    }
+
+    /// Every grant in the caller's Region, of every account, sorted by key ID then grant ID: the
+    /// grants another account made on its keys for principals of the caller's account.
+    pub fn grants_of_every_account(&self, ctx: &RequestCtx) -> Vec<GrantRecord> {
+        let mut accounts: Vec<&str> = self
+            .base
+            .grants
+            .keys()
+            .chain(self.grants.writes.keys())
+            .filter(|k| k.region == ctx.region)
+            .map(|k| k.account_id.as_str())
+            .collect();
+        accounts.sort_unstable();
+        accounts.dedup();
+        let mut all: Vec<GrantRecord> = accounts
+            .into_iter()
+            .flat_map(|account| self.live_grants(ctx, account))
+            .collect();
+        all.sort_by(|a, b| (&a.key_id, &a.grant_id).cmp(&(&b.key_id, &b.grant_id)));
+        all
     }
 
     /// Inserts or replaces a grant on `key` (in the key's account and Region).
