@@ -33,17 +33,6 @@ fn b_as(principal: &str, identity_policies: &[Value]) -> RequestCtx {
     c
 }
 
-fn allow(actions: Value) -> Value {
-    json!({"Version": "2012-10-17", "Statement": [{"Effect": "Allow", "Action": actions, "Resource": "*"}]})
-}
-
-fn denied(principal: &str, action: &str, resource: &str, kind: &str) -> (String, String) {
-    (
-        "AccessDeniedException".into(),
-        format!("User: {principal} is not authorized to perform: {action} on resource: {resource} because no {kind} policy allows the {action} action"),
-    )
-}
-
 /// A key in account A whose policy keeps A's root in charge and adds `statements`.
 fn shared_key(e: &mut Engine, statements: Value) -> (String, String) {
     let mut all = vec![
@@ -58,8 +47,37 @@ fn shared_key(e: &mut Engine, statements: Value) -> (String, String) {
     )
 }
 
+/// A key of A whose policy allows B's root everything, with an alias in A.
+fn shared_with_alias(e: &mut Engine, alias: &str) -> (String, String) {
+    let (id, arn) = shared_key(e, json!([statement(B_ROOT, json!("kms:*"))]));
+    ok(
+        e,
+        "CreateAlias",
+        &ctx(),
+        json!({"AliasName": alias, "TargetKeyId": id}),
+    );
+    (id, arn)
+}
+
 fn statement(principal: &str, actions: Value) -> Value {
     json!({"Effect": "Allow", "Principal": {"AWS": principal}, "Action": actions, "Resource": "*"})
+}
+
+/// Asserts that `caller`'s `op` is refused with AWS's AccessDeniedException (for action
+/// `kms:<op>` on `arn`, no `kind` policy allowing it) and leaves the state untouched.
+fn assert_refused(
+    e: &mut Engine,
+    op: &str,
+    caller: &RequestCtx,
+    body: Value,
+    arn: &str,
+    kind: &str,
+) {
+    assert_eq!(
+        err_untouched(e, op, caller, body),
+        denied(&caller.principal_arn(), &format!("kms:{op}"), arn, kind),
+        "{op}"
+    );
 }
 
 fn encrypt_body(key: &str) -> Value {
@@ -95,19 +113,13 @@ fn key_policy_allowing_the_other_accounts_root_lets_it_use_the_key_by_arn() {
     );
     assert_eq!(dk["KeyId"], arn);
     // Only what the statement allows.
-    assert_eq!(
-        err_untouched(
-            &mut e,
-            "GenerateDataKeyWithoutPlaintext",
-            &b,
-            json!({"KeyId": arn, "KeySpec": "AES_256"})
-        ),
-        denied(
-            B_ROOT,
-            "kms:GenerateDataKeyWithoutPlaintext",
-            &arn,
-            "resource-based"
-        )
+    assert_refused(
+        &mut e,
+        "GenerateDataKeyWithoutPlaintext",
+        &b,
+        json!({"KeyId": arn, "KeySpec": "AES_256"}),
+        &arn,
+        "resource-based",
     );
 }
 
@@ -119,22 +131,25 @@ fn key_policy_allowing_the_other_accounts_root_delegates_to_that_accounts_identi
         json!([statement(B_ROOT, json!(["kms:Encrypt", "kms:DescribeKey"]))]),
     );
     let without = b_as(B_ROLE, &[]);
-    assert_eq!(
-        err_untouched(&mut e, "Encrypt", &without, encrypt_body(&arn)),
-        denied(B_ROLE, "kms:Encrypt", &arn, "identity-based")
+    assert_refused(
+        &mut e,
+        "Encrypt",
+        &without,
+        encrypt_body(&arn),
+        &arn,
+        "identity-based",
     );
     let with = b_as(B_ROLE, &[allow(json!("kms:Encrypt"))]);
     ok(&mut e, "Encrypt", &with, encrypt_body(&arn));
     // B's identity policy cannot reach past what A's key policy allows.
     let greedy = b_as(B_ROLE, &[allow(json!("kms:*"))]);
-    assert_eq!(
-        err_untouched(
-            &mut e,
-            "Decrypt",
-            &greedy,
-            json!({"KeyId": arn, "CiphertextBlob": b64(&[0; 64])})
-        ),
-        denied(B_ROLE, "kms:Decrypt", &arn, "resource-based")
+    assert_refused(
+        &mut e,
+        "Decrypt",
+        &greedy,
+        json!({"KeyId": arn, "CiphertextBlob": b64(&[0; 64])}),
+        &arn,
+        "resource-based",
     );
 }
 
@@ -143,9 +158,13 @@ fn key_policy_naming_a_principal_in_the_other_account_still_needs_its_identity_p
     let mut e = engine();
     let (_, arn) = shared_key(&mut e, json!([statement(B_ROLE, json!("kms:Encrypt"))]));
     // Unlike the key's own account, a principal the key policy names still needs IAM in its own.
-    assert_eq!(
-        err_untouched(&mut e, "Encrypt", &b_as(B_ROLE, &[]), encrypt_body(&arn)),
-        denied(B_ROLE, "kms:Encrypt", &arn, "identity-based")
+    assert_refused(
+        &mut e,
+        "Encrypt",
+        &b_as(B_ROLE, &[]),
+        encrypt_body(&arn),
+        &arn,
+        "identity-based",
     );
     ok(
         &mut e,
@@ -154,19 +173,23 @@ fn key_policy_naming_a_principal_in_the_other_account_still_needs_its_identity_p
         encrypt_body(&arn),
     );
     // Another principal of the same account is not named.
-    assert_eq!(
-        err_untouched(
-            &mut e,
-            "Encrypt",
-            &b_as(B_USER, &[allow(json!("kms:Encrypt"))]),
-            encrypt_body(&arn)
-        ),
-        denied(B_USER, "kms:Encrypt", &arn, "resource-based")
+    let bob = b_as(B_USER, &[allow(json!("kms:Encrypt"))]);
+    assert_refused(
+        &mut e,
+        "Encrypt",
+        &bob,
+        encrypt_body(&arn),
+        &arn,
+        "resource-based",
     );
     // Nor is B's root: the statement names the role only.
-    assert_eq!(
-        err_untouched(&mut e, "Encrypt", &b_root(), encrypt_body(&arn)),
-        denied(B_ROOT, "kms:Encrypt", &arn, "resource-based")
+    assert_refused(
+        &mut e,
+        "Encrypt",
+        &b_root(),
+        encrypt_body(&arn),
+        &arn,
+        "resource-based",
     );
 }
 
@@ -184,13 +207,21 @@ fn a_grant_to_a_principal_in_the_other_account_allows_its_operations() {
     let role = b_as(B_ROLE, &[]);
     let blob = ok(&mut e, "Encrypt", &role, encrypt_body(&arn))["CiphertextBlob"].clone();
     ok(&mut e, "Decrypt", &role, json!({"CiphertextBlob": blob}));
-    assert_eq!(
-        err_untouched(&mut e, "DescribeKey", &role, json!({"KeyId": arn})),
-        denied(B_ROLE, "kms:DescribeKey", &arn, "resource-based")
+    assert_refused(
+        &mut e,
+        "DescribeKey",
+        &role,
+        json!({"KeyId": arn}),
+        &arn,
+        "resource-based",
     );
-    assert_eq!(
-        err_untouched(&mut e, "Encrypt", &b_as(B_USER, &[]), encrypt_body(&arn)),
-        denied(B_USER, "kms:Encrypt", &arn, "resource-based")
+    assert_refused(
+        &mut e,
+        "Encrypt",
+        &b_as(B_USER, &[]),
+        encrypt_body(&arn),
+        &arn,
+        "resource-based",
     );
     // The grantee retires the grant by its token; it lives with the key, in account A.
     ok(
@@ -201,9 +232,13 @@ fn a_grant_to_a_principal_in_the_other_account_allows_its_operations() {
     );
     let grants = ok(&mut e, "ListGrants", &ctx(), json!({"KeyId": id}));
     assert_eq!(grants["Grants"], json!([]));
-    assert_eq!(
-        err_untouched(&mut e, "Encrypt", &role, encrypt_body(&arn)),
-        denied(B_ROLE, "kms:Encrypt", &arn, "resource-based")
+    assert_refused(
+        &mut e,
+        "Encrypt",
+        &role,
+        encrypt_body(&arn),
+        &arn,
+        "resource-based",
     );
 }
 
@@ -252,47 +287,56 @@ fn the_default_key_policy_refuses_the_other_account_with_access_denied() {
     let mut e = engine();
     let (id, arn) = new_key(&mut e, &ctx());
     let b = b_root();
-    assert_eq!(
-        err_untouched(&mut e, "Encrypt", &b, encrypt_body(&arn)),
-        denied(B_ROOT, "kms:Encrypt", &arn, "resource-based")
+    assert_refused(
+        &mut e,
+        "Encrypt",
+        &b,
+        encrypt_body(&arn),
+        &arn,
+        "resource-based",
     );
-    assert_eq!(
-        err_untouched(&mut e, "DescribeKey", &b, json!({"KeyId": arn})),
-        denied(B_ROOT, "kms:DescribeKey", &arn, "resource-based")
+    assert_refused(
+        &mut e,
+        "DescribeKey",
+        &b,
+        json!({"KeyId": arn}),
+        &arn,
+        "resource-based",
     );
-    assert_eq!(
-        err_untouched(
-            &mut e,
-            "CreateGrant",
-            &b,
-            json!({"KeyId": arn, "GranteePrincipal": B_ROLE, "Operations": ["Encrypt"]})
-        ),
-        denied(B_ROOT, "kms:CreateGrant", &arn, "resource-based")
+    assert_refused(
+        &mut e,
+        "CreateGrant",
+        &b,
+        json!({"KeyId": arn, "GranteePrincipal": B_ROLE, "Operations": ["Encrypt"]}),
+        &arn,
+        "resource-based",
     );
     // A ciphertext of A's key does not decrypt in B either.
     let blob = encrypt(&mut e, &ctx(), &id, b"private", None);
-    assert_eq!(
-        err_untouched(&mut e, "Decrypt", &b, json!({"CiphertextBlob": blob})),
-        denied(B_ROOT, "kms:Decrypt", &arn, "resource-based")
+    assert_refused(
+        &mut e,
+        "Decrypt",
+        &b,
+        json!({"CiphertextBlob": blob}),
+        &arn,
+        "resource-based",
     );
     // Even B's identity policies allowing everything change nothing.
     let role = b_as(B_ROLE, &[allow(json!("kms:*"))]);
-    assert_eq!(
-        err_untouched(&mut e, "Encrypt", &role, encrypt_body(&arn)),
-        denied(B_ROLE, "kms:Encrypt", &arn, "resource-based")
+    assert_refused(
+        &mut e,
+        "Encrypt",
+        &role,
+        encrypt_body(&arn),
+        &arn,
+        "resource-based",
     );
 }
 
 #[test]
 fn a_bare_key_id_or_alias_name_resolves_in_the_callers_own_account() {
     let mut e = engine();
-    let (id, arn) = shared_key(&mut e, json!([statement(B_ROOT, json!("kms:*"))]));
-    ok(
-        &mut e,
-        "CreateAlias",
-        &ctx(),
-        json!({"AliasName": "alias/shared", "TargetKeyId": id}),
-    );
+    let (id, arn) = shared_with_alias(&mut e, "alias/shared");
     let b = b_root();
     assert_error(
         err_untouched(&mut e, "DescribeKey", &b, json!({"KeyId": id})),
@@ -347,11 +391,7 @@ fn operations_without_cross_account_use_are_refused_whatever_the_key_policy_allo
         ("EnableKeyRotation", json!({"KeyId": arn})),
         ("ListAliases", json!({"KeyId": arn})),
     ] {
-        assert_eq!(
-            err_untouched(&mut e, op, &b, body),
-            denied(B_ROOT, &format!("kms:{op}"), &arn, "resource-based"),
-            "{op}"
-        );
+        assert_refused(&mut e, op, &b, body, &arn, "resource-based");
     }
     let md = describe(&mut e, &ctx(), &id);
     assert_eq!(md["KeyState"], "Enabled");
@@ -362,22 +402,20 @@ fn operations_without_cross_account_use_are_refused_whatever_the_key_policy_allo
     // With policies unenforced the accounts stay apart all the same.
     let mut lax = b_root();
     lax.enforce_policies = false;
-    assert_eq!(
-        err_untouched(&mut e, "DisableKey", &lax, json!({"KeyId": arn})),
-        denied(B_ROOT, "kms:DisableKey", &arn, "resource-based")
+    assert_refused(
+        &mut e,
+        "DisableKey",
+        &lax,
+        json!({"KeyId": arn}),
+        &arn,
+        "resource-based",
     );
 }
 
 #[test]
 fn list_keys_and_list_aliases_never_show_the_other_accounts_keys() {
     let mut e = engine();
-    let (a_id, _) = shared_key(&mut e, json!([statement(B_ROOT, json!("kms:*"))]));
-    ok(
-        &mut e,
-        "CreateAlias",
-        &ctx(),
-        json!({"AliasName": "alias/of-a", "TargetKeyId": a_id}),
-    );
+    shared_with_alias(&mut e, "alias/of-a");
     let b = b_root();
     let (b_id, _) = new_key(&mut e, &b);
     let listed: Vec<Value> = ok(&mut e, "ListKeys", &b, json!({}))["Keys"]
@@ -418,14 +456,13 @@ fn kms_caller_account_condition_evaluates_the_callers_account() {
     );
     ok(&mut e, "Encrypt", &b_root(), encrypt_body(&arn));
     let c = ctx_in("777788889999", REGION);
-    assert_eq!(
-        err_untouched(&mut e, "Encrypt", &c, encrypt_body(&arn)),
-        denied(
-            "arn:aws:iam::777788889999:root",
-            "kms:Encrypt",
-            &arn,
-            "resource-based"
-        )
+    assert_refused(
+        &mut e,
+        "Encrypt",
+        &c,
+        encrypt_body(&arn),
+        &arn,
+        "resource-based",
     );
 }
 

@@ -177,13 +177,23 @@ impl<'a> Txn<'a> {
             .find(|k| k.region == ctx.region && k.id == key_id)?
             .account_id
             .clone();
-        let key = self.live_key(&owner, &ctx.region, key_id, ctx.now)?;
+        let key = self.key_in(&owner, &ctx.region, key_id, ctx.now)?;
         self.touch(&key, None);
         Some(key)
     }
 
-    /// A key in `account_id` as of `now`, unless its deletion window has passed. Not touched.
-    fn live_key(
+    /// Whether `key_id` no longer exists for callers at `ctx.now` (never created, or its deletion
+    /// window has passed). The records of a deleted key stay in storage but are invisible, with their
+    /// aliases and grants, exactly as if they had been removed when the window ended.
+    fn is_gone(&self, ctx: &RequestCtx, key_id: &str) -> bool {
+        self.key_in(&ctx.account_id, &ctx.region, key_id, ctx.now)
+            .is_none()
+    }
+
+    /// A key in the given account and Region as of `now`, unless its deletion window has passed:
+    /// the copy of a Multi-Region key in another Region, or a key of another account. Not recorded
+    /// as touched (the callers that hand it to an operation touch it themselves).
+    pub fn key_in(
         &self,
         account_id: &str,
         region: &str,
@@ -194,26 +204,6 @@ impl<'a> Txn<'a> {
             .get(&self.base.keys, &RecordKey::new(account_id, region, key_id))
             .map(|k| self.settle(k, now))
             .filter(|k| !k.is_deleted_at(now))
-    }
-
-    /// Whether `key_id` no longer exists for callers at `ctx.now` (never created, or its deletion
-    /// window has passed). The records of a deleted key stay in storage but are invisible, with their
-    /// aliases and grants, exactly as if they had been removed when the window ended.
-    fn is_gone(&self, ctx: &RequestCtx, key_id: &str) -> bool {
-        self.live_key(&ctx.account_id, &ctx.region, key_id, ctx.now)
-            .is_none()
-    }
-
-    /// The copy of a key in another Region of the same account (Multi-Region keys), as of `now`.
-    /// Not recorded as touched: authorization concerns the caller's Region.
-    pub fn key_in(
-        &self,
-        account_id: &str,
-        region: &str,
-        key_id: &str,
-        now: f64,
-    ) -> Option<KeyRecord> {
-        self.live_key(account_id, region, key_id, now)
     }
 
     /// A key as of `now` (`KeyRecord::settle`): the lazily applied, time- and store-driven state.
@@ -340,7 +330,7 @@ impl<'a> Txn<'a> {
             .list(&self.base.grants, account_id, &ctx.region)
             .into_iter()
             .filter(|(_, g)| {
-                self.live_key(account_id, &ctx.region, &g.key_id, ctx.now)
+                self.key_in(account_id, &ctx.region, &g.key_id, ctx.now)
                     .is_some()
             })
             .map(|(_, v)| v)
@@ -414,7 +404,7 @@ impl<'a> Txn<'a> {
                 &RecordKey::new(account_id, &ctx.region, name),
             )
             .filter(|a| {
-                self.live_key(account_id, &ctx.region, &a.target_key_id, ctx.now)
+                self.key_in(account_id, &ctx.region, &a.target_key_id, ctx.now)
                     .is_some()
             })
     }
@@ -458,7 +448,7 @@ impl<'a> Txn<'a> {
             }
         };
         let key = self
-            .live_key(account, &ctx.region, &key_id, ctx.now)
+            .key_in(account, &ctx.region, &key_id, ctx.now)
             .ok_or_else(|| KmsError::key_not_found(&named.arn(ctx, &format!("key/{key_id}"))))?;
         self.touch(&key, alias);
         Ok(key)
