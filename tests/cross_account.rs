@@ -564,3 +564,20 @@ fn re_encrypt_from_the_other_accounts_key_needs_re_encrypt_from_in_its_key_polic
         denied(B_ROOT, "kms:ReEncryptTo", &a_arn, "resource-based")
     );
 }
+
+#[test]
+fn the_call_log_names_the_key_in_its_own_account_and_the_caller_in_its_own() {
+    let mut e = engine();
+    let (_, arn) = shared_key(&mut e, json!([statement(B_ROOT, json!("kms:Encrypt"))]));
+    e.record_calls(true);
+    let target = "TrentService.Encrypt";
+    let body = encrypt_body(&arn).to_string();
+    let context = ctx_json(&b_root());
+    let out = kms_wasm::wire::handle(&mut e, target, &context, body.as_bytes());
+    assert_eq!(out.status, 200);
+    let event = kms_wasm::trail::record(&e, target, &context, body.as_bytes(), &out).unwrap();
+    let event: Value = serde_json::from_slice(&event).unwrap();
+    assert_eq!(event["userIdentity"]["accountId"], B);
+    assert_eq!(event["resources"][0]["accountId"], ACCOUNT);
+    assert_eq!(event["resources"][0]["ARN"], arn);
+}
