@@ -283,7 +283,9 @@ pub fn event(call: &Call<'_>) -> Vec<u8> {
     if !keys.is_empty() {
         let list = keys.iter().map(|arn| {
             let mut r = Ordered::default();
-            r.put("accountId", ctx.account_id.as_str().into());
+            // The key's own account: another account's key when the caller named it by ARN.
+            let owner = arn.split(':').nth(4).unwrap_or(&ctx.account_id);
+            r.put("accountId", owner.into());
             r.put("type", "AWS::KMS::Key".into());
             r.put("ARN", arn.as_str().into());
             r.finish()
@@ -324,7 +326,13 @@ fn resources(call: &Call<'_>, rules: Rules, response: Option<&Map<String, Value>
         keys.reverse();
     }
     for t in keys {
-        let arn = ctx.arn(&format!("key/{}", t.key_id));
+        let arn = format!(
+            "arn:{}:kms:{}:{}:key/{}",
+            ctx.partition(),
+            ctx.region,
+            t.account_id,
+            t.key_id
+        );
         if !arns.contains(&arn) {
             arns.push(arn);
         }
@@ -353,7 +361,7 @@ fn additional(
             let key = call.touched.first().and_then(|t| {
                 call.store
                     .keys
-                    .get(&RecordKey::new(&ctx.account_id, &ctx.region, &t.key_id))
+                    .get(&RecordKey::new(&t.account_id, &ctx.region, &t.key_id))
             });
             let material = key
                 .filter(|k| k.key_spec == KeySpec::SYMMETRIC_DEFAULT)

@@ -19,17 +19,6 @@ const ROLE: &str = "arn:aws:iam::111122223333:role/App";
 const SESSION: &str = "arn:aws:sts::111122223333:assumed-role/App/s1";
 const ROOT: &str = "arn:aws:iam::111122223333:root";
 
-fn allow(actions: Value) -> Value {
-    json!({"Version": "2012-10-17", "Statement": [{"Effect": "Allow", "Action": actions, "Resource": "*"}]})
-}
-
-fn denied(principal: &str, action: &str, resource: &str, kind: &str) -> (String, String) {
-    (
-        "AccessDeniedException".into(),
-        format!("User: {principal} is not authorized to perform: {action} on resource: {resource} because no {kind} policy allows the {action} action"),
-    )
-}
-
 fn encrypt_body(id: &str) -> Value {
     json!({"KeyId": id, "Plaintext": b64(b"secret")})
 }

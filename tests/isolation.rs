@@ -108,14 +108,20 @@ fn the_same_alias_name_lives_independently_in_each_account_and_region() {
 }
 
 #[test]
-fn key_arn_of_another_account_is_not_found() {
+fn key_arn_of_another_account_is_refused_by_its_default_policy() {
+    // Cross-account use is tests/cross_account.rs; here only that the worlds stay apart.
     let mut e = engine();
     let other = ctx_in(OTHER_ACCOUNT, REGION);
     let (id, arn) = new_key(&mut e, &other);
-    assert_error(
+    let denied = |action: &str| {
+        (
+            "AccessDeniedException".to_string(),
+            format!("User: arn:aws:iam::{ACCOUNT}:root is not authorized to perform: {action} on resource: {arn} because no resource-based policy allows the {action} action"),
+        )
+    };
+    assert_eq!(
         err_untouched(&mut e, "DescribeKey", &ctx(), json!({"KeyId": arn})),
-        "NotFoundException",
-        &format!("Key '{arn}' does not exist"),
+        denied("kms:DescribeKey")
     );
     // The bare ID names this account's ARN.
     assert_error(
@@ -129,24 +135,35 @@ fn key_arn_of_another_account_is_not_found() {
         "ScheduleKeyDeletion",
         "GetKeyPolicy",
     ] {
-        let (kind, _) = err_untouched(&mut e, op, &ctx(), json!({"KeyId": arn}));
-        assert_eq!(kind, "NotFoundException", "{op}");
+        let body = json!({"KeyId": arn, "PolicyName": "default"});
+        let body = if op == "GetKeyPolicy" {
+            body
+        } else {
+            json!({"KeyId": arn})
+        };
+        assert_eq!(
+            err_untouched(&mut e, op, &ctx(), body),
+            denied(&format!("kms:{op}")),
+            "{op}"
+        );
     }
-    let (kind, _) = err_untouched(
-        &mut e,
-        "Encrypt",
-        &ctx(),
-        json!({"KeyId": arn, "Plaintext": b64(b"x")}),
+    assert_eq!(
+        err_untouched(
+            &mut e,
+            "Encrypt",
+            &ctx(),
+            json!({"KeyId": arn, "Plaintext": b64(b"x")}),
+        ),
+        denied("kms:Encrypt")
     );
-    assert_eq!(kind, "NotFoundException");
     assert_eq!(describe(&mut e, &other, &id)["KeyState"], "Enabled");
 }
 
 #[test]
-fn alias_arn_of_another_account_is_not_found() {
+fn alias_arn_of_another_account_names_its_alias_there() {
     let mut e = engine();
     let other = ctx_in(OTHER_ACCOUNT, REGION);
-    let (id, _) = new_key(&mut e, &other);
+    let (id, arn) = new_key(&mut e, &other);
     ok(
         &mut e,
         "CreateAlias",
@@ -154,10 +171,14 @@ fn alias_arn_of_another_account_is_not_found() {
         json!({"AliasName": "alias/theirs", "TargetKeyId": id}),
     );
     let alias_arn = other.arn("alias/theirs");
+    let (kind, message) = err_untouched(&mut e, "DescribeKey", &ctx(), json!({"KeyId": alias_arn}));
+    assert_eq!(kind, "AccessDeniedException");
+    assert!(message.contains(&arn), "{message}");
+    let missing = other.arn("alias/missing");
     assert_error(
-        err_untouched(&mut e, "DescribeKey", &ctx(), json!({"KeyId": alias_arn})),
+        err_untouched(&mut e, "DescribeKey", &ctx(), json!({"KeyId": missing})),
         "NotFoundException",
-        &format!("Alias {alias_arn} is not found."),
+        &format!("Alias {missing} is not found."),
     );
 }
 
@@ -169,10 +190,14 @@ fn ciphertext_of_another_account_or_region_does_not_decrypt() {
     let blob = encrypt(&mut e, &c, &id, b"private", None);
     for w in &worlds()[1..] {
         let (kind, _) = err_untouched(&mut e, "Decrypt", w, json!({"CiphertextBlob": blob}));
-        assert!(
-            kind == "NotFoundException" || kind == "InvalidCiphertextException",
-            "{kind}"
-        );
+        // Another account finds the key and is refused by its default policy; another Region
+        // has no such key.
+        let expected = if w.region == c.region {
+            "AccessDeniedException"
+        } else {
+            "NotFoundException"
+        };
+        assert_eq!(kind, expected, "{} {}", w.account_id, w.region);
     }
     ok(&mut e, "Decrypt", &c, json!({"CiphertextBlob": blob}));
 }

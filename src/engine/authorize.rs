@@ -4,6 +4,10 @@
 //! key's state, and the transaction's writes are dropped. Operations on no key are authorized by
 //! identity policies alone (the account root always passes).
 //!
+//! A key of another account (named by its ARN) is usable only by the operations AWS allows
+//! cross-account (`operations::Facts::cross_account`), and then only as its key policy (with the
+//! caller's identity policies) or a grant allows.
+//!
 //! Decisions read the committed store (the state before the operation): the key policy that
 //! authorizes a PutKeyPolicy is the old one. The policy texts are parsed once and cached.
 //! Condition keys, grant tokens and the lockout check read the decoded request, never the body's
@@ -19,7 +23,7 @@ use crate::context::RequestCtx;
 use crate::error::{KmsError, KmsResult};
 use crate::model::grant::{self, GrantRecord};
 use crate::model::key::KeyRecord;
-use crate::model::key_ref::{self, Forms, KeyRef};
+use crate::model::key_ref::{self, Forms, Target};
 use crate::model::operations::{self, Authority};
 use crate::model::policy::{self, caller_fact};
 use crate::model::policy_eval::{
@@ -90,6 +94,7 @@ pub fn authorize(
     let op = request.operation();
     super::aws_managed::check_customer_action(store, created, op, ctx, touched)?;
     let facts = operations::facts(op);
+    check_cross_account(store, ctx, op, touched)?;
     if !ctx.enforce_policies || facts.authority == Authority::Grant {
         // RetireGrant is authorized by the grant itself, inside the operation.
         return Ok(());
@@ -107,12 +112,12 @@ pub fn authorize(
         _ => None,
     };
     let op_action = format!("kms:{}", op.name());
-    let mut seen: Vec<(&str, &str)> = Vec::new();
+    let mut seen: Vec<(&Touch, &str)> = Vec::new();
     for (i, touch) in touched.iter().enumerate() {
         let actions: &[&str] = match (&destination, op) {
-            (Some(d), Operation::ReEncrypt) if *d == touch.key_id => {
+            (Some(d), Operation::ReEncrypt) if d == touch => {
                 // The destination is touched first; touched again, it is also the source.
-                let again = touched.iter().take(i).any(|t| t.key_id == touch.key_id);
+                let again = touched.iter().take(i).any(|t| same_key(t, touch));
                 if again {
                     &["kms:ReEncryptFrom"]
                 } else {
@@ -128,13 +133,17 @@ pub fn authorize(
             actions.to_vec()
         };
         for action in actions {
-            if seen.contains(&(touch.key_id.as_str(), action)) {
+            if seen.iter().any(|(t, a)| same_key(t, touch) && *a == action) {
                 continue;
             }
-            seen.push((touch.key_id.as_str(), action));
+            seen.push((touch, action));
             let Some(key) = store
                 .keys
-                .get(&RecordKey::new(&ctx.account_id, &ctx.region, &touch.key_id))
+                .get(&RecordKey::new(
+                    &touch.account_id,
+                    &ctx.region,
+                    &touch.key_id,
+                ))
                 .or_else(|| created.iter().find(|k| k.key_id == touch.key_id))
             else {
                 // Created by this very operation: nothing to authorize against.
@@ -154,14 +163,72 @@ pub fn authorize(
 }
 
 /// The destination key of a ReEncrypt, resolved as the operation resolves it.
-fn destination_key_id(store: &Store, ctx: &RequestCtx, request: &Request) -> Option<String> {
-    match key_ref::parse(ctx, request.destination_key_id()?, Forms::Any).ok()? {
-        KeyRef::KeyId(id) => Some(id),
-        KeyRef::Alias(name) => store
+fn destination_key_id(store: &Store, ctx: &RequestCtx, request: &Request) -> Option<KeyAt> {
+    let named = key_ref::parse(ctx, request.destination_key_id()?, Forms::Any).ok()?;
+    let key_id = match named.target {
+        Target::KeyId(id) => id,
+        Target::Alias(name) => store
             .aliases
-            .get(&RecordKey::new(&ctx.account_id, &ctx.region, &name))
-            .map(|a| a.target_key_id.clone()),
+            .get(&RecordKey::new(&named.account_id, &ctx.region, &name))
+            .map(|a| a.target_key_id.clone())?,
+    };
+    Some(KeyAt {
+        account_id: named.account_id,
+        key_id,
+    })
+}
+
+/// A key by account and ID (the Region is the caller's).
+struct KeyAt {
+    account_id: String,
+    key_id: String,
+}
+
+impl PartialEq<Touch> for KeyAt {
+    fn eq(&self, t: &Touch) -> bool {
+        self.account_id == t.account_id && self.key_id == t.key_id
     }
+}
+
+/// Whether two touches are of the same key (whatever alias named it).
+fn same_key(a: &Touch, b: &Touch) -> bool {
+    a.account_id == b.account_id && a.key_id == b.key_id
+}
+
+/// AccessDeniedException for an operation AWS does not allow across accounts on a key of another
+/// account, whatever the key policy says: the developer guide says such permissions "have no
+/// effect" and the call fails. AWS's exact answer is not recorded; the key exists and the caller
+/// named it by ARN, so this emulator answers as for a key policy that does not allow it. It is
+/// not a policy decision, so it holds with policies unenforced too.
+fn check_cross_account(
+    store: &Store,
+    ctx: &RequestCtx,
+    op: Operation,
+    touched: &[Touch],
+) -> KmsResult<()> {
+    if operations::facts(op).cross_account {
+        return Ok(());
+    }
+    let Some(foreign) = touched.iter().find(|t| t.account_id != ctx.account_id) else {
+        return Ok(());
+    };
+    let arn = store
+        .keys
+        .get(&RecordKey::new(
+            &foreign.account_id,
+            &ctx.region,
+            &foreign.key_id,
+        ))
+        .map_or_else(
+            || ctx.arn(&format!("key/{}", foreign.key_id)),
+            |k| k.arn.clone(),
+        );
+    Err(KmsError::access_denied(
+        &ctx.principal_arn(),
+        &format!("kms:{}", op.name()),
+        &arn,
+        "resource-based",
+    ))
 }
 
 fn caller_of(ctx: &RequestCtx) -> KmsResult<Caller> {
@@ -229,8 +296,11 @@ fn authorize_key(
     action: &str,
 ) -> KmsResult<()> {
     let root = ctx.is_root();
-    // Fast path: the account root and the default policy (it allows the root kms:*).
-    if root && policy::is_default_policy(&key.policy, ctx.partition(), &key.account_id) {
+    // Fast path: the key's own account root and the default policy (it allows that root kms:*).
+    if root
+        && key.account_id == ctx.account_id
+        && policy::is_default_policy(&key.policy, ctx.partition(), &key.account_id)
+    {
         return Ok(());
     }
     let caller = caller_of(ctx)?;
@@ -268,7 +338,8 @@ fn authorize_key(
         }
         Decision::ImplicitDeny(kind) => kind,
     };
-    let grants = store.grants_of(&ctx.account_id, &ctx.region, &key.key_id);
+    // A grant allows its grantee in any account, with no identity policy needed.
+    let grants = store.grants_of(&key.account_id, &key.region, &key.key_id);
     if grants_allow(grants, &caller, key, request, action) {
         return Ok(());
     }

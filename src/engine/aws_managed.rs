@@ -9,7 +9,7 @@ use crate::error::{KmsError, KmsResult};
 use crate::model::alias::AliasRecord;
 use crate::model::aws_managed;
 use crate::model::key::KeyRecord;
-use crate::model::key_ref::{self, Forms, KeyRef};
+use crate::model::key_ref::{self, Forms, KeyRef, Target};
 use crate::model::operations;
 use crate::ops::Env;
 use crate::store::txn::Touch;
@@ -27,9 +27,17 @@ pub fn create_referenced(env: &mut Env<'_, '_>, request: &Request) -> KmsResult<
         request.destination_key_id(),
     ];
     for input in named.into_iter().flatten() {
-        let Ok(KeyRef::Alias(name)) = key_ref::parse(env.ctx, input, Forms::Any) else {
+        let Ok(KeyRef {
+            account_id,
+            target: Target::Alias(name),
+        }) = key_ref::parse(env.ctx, input, Forms::Any)
+        else {
             continue;
         };
+        if account_id != env.ctx.account_id {
+            // Only the caller's own account gets AWS managed keys on first reference.
+            continue;
+        }
         let Some(service) = aws_managed::service(&name) else {
             continue;
         };

@@ -1,6 +1,11 @@
 //! Key identifiers: the four forms a caller may give (key ID, key ARN, alias name, alias ARN) and
 //! the exact NotFoundException texts AWS answers for each kind of miss (AWS-KMS-BEHAVIOUR.md §2.1).
 //! Resolution against the store lives in `store::Txn::resolve_key`; this file only parses.
+//!
+//! Keys and aliases belong to the account that created them. A bare key ID or alias name names
+//! one in the caller's own account; only an ARN names another account's key or alias
+//! (https://docs.aws.amazon.com/kms/latest/developerguide/key-policy-modifying-external-accounts.html).
+//! Whether the operation may use it there is the authorizer's question, not the parser's.
 
 use crate::context::RequestCtx;
 use crate::error::{KmsError, KmsResult};
@@ -14,13 +19,41 @@ pub enum Forms {
     KeyOnly,
 }
 
-/// A parsed key identifier.
+/// A parsed key identifier: what it names, in which account (always the caller's Region).
 #[derive(Debug, Clone, PartialEq, Eq)]
-pub enum KeyRef {
-    /// A key ID in this account and Region.
+pub struct KeyRef {
+    /// The account the key or alias belongs to: the caller's, unless an ARN named another.
+    pub account_id: String,
+    /// The key or alias it names there.
+    pub target: Target,
+}
+
+/// What a key identifier names within its account.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Target {
+    /// A key ID.
     KeyId(String),
-    /// An alias name (`alias/…`) in this account and Region.
+    /// An alias name (`alias/…`).
     Alias(String),
+}
+
+impl KeyRef {
+    fn own(ctx: &RequestCtx, target: Target) -> Self {
+        Self {
+            account_id: ctx.account_id.clone(),
+            target,
+        }
+    }
+
+    /// The ARN of `resource` (`key/<id>`, `alias/<name>`) in this reference's account.
+    pub fn arn(&self, ctx: &RequestCtx, resource: &str) -> String {
+        format!(
+            "arn:{}:kms:{}:{}:{resource}",
+            ctx.partition(),
+            ctx.region,
+            self.account_id
+        )
+    }
 }
 
 /// Parses `input` for the caller in `ctx`.
@@ -30,12 +63,12 @@ pub fn parse(ctx: &RequestCtx, input: &str, forms: Forms) -> KmsResult<KeyRef> {
     }
     if input.starts_with("alias/") {
         return match forms {
-            Forms::Any => Ok(KeyRef::Alias(input.to_string())),
+            Forms::Any => Ok(KeyRef::own(ctx, Target::Alias(input.to_string()))),
             Forms::KeyOnly => Err(KmsError::invalid_key_id(input)),
         };
     }
     if is_key_id(input) {
-        Ok(KeyRef::KeyId(input.to_string()))
+        Ok(KeyRef::own(ctx, Target::KeyId(input.to_string())))
     } else {
         Err(KmsError::invalid_key_id(input))
     }
@@ -53,23 +86,20 @@ fn parse_arn(ctx: &RequestCtx, input: &str, rest: &str, forms: Forms) -> KmsResu
     if *region != ctx.region {
         return Err(KmsError::invalid_arn_region(region));
     }
-    if let Some(id) = resource.strip_prefix("key/") {
+    let target = if let Some(id) = resource.strip_prefix("key/") {
         if !is_key_id(id) {
             return Err(KmsError::invalid_arn(input));
         }
-        if *account != ctx.account_id {
-            // Cross-account use needs a key policy grant, which this emulator does not model yet.
-            return Err(KmsError::key_not_found(input));
-        }
-        return Ok(KeyRef::KeyId(id.to_string()));
-    }
-    if resource.starts_with("alias/") && forms == Forms::Any {
-        if *account != ctx.account_id {
-            return Err(KmsError::alias_not_found(input));
-        }
-        return Ok(KeyRef::Alias((*resource).to_string()));
-    }
-    Err(KmsError::invalid_arn(input))
+        Target::KeyId(id.to_string())
+    } else if resource.starts_with("alias/") && forms == Forms::Any {
+        Target::Alias((*resource).to_string())
+    } else {
+        return Err(KmsError::invalid_arn(input));
+    };
+    Ok(KeyRef {
+        account_id: (*account).to_string(),
+        target,
+    })
 }
 
 /// A UUID v4-shaped key ID (lower-case hex, 8-4-4-4-12) or a Multi-Region `mrk-` + 32 hex.
@@ -166,23 +196,50 @@ mod tests {
     #[test]
     fn recognises_every_form() {
         let id = "1234abcd-12ab-34cd-56ef-1234567890ab";
+        let own = |target| KeyRef {
+            account_id: "111122223333".into(),
+            target,
+        };
         assert_eq!(
             parse(&ctx(), id, Forms::Any).unwrap(),
-            KeyRef::KeyId(id.into())
+            own(Target::KeyId(id.into()))
         );
         let arn = format!("arn:aws:kms:us-east-1:111122223333:key/{id}");
         assert_eq!(
             parse(&ctx(), &arn, Forms::KeyOnly).unwrap(),
-            KeyRef::KeyId(id.into())
+            own(Target::KeyId(id.into()))
         );
         assert_eq!(
             parse(&ctx(), "alias/x", Forms::Any).unwrap(),
-            KeyRef::Alias("alias/x".into())
+            own(Target::Alias("alias/x".into()))
         );
         let alias_arn = "arn:aws:kms:us-east-1:111122223333:alias/x";
         assert_eq!(
             parse(&ctx(), alias_arn, Forms::Any).unwrap(),
-            KeyRef::Alias("alias/x".into())
+            own(Target::Alias("alias/x".into()))
+        );
+    }
+
+    #[test]
+    fn only_an_arn_names_another_account() {
+        let id = "1234abcd-12ab-34cd-56ef-1234567890ab";
+        let arn = format!("arn:aws:kms:us-east-1:444455556666:key/{id}");
+        let parsed = parse(&ctx(), &arn, Forms::KeyOnly).unwrap();
+        assert_eq!(parsed.account_id, "444455556666");
+        assert_eq!(parsed.target, Target::KeyId(id.into()));
+        assert_eq!(
+            parsed.arn(&ctx(), &format!("key/{id}")),
+            arn,
+            "messages name the key in its own account"
+        );
+        let alias_arn = "arn:aws:kms:us-east-1:444455556666:alias/x";
+        assert_eq!(
+            parse(&ctx(), alias_arn, Forms::Any).unwrap().account_id,
+            "444455556666"
+        );
+        assert_eq!(
+            parse(&ctx(), id, Forms::Any).unwrap().account_id,
+            "111122223333"
         );
     }
 

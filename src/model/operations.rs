@@ -1,7 +1,7 @@
 //! Facts about operations that the layers around them act on, as one table rather than lists
 //! kept in each layer: who authorizes an operation, whether it administers its key (which AWS
-//! managed keys refuse), whether its alias needs IAM permission too, and whether naming an AWS
-//! managed key's alias creates that key. The model's own facts (members, constraints, DryRun) are
+//! managed keys refuse), whether its alias needs IAM permission too, whether naming an AWS
+//! managed key's alias creates that key, and whether another account may use it on a key. The model's own facts (members, constraints, DryRun) are
 //! generated into `api`; the request members these facts read are `api::Request`'s accessors.
 
 use crate::api::Operation;
@@ -30,6 +30,9 @@ pub struct Facts {
     /// Naming a predefined `alias/aws/<service>` whose key does not exist yet creates that key
     /// first (the cryptographic operations and DescribeKey), for each key the request names.
     pub creates_aws_managed_keys: bool,
+    /// Another account may call it on a key it names by ARN, as the key policy or a grant allows:
+    /// the API reference's "Cross-account use: Yes" for the operation.
+    pub cross_account: bool,
 }
 
 const KEYS: Facts = Facts {
@@ -37,6 +40,7 @@ const KEYS: Facts = Facts {
     administers: false,
     alias_permission: false,
     creates_aws_managed_keys: false,
+    cross_account: false,
 };
 const IDENTITY: Facts = Facts {
     authority: Authority::Identity,
@@ -53,6 +57,44 @@ const USES_AWS_MANAGED: Facts = Facts {
 
 /// The facts of `op`.
 pub fn facts(op: Operation) -> Facts {
+    Facts {
+        cross_account: cross_account(op),
+        ..own_account_facts(op)
+    }
+}
+
+/// The operations whose API reference page says "Cross-account use: Yes"
+/// (https://docs.aws.amazon.com/kms/latest/APIReference/API_Operations.html, per operation; the
+/// developer guide lists the same set in key-policy-modifying-external-accounts.html).
+fn cross_account(op: Operation) -> bool {
+    use Operation as O;
+    matches!(
+        op,
+        O::CreateGrant
+            | O::Decrypt
+            | O::Decapsulate
+            | O::DeriveSharedSecret
+            | O::DescribeKey
+            | O::Encapsulate
+            | O::Encrypt
+            | O::GenerateDataKey
+            | O::GenerateDataKeyPair
+            | O::GenerateDataKeyPairWithoutPlaintext
+            | O::GenerateDataKeyWithoutPlaintext
+            | O::GenerateMac
+            | O::GetKeyRotationStatus
+            | O::GetPublicKey
+            | O::ListGrants
+            | O::ReEncrypt
+            | O::RetireGrant
+            | O::RevokeGrant
+            | O::Sign
+            | O::Verify
+            | O::VerifyMac
+    )
+}
+
+fn own_account_facts(op: Operation) -> Facts {
     use Operation as O;
     match op {
         O::CreateKey
@@ -116,6 +158,17 @@ mod tests {
             let f = facts(*op);
             if f.authority != Authority::Keys {
                 assert!(!f.administers && !f.creates_aws_managed_keys, "{op:?}");
+            }
+        }
+    }
+
+    #[test]
+    fn no_operation_that_administers_a_key_is_cross_account() {
+        for op in Operation::ALL {
+            let f = facts(*op);
+            assert!(!(f.administers && f.cross_account), "{op:?}");
+            if f.authority == Authority::Identity {
+                assert!(!f.cross_account, "{op:?}");
             }
         }
     }

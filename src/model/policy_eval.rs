@@ -11,6 +11,9 @@
 //! - a key policy Allow for the caller allows;
 //! - a key policy Allow for the caller's *account* delegates to IAM: it allows only together with an
 //!   identity-policy Allow (the account root needs none: IAM always allows it);
+//! - a caller in another account than the key's needs both: the key policy must reach it (its
+//!   account or the caller itself) and, unless it is its account's root, an identity policy must
+//!   allow it too (https://docs.aws.amazon.com/kms/latest/developerguide/key-policy-modifying-external-accounts.html);
 //! - an unknown condition operator fails closed: an Allow statement with it never applies and a
 //!   Deny statement with it always applies (PutKeyPolicy rejects such documents up front).
 
@@ -397,17 +400,28 @@ pub fn decide<P: std::borrow::Borrow<Policy>>(
     if id.denied {
         return Decision::ExplicitDeny(PolicyKind::IdentityBased);
     }
+    let reached = kp.allowed || kp.allowed_account;
     let allowed = match key_policy {
         None => root || id.allowed,
+        Some(_) if is_cross_account(req) => reached && (root || id.allowed),
         Some(_) => kp.allowed || (kp.allowed_account && (root || id.allowed)),
     };
     if allowed {
         Decision::Allow
-    } else if key_policy.is_none() || kp.allowed_account {
+    } else if key_policy.is_none() || kp.allowed_account || (reached && is_cross_account(req)) {
         Decision::ImplicitDeny(PolicyKind::IdentityBased)
     } else {
         Decision::ImplicitDeny(PolicyKind::ResourceBased)
     }
+}
+
+/// Whether the resource (a key ARN, `arn:<partition>:kms:<region>:<account>:key/<id>`) belongs to
+/// another account than the caller's.
+fn is_cross_account(req: &Request<'_>) -> bool {
+    req.resource
+        .split(':')
+        .nth(4)
+        .is_some_and(|account| account != req.caller.account)
 }
 
 /// How a statement reaches the caller.

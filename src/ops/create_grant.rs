@@ -76,7 +76,7 @@ pub fn run(env: &mut Env<'_, '_>, req: CreateGrantRequest) -> KmsResult<CreateGr
     // With a Name, a retry with identical parameters returns the grant it already made.
     let existing = req.name.as_ref().and_then(|_| {
         env.txn
-            .grants_of(env.ctx, &key.key_id)
+            .grants_of(&key)
             .into_iter()
             .find(|g| g.same_request(&record))
     });
@@ -85,7 +85,7 @@ pub fn run(env: &mut Env<'_, '_>, req: CreateGrantRequest) -> KmsResult<CreateGr
         None => {
             record.grant_id = grant::new_grant_id(env.random_array()?);
             let id = record.grant_id.clone();
-            env.txn.put_grant(env.ctx, record);
+            env.txn.put_grant(&key, record);
             id
         }
     };

@@ -27,7 +27,7 @@ pub fn run(env: &mut Env<'_, '_>, req: ListGrantsRequest) -> KmsResult<ListGrant
     }
     let grants: Vec<_> = env
         .txn
-        .grants_of(env.ctx, &key.key_id)
+        .grants_of(&key)
         .into_iter()
         .filter(|g| req.grant_id.as_ref().is_none_or(|id| g.grant_id == *id))
         .filter(|g| {

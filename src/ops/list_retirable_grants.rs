@@ -1,9 +1,11 @@
 //! ListRetirableGrants: every grant in the account and Region that names the given retiring
-//! principal, paged like ListGrants (AWS-KMS-BEHAVIOUR.md §2.9, §2.17).
+//! principal (and, for a principal of the caller's account, its grants on other accounts' keys),
+//! paged like ListGrants (AWS-KMS-BEHAVIOUR.md §2.9, §2.17).
 
 use crate::api::{ListRetirableGrantsRequest, ListRetirableGrantsResponse};
 use crate::error::{KmsError, KmsResult};
 use crate::model::paging;
+use crate::model::policy_eval::Caller;
 
 use super::Env;
 
@@ -21,9 +23,19 @@ pub fn run(
             "Either RetiringPrincipal or RetiringServicePrincipal must be specified.",
         ));
     }
-    let grants: Vec<_> = env
-        .txn
-        .grants(env.ctx)
+    // A retiring principal of the caller's account sees its grants on other accounts' keys too
+    // (the API reference's "Cross-account use" for ListRetirableGrants).
+    let own_principal = req
+        .retiring_principal
+        .as_deref()
+        .and_then(Caller::from_arn)
+        .is_some_and(|c| c.account == env.ctx.account_id);
+    let candidates = if own_principal {
+        env.txn.grants_of_every_account(env.ctx)
+    } else {
+        env.txn.grants(env.ctx)
+    };
+    let grants: Vec<_> = candidates
         .into_iter()
         .filter(|g| {
             req.retiring_principal

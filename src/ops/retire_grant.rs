@@ -1,6 +1,7 @@
 //! RetireGrant: deletes a grant named by its token, or by KeyId + GrantId. Who may retire is
 //! decided by the grant itself, here rather than by the engine's policy check: the account that
-//! owns the key (its root), the grant's retiring principal, and its grantee when the grant
+//! owns the key (its root; another account's root only as the grant names it), the grant's
+//! retiring principal, and its grantee when the grant
 //! includes RetireGrant (https://docs.aws.amazon.com/kms/latest/developerguide/grant-delete.html).
 
 use crate::api::{ErrorCode, GrantOperation, RetireGrantRequest, RetireGrantResponse};
@@ -18,7 +19,7 @@ pub fn run(env: &mut Env<'_, '_>, req: RetireGrantRequest) -> KmsResult<RetireGr
             let (key_id, grant_id) = grant::parse_token(token)?;
             let key = env
                 .txn
-                .key(env.ctx, &key_id)
+                .key_by_id(env.ctx, &key_id)
                 .ok_or_else(|| KmsError::key_not_found(&env.ctx.arn(&format!("key/{key_id}"))))?;
             (key, grant_id)
         }
@@ -37,7 +38,7 @@ pub fn run(env: &mut Env<'_, '_>, req: RetireGrantRequest) -> KmsResult<RetireGr
     };
     let grant = env
         .txn
-        .grants_of(env.ctx, &key.key_id)
+        .grants_of(&key)
         .into_iter()
         .find(|g| g.grant_id == grant_id)
         .ok_or_else(|| {
@@ -51,7 +52,7 @@ pub fn run(env: &mut Env<'_, '_>, req: RetireGrantRequest) -> KmsResult<RetireGr
         .filter(|c| c.role_name.is_some())
         .map(|c| c.principal_arn());
     let allowed = !env.ctx.enforce_policies
-        || env.ctx.is_root()
+        || (env.ctx.is_root() && key.account_id == env.ctx.account_id)
         || grant.is_retiring(&principal, role.as_deref())
         || (grant.is_grantee(&principal, role.as_deref())
             && grant.operations.contains(&GrantOperation::RetireGrant));
@@ -66,6 +67,6 @@ pub fn run(env: &mut Env<'_, '_>, req: RetireGrantRequest) -> KmsResult<RetireGr
     if req.dry_run == Some(true) {
         return Err(KmsError::dry_run());
     }
-    env.txn.delete_grant(env.ctx, &grant);
+    env.txn.delete_grant(&key, &grant);
     Ok(RetireGrantResponse {})
 }

@@ -21,7 +21,7 @@ pub fn run(env: &mut Env<'_, '_>, req: RevokeGrantRequest) -> KmsResult<RevokeGr
     }
     let grant = env
         .txn
-        .grants_of(env.ctx, &key.key_id)
+        .grants_of(&key)
         .into_iter()
         .find(|g| g.grant_id == grant_id)
         .ok_or_else(|| {
@@ -33,6 +33,6 @@ pub fn run(env: &mut Env<'_, '_>, req: RevokeGrantRequest) -> KmsResult<RevokeGr
     if req.dry_run == Some(true) {
         return Err(KmsError::dry_run());
     }
-    env.txn.delete_grant(env.ctx, &grant);
+    env.txn.delete_grant(&key, &grant);
     Ok(RevokeGrantResponse {})
 }

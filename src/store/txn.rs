@@ -18,7 +18,7 @@ use crate::model::alias::AliasRecord;
 use crate::model::custom_key_store::CustomKeyStoreRecord;
 use crate::model::grant::GrantRecord;
 use crate::model::key::KeyRecord;
-use crate::model::key_ref::{self, Forms, KeyRef};
+use crate::model::key_ref::{self, Forms, Target};
 use crate::model::multi_region;
 
 /// The records one operation wrote: the new value, or `None` for a delete.
@@ -51,6 +51,8 @@ impl WriteSet {
 /// A key an operation used, and the alias the caller named it by (for `kms:RequestAlias`).
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Touch {
+    /// The account the key belongs to (another account's when the caller named it by ARN).
+    pub account_id: String,
     /// The key ID.
     pub key_id: String,
     /// `alias/…` when the caller named the key by an alias.
@@ -125,10 +127,11 @@ impl<'a> Txn<'a> {
         self.touched.take()
     }
 
-    fn touch(&self, key_id: &str, alias: Option<&str>) {
+    fn touch(&self, key: &KeyRecord, alias: Option<&str>) {
         let mut list = self.touched.take();
         list.push(Touch {
-            key_id: key_id.to_string(),
+            account_id: key.account_id.clone(),
+            key_id: key.key_id.clone(),
             alias: alias.map(str::to_string),
         });
         self.touched.set(list);
@@ -153,22 +156,38 @@ impl<'a> Txn<'a> {
         let key = key
             .map(|k| self.settle(k, ctx.now))
             .filter(|k| !k.is_deleted_at(ctx.now));
-        if key.is_some() {
-            self.touch(key_id, None);
+        if let Some(k) = &key {
+            self.touch(k, None);
         }
         key
+    }
+
+    /// The key a ciphertext or a grant token names by its ID alone: the caller's own if it has
+    /// one, else the key with that ID in another account of the Region (recorded as touched).
+    /// AWS's blobs and tokens also identify the key's account; ours carry only the ID, which is
+    /// random and so names one key. Whether the caller may use it there is for the authorizer.
+    pub fn key_by_id(&self, ctx: &RequestCtx, key_id: &str) -> Option<KeyRecord> {
+        if let Some(own) = self.key(ctx, key_id) {
+            return Some(own);
+        }
+        let owner = self
+            .base
+            .keys
+            .keys()
+            .find(|k| k.region == ctx.region && k.id == key_id)?
+            .account_id
+            .clone();
+        let key = self.key_in(&owner, &ctx.region, key_id, ctx.now)?;
+        self.touch(&key, None);
+        Some(key)
     }
 
     /// Whether `key_id` no longer exists for callers at `ctx.now` (never created, or its deletion
     /// window has passed). The records of a deleted key stay in storage but are invisible, with their
     /// aliases and grants, exactly as if they had been removed when the window ended.
     fn is_gone(&self, ctx: &RequestCtx, key_id: &str) -> bool {
-        self.keys
-            .get(
-                &self.base.keys,
-                &RecordKey::new(&ctx.account_id, &ctx.region, key_id),
-            )
-            .is_none_or(|k| self.settle(k, ctx.now).is_deleted_at(ctx.now))
+        self.key_in(&ctx.account_id, &ctx.region, key_id, ctx.now)
+            .is_none()
     }
 
     /// Whether a key with this ID was ever created in the caller's account and Region, even if
@@ -182,8 +201,9 @@ impl<'a> Txn<'a> {
             .is_some()
     }
 
-    /// The copy of a key in another Region of the same account (Multi-Region keys), as of `now`.
-    /// Not recorded as touched: authorization concerns the caller's Region.
+    /// A key in the given account and Region as of `now`, unless its deletion window has passed:
+    /// the copy of a Multi-Region key in another Region, or a key of another account. Not recorded
+    /// as touched (the callers that hand it to an operation touch it themselves).
     pub fn key_in(
         &self,
         account_id: &str,
@@ -286,16 +306,24 @@ impl<'a> Txn<'a> {
                 self.delete_alias(ctx, &alias.name);
             }
         }
-        for grant in self.grants_of(ctx, key_id) {
-            self.delete_grant(ctx, &grant);
+        let prefix = format!("{key_id}/");
+        let grants = self
+            .grants
+            .list(&self.base.grants, &ctx.account_id, &ctx.region);
+        for (k, _) in grants
+            .into_iter()
+            .filter(|(k, _)| k.id.starts_with(&prefix))
+        {
+            self.grants.writes.insert(k, None);
         }
     }
 
-    /// The grants of a key, in grant-ID order.
-    pub fn grants_of(&self, ctx: &RequestCtx, key_id: &str) -> Vec<GrantRecord> {
-        let prefix = format!("{key_id}/");
+    /// The grants of a key, in grant-ID order. Grants live with their key, in its account, whoever
+    /// created them.
+    pub fn grants_of(&self, key: &KeyRecord) -> Vec<GrantRecord> {
+        let prefix = format!("{}/", key.key_id);
         self.grants
-            .list(&self.base.grants, &ctx.account_id, &ctx.region)
+            .list(&self.base.grants, &key.account_id, &key.region)
             .into_iter()
             .filter(|(k, _)| k.id.starts_with(&prefix))
             .map(|(_, v)| v)
@@ -304,28 +332,58 @@ impl<'a> Txn<'a> {
 
     /// Every grant in the caller's account and Region, by key ID then grant ID.
     pub fn grants(&self, ctx: &RequestCtx) -> Vec<GrantRecord> {
+        self.live_grants(ctx, &ctx.account_id)
+    }
+
+    /// The grants in `account_id` (the caller's Region) whose key still exists, by record key.
+    fn live_grants(&self, ctx: &RequestCtx, account_id: &str) -> Vec<GrantRecord> {
         self.grants
-            .list(&self.base.grants, &ctx.account_id, &ctx.region)
+            .list(&self.base.grants, account_id, &ctx.region)
             .into_iter()
+            .filter(|(_, g)| {
+                self.key_in(account_id, &ctx.region, &g.key_id, ctx.now)
+                    .is_some()
+            })
             .map(|(_, v)| v)
             .collect()
     }
 
-    /// Inserts or replaces a grant in the caller's account and Region.
-    pub fn put_grant(&mut self, ctx: &RequestCtx, grant: GrantRecord) {
-        let id = format!("{}/{}", grant.key_id, grant.grant_id);
+    /// Every grant in the caller's Region, of every account, sorted by key ID then grant ID: the
+    /// grants another account made on its keys for principals of the caller's account.
+    pub fn grants_of_every_account(&self, ctx: &RequestCtx) -> Vec<GrantRecord> {
+        let mut accounts: Vec<&str> = self
+            .base
+            .grants
+            .keys()
+            .chain(self.grants.writes.keys())
+            .filter(|k| k.region == ctx.region)
+            .map(|k| k.account_id.as_str())
+            .collect();
+        accounts.sort_unstable();
+        accounts.dedup();
+        let mut all: Vec<GrantRecord> = accounts
+            .into_iter()
+            .flat_map(|account| self.live_grants(ctx, account))
+            .collect();
+        all.sort_by(|a, b| (&a.key_id, &a.grant_id).cmp(&(&b.key_id, &b.grant_id)));
+        all
+    }
+
+    /// Inserts or replaces a grant on `key` (in the key's account and Region).
+    pub fn put_grant(&mut self, key: &KeyRecord, grant: GrantRecord) {
+        let id = format!("{}/{}", key.key_id, grant.grant_id);
         self.grants.writes.insert(
-            RecordKey::new(&ctx.account_id, &ctx.region, &id),
+            RecordKey::new(&key.account_id, &key.region, &id),
             Some(grant),
         );
     }
 
-    /// Deletes a grant.
-    pub fn delete_grant(&mut self, ctx: &RequestCtx, grant: &GrantRecord) {
-        let id = format!("{}/{}", grant.key_id, grant.grant_id);
+    /// Deletes a grant on `key`.
+    pub fn delete_grant(&mut self, key: &KeyRecord, grant: &GrantRecord) {
+        let id = format!("{}/{}", key.key_id, grant.grant_id);
         self.grants
             .writes
-            .insert(RecordKey::new(&ctx.account_id, &ctx.region, &id), None);
+            .insert(RecordKey::new(&key.account_id, &key.region, &id), None);
     }
 
     /// Every key in the caller's account and Region, by key ID.
@@ -346,12 +404,20 @@ impl<'a> Txn<'a> {
 
     /// An alias by name in the caller's account and Region.
     pub fn alias(&self, ctx: &RequestCtx, name: &str) -> Option<AliasRecord> {
+        self.alias_in(ctx, &ctx.account_id, name)
+    }
+
+    /// An alias by name in `account_id` (the caller's Region), unless its key is gone.
+    fn alias_in(&self, ctx: &RequestCtx, account_id: &str, name: &str) -> Option<AliasRecord> {
         self.aliases
             .get(
                 &self.base.aliases,
-                &RecordKey::new(&ctx.account_id, &ctx.region, name),
+                &RecordKey::new(account_id, &ctx.region, name),
             )
-            .filter(|a| !self.is_gone(ctx, &a.target_key_id))
+            .filter(|a| {
+                self.key_in(account_id, &ctx.region, &a.target_key_id, ctx.now)
+                    .is_some()
+            })
     }
 
     /// Every alias in the caller's account and Region, by name (aliases die with their key).
@@ -378,27 +444,24 @@ impl<'a> Txn<'a> {
     }
 
     /// Resolves a caller's key identifier to the key, with AWS's NotFoundException for each miss.
+    /// A key ARN or alias ARN of another account resolves there (see `key_ref`).
     pub fn resolve_key(&self, ctx: &RequestCtx, input: &str, forms: Forms) -> KmsResult<KeyRecord> {
-        let (key_id, alias) = match key_ref::parse(ctx, input, forms)? {
-            KeyRef::KeyId(id) => (id, None),
-            KeyRef::Alias(name) => {
+        let named = key_ref::parse(ctx, input, forms)?;
+        let account = named.account_id.as_str();
+        let (key_id, alias) = match &named.target {
+            Target::KeyId(id) => (id.clone(), None),
+            Target::Alias(name) => {
                 let target = self
-                    .alias(ctx, &name)
-                    .ok_or_else(|| KmsError::alias_not_found(&ctx.arn(&name)))?
+                    .alias_in(ctx, account, name)
+                    .ok_or_else(|| KmsError::alias_not_found(&named.arn(ctx, name)))?
                     .target_key_id;
-                (target, Some(name))
+                (target, Some(name.as_str()))
             }
         };
         let key = self
-            .keys
-            .get(
-                &self.base.keys,
-                &RecordKey::new(&ctx.account_id, &ctx.region, &key_id),
-            )
-            .map(|k| self.settle(k, ctx.now))
-            .filter(|k| !k.is_deleted_at(ctx.now))
-            .ok_or_else(|| KmsError::key_not_found(&ctx.arn(&format!("key/{key_id}"))))?;
-        self.touch(&key_id, alias.as_deref());
+            .key_in(account, &ctx.region, &key_id, ctx.now)
+            .ok_or_else(|| KmsError::key_not_found(&named.arn(ctx, &format!("key/{key_id}"))))?;
+        self.touch(&key, alias);
         Ok(key)
     }
 }

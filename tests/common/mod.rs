@@ -216,3 +216,16 @@ pub fn encrypt(
         .unwrap()
         .to_string()
 }
+
+/// An identity policy allowing `actions` on every resource.
+pub fn allow(actions: Value) -> Value {
+    json!({"Version": "2012-10-17", "Statement": [{"Effect": "Allow", "Action": actions, "Resource": "*"}]})
+}
+
+/// AWS's AccessDeniedException when no `kind` (`resource-based`, `identity-based`) policy allows.
+pub fn denied(principal: &str, action: &str, resource: &str, kind: &str) -> (String, String) {
+    (
+        "AccessDeniedException".into(),
+        format!("User: {principal} is not authorized to perform: {action} on resource: {resource} because no {kind} policy allows the {action} action"),
+    )
+}
