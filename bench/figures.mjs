@@ -23,6 +23,7 @@ import {
 } from "kms-wasm";
 import * as pkg from "kms-wasm";
 import { medianMs, opsPerSecond, processMs } from "./lib.mjs";
+import { serverCpuFigures } from "./server-cpu.mjs";
 
 const data = randomBytes(4096);
 const nodeKey = randomBytes(32);
@@ -322,6 +323,8 @@ export async function figures({ quick, root, only }) {
       rmSync(dir, { recursive: true, force: true });
     }
   }
+
+  if (want("l")) await serverCpuFigures({ quick, root, add });
 
   if (want("k")) {
     // What a browser downloads: the default entry bundled and minified (without the base64 copy,
