@@ -213,7 +213,8 @@ export class EngineHandle {
   #open: Promise<OpenEngine> | undefined;
   #generation = -1;
   #recording = false;
-  #calls: CloudTrailEvent[] = [];
+  /** The call log, newest last; an event stays the bytes Rust wrote until someone reads it (`calls`). */
+  #calls: (CloudTrailEvent | Uint8Array)[] = [];
 
   /**
    * @param storage - the storage this engine keeps in step with
@@ -253,7 +254,8 @@ export class EngineHandle {
           out = await open.journal.run(() => open.dispatch(target, ctx, body, blobs, false, this.#recording));
         }
         if (out.event) {
-          this.#calls.push(JSON.parse(new TextDecoder().decode(out.event)) as CloudTrailEvent);
+          // Parsed when read: a server records every call and is asked for few of them.
+          this.#calls.push(out.event);
           // A server that records for days must not grow without end: keep the newest events.
           // (Trimmed a tenth at a time, so a full log costs no shift per call.)
           if (this.#calls.length > MAX_RECORDED_CALLS * 1.1) this.#calls.splice(0, this.#calls.length - MAX_RECORDED_CALLS);
@@ -285,7 +287,12 @@ export class EngineHandle {
 
   /** The recorded events, oldest first (a copy: later calls do not change the returned array). */
   calls(): readonly CloudTrailEvent[] {
-    return this.#calls.slice(-MAX_RECORDED_CALLS);
+    const start = Math.max(0, this.#calls.length - MAX_RECORDED_CALLS);
+    for (let i = start; i < this.#calls.length; i++) {
+      const e = this.#calls[i]!;
+      if (e instanceof Uint8Array) this.#calls[i] = JSON.parse(new TextDecoder().decode(e)) as CloudTrailEvent;
+    }
+    return this.#calls.slice(start) as CloudTrailEvent[];
   }
 
   /** Forgets the recorded events (recording stays as it was). */
