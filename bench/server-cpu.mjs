@@ -60,6 +60,10 @@ function freePort() {
 /** Spawns `cmd args` and waits until `ready(url)` answers; returns {pid, url, stop}. */
 async function startProcess(cmd, args, port, env = {}) {
   const child = spawn(cmd, args, { stdio: ["ignore", "ignore", "pipe"], env: { ...process.env, ...env } });
+  // A bench stopped half-way must not leave its servers running.
+  const orphanGuard = () => child.kill("SIGTERM");
+  process.once("exit", orphanGuard);
+  child.once("exit", () => process.off("exit", orphanGuard));
   let stderr = "";
   child.stderr.on("data", (d) => { stderr += d; });
   const url = `http://127.0.0.1:${port}`;

@@ -170,9 +170,14 @@ export class FileSystemStorage implements StorageAdapter {
     const taken = Date.now();
     const entries = await this.#readRun(version);
     // The run stops at the first missing file. That is the head unless a compaction deleted the
-    // files under us, which it does only after publishing a snapshot above `version`.
-    const snapshotVersion = await this.#newestSnapshot();
-    if (snapshotVersion > version) throw new SnapshotRequired(version, snapshotVersion);
+    // files under us, which it does only after publishing a snapshot above `version`, and in
+    // ascending order: if the run's last version still exists, the missing one after it was never
+    // deleted, and one stat answers what a listing of snapshots/ would.
+    const last = version + entries.length;
+    if (last === 0 || !(await exists(join(this.#journal, nameOf(last))))) {
+      const snapshotVersion = await this.#newestSnapshot();
+      if (snapshotVersion > version) throw new SnapshotRequired(version, snapshotVersion);
+    }
     // Only versions actually seen count as known: `version` itself is the caller's claim.
     if (entries.length > 0) this.#knownHead = Math.max(this.#knownHead, version + entries.length);
     this.#proven = trusted(fingerprint, taken) ? { version: version + entries.length, fingerprint: fingerprint.text } : undefined;
@@ -304,7 +309,8 @@ export class FileSystemStorage implements StorageAdapter {
     // Entries are deleted only once every writer that might not have seen the new snapshot has
     // finished; otherwise they stay, harmlessly, for a later compaction to delete.
     if (!(await this.#quiesce())) return;
-    for (const v of await listVersions(this.#journal)) {
+    // Ascending, so that a surviving entry proves every later one was never deleted (readSince).
+    for (const v of (await listVersions(this.#journal)).sort((a, b) => a - b)) {
       if (v <= version) await unlink(join(this.#journal, nameOf(v))).catch(ignore);
     }
   }
