@@ -2,14 +2,13 @@
 //! model needs beyond JSON (`Blob`, `EpochSeconds`) and the constraint checker (`validate`).
 //! Nothing here knows about keys or state.
 
+pub mod blob_base64;
 pub mod blob_channel;
 #[rustfmt::skip]
 pub mod generated;
 pub mod validate;
 
 pub use generated::*;
-
-use base64::Engine as _;
 
 use crate::error::KmsError;
 use serde::{Deserialize, Deserializer, Serialize, Serializer};
@@ -23,7 +22,7 @@ impl Serialize for Blob {
     fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
         match blob_channel::put_output(&self.0) {
             Some(marker) => s.serialize_str(&marker),
-            None => s.serialize_str(&base64::engine::general_purpose::STANDARD.encode(&self.0)),
+            None => s.serialize_str(&blob_base64::encode(&self.0)),
         }
     }
 }
@@ -36,10 +35,9 @@ impl<'de> Deserialize<'de> for Blob {
                 .map(Blob)
                 .ok_or_else(|| serde::de::Error::custom("Invalid base64"));
         }
-        base64::engine::general_purpose::STANDARD
-            .decode(text.as_bytes())
+        blob_base64::decode(text.as_bytes())
             .map(Blob)
-            .map_err(|_| serde::de::Error::custom("Invalid base64"))
+            .ok_or_else(|| serde::de::Error::custom("Invalid base64"))
     }
 }
 

@@ -228,12 +228,24 @@ pub fn event(call: &Call<'_>) -> Vec<u8> {
     let rules = rules(op);
     let (request_members, response_members) = members::members(op);
     let ok = outcome.status == 200;
+    // Only the members the event shows are read: a blob's base64 is skipped, never copied.
     let response = if ok {
-        parse_object(&outcome.body)
+        let extra: &[(&str, &str)] = match rules.extra {
+            Extra::FromResponse(pairs) => pairs,
+            _ => &[],
+        };
+        parse_members(&outcome.body, &|k| {
+            response_members.iter().any(|m| m.wire == k)
+                || rules.created_key == Some(k)
+                || extra.iter().any(|(wire, _)| *wire == k)
+        })
     } else {
         None
     };
-    let keys = resources(call, rules, response.as_ref());
+    let raw_request = parse_members(call.request, &|k| {
+        request_members.iter().any(|m| m.wire == k) || (rules.alias_resource && k == "AliasName")
+    });
+    let keys = resources(call, rules, response.as_ref(), raw_request.as_ref());
 
     let mut e = Ordered::default();
     e.put("eventVersion", "1.11".into());
@@ -254,7 +266,7 @@ pub fn event(call: &Call<'_>) -> Vec<u8> {
             e.put("errorMessage", message.into());
         }
     }
-    let mut request = parse_object(call.request).map(|r| project(&r, request_members));
+    let mut request = raw_request.as_ref().map(|r| project(r, request_members));
     if let (Some(r), Some(hidden)) = (request.as_mut(), rules.material_tag) {
         if let Some(Value::Array(tags)) = r.get_mut("tags") {
             tags.retain(|t| t.get("tagKey").and_then(Value::as_str) != Some(hidden));
@@ -304,7 +316,12 @@ pub fn event(call: &Call<'_>) -> Vec<u8> {
 
 /// The ARNs for `resources`: the alias the request named (for alias operations) or the key the call
 /// created, then each key the call touched, once, in order.
-fn resources(call: &Call<'_>, rules: Rules, response: Option<&Map<String, Value>>) -> Vec<String> {
+fn resources(
+    call: &Call<'_>,
+    rules: Rules,
+    response: Option<&Map<String, Value>>,
+    request: Option<&Map<String, Value>>,
+) -> Vec<String> {
     let ctx = call.ctx;
     let mut arns: Vec<String> = Vec::new();
     let created = rules
@@ -312,7 +329,7 @@ fn resources(call: &Call<'_>, rules: Rules, response: Option<&Map<String, Value>
         .and_then(|m| response?.get(m)?.get("Arn")?.as_str());
     arns.extend(created.map(str::to_string));
     if rules.alias_resource {
-        let alias = parse_object(call.request).and_then(|r| {
+        let alias = request.and_then(|r| {
             r.get("AliasName")
                 .and_then(Value::as_str)
                 .map(str::to_string)
@@ -406,6 +423,40 @@ fn parse_object(bytes: &[u8]) -> Option<Map<String, Value>> {
         Ok(Value::Object(m)) => Some(m),
         _ => None,
     }
+}
+
+/// The members of the JSON object `bytes` that `keep` names, the others skipped unread (serde's
+/// `IgnoredAny`); `None` when `bytes` is not one JSON object. Duplicate names: the last wins, as
+/// in `parse_object`.
+fn parse_members(bytes: &[u8], keep: &dyn Fn(&str) -> bool) -> Option<Map<String, Value>> {
+    struct Members<'k>(&'k dyn Fn(&str) -> bool);
+    impl<'de> serde::de::DeserializeSeed<'de> for Members<'_> {
+        type Value = Map<String, Value>;
+        fn deserialize<D: serde::Deserializer<'de>>(self, d: D) -> Result<Self::Value, D::Error> {
+            d.deserialize_map(self)
+        }
+    }
+    impl<'de> serde::de::Visitor<'de> for Members<'_> {
+        type Value = Map<String, Value>;
+        fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+            f.write_str("a JSON object")
+        }
+        fn visit_map<A: serde::de::MapAccess<'de>>(self, mut a: A) -> Result<Self::Value, A::Error> {
+            let mut out = Map::new();
+            while let Some(key) = a.next_key::<String>()? {
+                if (self.0)(&key) {
+                    out.insert(key, a.next_value()?);
+                } else {
+                    a.next_value::<serde::de::IgnoredAny>()?;
+                }
+            }
+            Ok(out)
+        }
+    }
+    let mut de = serde_json::Deserializer::from_slice(bytes);
+    let map = serde::de::DeserializeSeed::deserialize(Members(keep), &mut de).ok()?;
+    de.end().ok()?;
+    Some(map)
 }
 
 fn non_empty(map: Option<Map<String, Value>>) -> Value {

@@ -1,12 +1,14 @@
 //! The only wasm-bindgen file: `WasmEngine` for JS. Twelve methods over `Engine` and `wire::handle`;
 //! bytes in, bytes out. A panic hook keeps the panic text so JS can report it after a trap, and
-//! `set_aes_gcm_host` and `set_ecdsa_host` let the Node entry lend node:crypto's AES-GCM to
-//! `crypto::aes_gcm` and its ECDSA to `crypto::ecc`.
+//! `set_aes_gcm_host`, `set_ecdsa_host` and `set_base64_host` let the Node entry lend node:crypto's
+//! AES-GCM to `crypto::aes_gcm`, its ECDSA to `crypto::ecc` and `Buffer`'s base64 to
+//! `api::blob_base64`.
 
 use std::sync::Mutex;
 
 use wasm_bindgen::prelude::*;
 
+use crate::api::blob_base64;
 use crate::crypto::aes_gcm;
 use crate::crypto::digest::Hash;
 use crate::crypto::ecc;
@@ -127,6 +129,38 @@ impl ecc::Accelerator for HostEcdsa {
 #[wasm_bindgen]
 pub fn set_ecdsa_host(host: Option<HostEcdsa>) {
     ecc::set_accelerator(host.map(|h| Box::new(h) as Box<dyn ecc::Accelerator>));
+}
+
+#[wasm_bindgen]
+extern "C" {
+    /// A JS object with synchronous base64 `decode` and `encode` (pkg/src/node-base64.ts). The
+    /// slices are views of wasm memory, `out` included: JS writes the result straight into it.
+    pub type HostBase64;
+
+    /// Decodes `text` into `out`; `false` when `text` is not canonical padded standard base64.
+    #[wasm_bindgen(method, catch)]
+    fn decode(this: &HostBase64, text: &[u8], out: &mut [u8]) -> Result<bool, JsValue>;
+
+    /// Writes the padded standard base64 of `bytes` into `out`.
+    #[wasm_bindgen(method, catch)]
+    fn encode(this: &HostBase64, bytes: &[u8], out: &mut [u8]) -> Result<(), JsValue>;
+}
+
+impl blob_base64::Accelerator for HostBase64 {
+    fn decode(&self, text: &[u8], out: &mut [u8]) -> Result<bool, blob_base64::Unavailable> {
+        HostBase64::decode(self, text, out).map_err(|_| blob_base64::Unavailable)
+    }
+
+    fn encode(&self, bytes: &[u8], out: &mut [u8]) -> Result<(), blob_base64::Unavailable> {
+        HostBase64::encode(self, bytes, out).map_err(|_| blob_base64::Unavailable)
+    }
+}
+
+/// Routes the base64 of large blob members through `host` (or back to software, with
+/// `undefined`) for every engine of this instance.
+#[wasm_bindgen]
+pub fn set_base64_host(host: Option<HostBase64>) {
+    blob_base64::set_accelerator(host.map(|h| Box::new(h) as Box<dyn blob_base64::Accelerator>));
 }
 
 /// The engine, as JS sees it.

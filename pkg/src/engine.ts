@@ -36,6 +36,14 @@ export interface AesGcmHost {
   open(key: Uint8Array, nonce: Uint8Array, aad: Uint8Array, sealed: Uint8Array, out: Uint8Array): boolean;
 }
 
+/** A synchronous base64 for large blob members the engine may use instead of its own (`node-base64.ts`). */
+export interface Base64Host {
+  /** Decodes `text` into `out` (exactly the decoded size); `false` unless `text` is canonical padded standard base64. */
+  decode(text: Uint8Array, out: Uint8Array): boolean;
+  /** Writes the padded standard base64 of `bytes` into `out` (exactly its size). */
+  encode(bytes: Uint8Array, out: Uint8Array): void;
+}
+
 /** A synchronous ECDSA over a whole message the engine may use instead of its own (`node-ecdsa.ts`). */
 export interface EcdsaHost {
   sign(hash: "sha256" | "sha384" | "sha512", pkcs8: Uint8Array, message: Uint8Array): Uint8Array;
@@ -45,6 +53,7 @@ let source: WasmSource | undefined;
 let instantiateSync = false;
 let aesGcmHost: AesGcmHost | undefined;
 let ecdsaHost: EcdsaHost | undefined;
+let base64Host: Base64Host | undefined;
 let loading: Promise<void> | undefined;
 // Bumped whenever the wasm instance is replaced after a trap. Every WasmEngine belongs to one
 // generation: its pointer means nothing in the new instance's memory, so it must never be used again.
@@ -70,6 +79,11 @@ export function setAesGcmHost(host: AesGcmHost | undefined): void {
 /** Lends the engine a faster ECDSA for RAW messages (the Node entry's node:crypto). @internal */
 export function setEcdsaHost(host: EcdsaHost | undefined): void {
   ecdsaHost = host;
+}
+
+/** Lends the engine a faster base64 for large blobs (the Node entry's `Buffer`). @internal */
+export function setBase64Host(host: Base64Host | undefined): void {
+  base64Host = host;
 }
 
 function loadWasm(): Promise<void> {
@@ -199,7 +213,8 @@ export class EngineHandle {
   #open: Promise<OpenEngine> | undefined;
   #generation = -1;
   #recording = false;
-  #calls: CloudTrailEvent[] = [];
+  /** The call log, newest last; an event stays the bytes Rust wrote until someone reads it (`calls`). */
+  #calls: (CloudTrailEvent | Uint8Array)[] = [];
 
   /**
    * @param storage - the storage this engine keeps in step with
@@ -239,7 +254,8 @@ export class EngineHandle {
           out = await open.journal.run(() => open.dispatch(target, ctx, body, blobs, false, this.#recording));
         }
         if (out.event) {
-          this.#calls.push(JSON.parse(new TextDecoder().decode(out.event)) as CloudTrailEvent);
+          // Parsed when read: a server records every call and is asked for few of them.
+          this.#calls.push(out.event);
           // A server that records for days must not grow without end: keep the newest events.
           // (Trimmed a tenth at a time, so a full log costs no shift per call.)
           if (this.#calls.length > MAX_RECORDED_CALLS * 1.1) this.#calls.splice(0, this.#calls.length - MAX_RECORDED_CALLS);
@@ -271,7 +287,12 @@ export class EngineHandle {
 
   /** The recorded events, oldest first (a copy: later calls do not change the returned array). */
   calls(): readonly CloudTrailEvent[] {
-    return this.#calls.slice(-MAX_RECORDED_CALLS);
+    const start = Math.max(0, this.#calls.length - MAX_RECORDED_CALLS);
+    for (let i = start; i < this.#calls.length; i++) {
+      const e = this.#calls[i]!;
+      if (e instanceof Uint8Array) this.#calls[i] = JSON.parse(new TextDecoder().decode(e)) as CloudTrailEvent;
+    }
+    return this.#calls.slice(start) as CloudTrailEvent[];
   }
 
   /** Forgets the recorded events (recording stays as it was). */
@@ -308,6 +329,7 @@ export class EngineHandle {
     // and with a new memory.
     glue.set_aes_gcm_host(aesGcmHost);
     glue.set_ecdsa_host(ecdsaHost);
+    glue.set_base64_host(base64Host);
     const memory = glue.wasm_memory() as WebAssembly.Memory;
     const gen = (this.#generation = generation);
     const engine = this.seed ? glue.WasmEngine.with_seed(this.seed) : new glue.WasmEngine();

@@ -1,13 +1,15 @@
 /**
  * The Node entry (`exports["."].node`): everything in `index.ts`, plus `FileSystemStorage`, with the
  * wasm read from the `.wasm` file next to this module instead of a base64 copy, and AES-256-GCM
- * and ECDSA signing done by node:crypto (`node-aes-gcm.ts`, `node-ecdsa.ts`).
+ * and ECDSA signing done by node:crypto (`node-aes-gcm.ts`, `node-ecdsa.ts`) and large blobs'
+ * base64 by `Buffer` (`node-base64.ts`).
  *
  * @packageDocumentation
  */
 import { readFile } from "node:fs/promises";
-import { setAesGcmHost, setEcdsaHost, setWasmSource } from "./engine.js";
+import { setAesGcmHost, setBase64Host, setEcdsaHost, setWasmSource } from "./engine.js";
 import { nodeAesGcm } from "./node-aes-gcm.js";
+import { nodeBase64 } from "./node-base64.js";
 import { nodeEcdsa } from "./node-ecdsa.js";
 import { setClientDiscovery } from "./emulate.js";
 import { nodeClientDiscovery } from "./emulate-node.js";
@@ -25,6 +27,7 @@ compile().catch(() => {
 setWasmSource(compile, { sync: true });
 setAesGcmHost(nodeAesGcm);
 setEcdsaHost(nodeEcdsa);
+setBase64Host(nodeBase64);
 setClientDiscovery(nodeClientDiscovery);
 
 export * from "./index.js";

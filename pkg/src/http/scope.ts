@@ -191,12 +191,30 @@ export function checkCallerMapping(mapping: CallerMapping = {}): ResolvedCallerM
 export function callerOf(header: (name: string) => string | undefined, mapping: ResolvedCallerMapping): Caller | ScopeError {
   const credential = CREDENTIAL.exec(header("authorization") ?? "")?.[1];
   if (credential === undefined) return { accountId: mapping.accountId, region: mapping.region };
+  // A client sends the same scope on every call: remember the answer (per mapping, bounded).
+  const regionSet = header("x-amz-region-set");
+  const key = regionSet === undefined ? credential : `${credential}\n${regionSet}`;
+  let known = remembered.get(mapping);
+  if (known === undefined) remembered.set(mapping, (known = new Map()));
+  let answer = known.get(key);
+  if (answer === undefined) {
+    if (known.size >= REMEMBERED_SCOPES) known.clear();
+    known.set(key, (answer = Object.freeze(scopeCaller(credential, regionSet, mapping))));
+  }
+  return answer;
+}
+
+/** How many distinct scopes `callerOf` remembers per mapping before starting over. */
+const REMEMBERED_SCOPES = 256;
+const remembered = new WeakMap<ResolvedCallerMapping, Map<string, Caller | ScopeError>>();
+
+function scopeCaller(credential: string, regionSet: string | undefined, mapping: ResolvedCallerMapping): Caller | ScopeError {
   const parts = credential.split("/");
   const accessKeyId = parts[0] ?? "";
   const who = mapping.accessKeyMap.get(accessKeyId) ?? { accountId: ACCOUNT.test(accessKeyId) ? accessKeyId : mapping.accountId };
   // SigV4 has 5 parts (key/date/region/service/aws4_request); SigV4a has 4 and a Region-set header
   // that may list several Regions or "*": the first concrete one is the best answer we have.
-  const region = parts.length >= 5 ? parts[2] : header("x-amz-region-set")?.split(",")[0]?.trim();
+  const region = parts.length >= 5 ? parts[2] : regionSet?.split(",")[0]?.trim();
   if (region === undefined || region === "" || region === "*") return { ...who, accessKeyId, region: mapping.region };
   if (!REGION.test(region)) {
     // AWS's text when a scope names no real Region.

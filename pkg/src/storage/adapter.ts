@@ -70,9 +70,11 @@ export interface StorageAdapter {
   readSince(version: number): Promise<Uint8Array[]>;
 
   /**
-   * Optional, synchronous: the head as this adapter knows it without any I/O, or `undefined` when it
-   * cannot tell. Only an adapter that sees every write to its store (in-process memory) may
-   * implement it; the journal then skips {@link readSince} when nothing changed since its version.
+   * Optional, synchronous: the head as this adapter knows it cheaply, or `undefined` when it cannot
+   * tell. An adapter may implement it if it sees every write to its store (in-process memory), or
+   * can tell with one cheap check that no write was acknowledged since it last read the head
+   * (`FileSystemStorage`: one `stat`); the journal then skips {@link readSince} when nothing
+   * changed since its version. A wrong number here hides other writers' acknowledged writes.
    */
   headNow?(): number | undefined;
 

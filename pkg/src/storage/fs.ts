@@ -10,8 +10,9 @@
  * journal/<v>     one committed entry per file, published complete by link()
  * snapshots/<v>   the state at version v, published by rename(); the two newest are kept
  * tmp/            files being written, named <host>-<pid>-<random>; never read
- * head            a version known to be committed (12 digits), rewritten after each append; a
- *                 hint that may lag behind, never run ahead: a head below it means lost files
+ * head            a version known to be committed (12 digits), rewritten (by rename) by each append
+ *                 before it resolves; may lag behind, never run ahead: a head below it means lost
+ *                 files. Its fingerprint changing is how other instances learn of a write (headNow)
  * ```
  *
  * Everything is private to the owner, whatever the umask: directories 0700, files 0600 (the entries
@@ -21,6 +22,7 @@
  */
 
 import { randomBytes } from "node:crypto";
+import { statSync } from "node:fs";
 import { chmod, link, mkdir, open, readdir, readFile, rename, stat, unlink } from "node:fs/promises";
 import { hostname } from "node:os";
 import { dirname, join } from "node:path";
@@ -40,6 +42,13 @@ const QUIESCE_POLL_MS = 5;
  * after this long. Assumption (documented): no writer takes an hour between writing and linking.
  */
 const FOREIGN_TMP_MAX_AGE_MS = 60 * 60 * 1000;
+
+/**
+ * A head file's fingerprint is trusted only once its last change is this much older than the
+ * moment it was taken: file times come from a coarse clock (a few ms), and a rewrite within the
+ * same tick, on a reused inode, could otherwise look identical (git's "racy clean" problem).
+ */
+const RACY_MS = 50;
 
 const HOST = sanitize(hostname());
 /** Owner-only: the journal and snapshots hold key material in the clear. */
@@ -79,6 +88,11 @@ export class FileSystemStorage implements StorageAdapter {
   #ready: Promise<void> | undefined;
   /** A version known to be committed; probing starts above it so steady-state calls touch one file. */
   #knownHead = 0;
+  /**
+   * `version` was the head when the head file had `fingerprint` (`headNow`): taken before a probe
+   * of the journal that found nothing above `version`.
+   */
+  #proven: { version: number; fingerprint: string } | undefined;
 
   /**
    * @param dir - the directory to keep the data in; created (with parents) on first use
@@ -132,17 +146,41 @@ export class FileSystemStorage implements StorageAdapter {
     throw new Error("FileSystemStorage: head() kept racing compactions");
   }
 
+  /**
+   * {@inheritDoc StorageAdapter.headNow}
+   *
+   * One `stat` of the head file: every append rewrites it (by rename) before it resolves, so while
+   * its fingerprint (inode, size, times) is the one it had when a probe last found the journal
+   * ending at a version, no write acknowledged since exists and that version is still the head.
+   * Any doubt (a changed or racy fingerprint, no probe yet) answers `undefined`, and the journal
+   * probes again with {@link readSince}.
+   */
+  headNow(): number | undefined {
+    const proven = this.#proven;
+    if (proven === undefined) return undefined;
+    return this.#headFingerprint().text === proven.fingerprint ? proven.version : undefined;
+  }
+
   /** {@inheritDoc StorageAdapter.readSince} */
   async readSince(version: number): Promise<Uint8Array[]> {
     checkVersion(version, 0, "readSince");
     await this.#ensureDirs();
+    // Taken before the probe: a write that lands after it rewrites the head file after it.
+    const fingerprint = this.#headFingerprint();
+    const taken = Date.now();
     const entries = await this.#readRun(version);
     // The run stops at the first missing file. That is the head unless a compaction deleted the
-    // files under us, which it does only after publishing a snapshot above `version`.
-    const snapshotVersion = await this.#newestSnapshot();
-    if (snapshotVersion > version) throw new SnapshotRequired(version, snapshotVersion);
+    // files under us, which it does only after publishing a snapshot above `version`, and in
+    // ascending order: if the run's last version still exists, the missing one after it was never
+    // deleted, and one stat answers what a listing of snapshots/ would.
+    const last = version + entries.length;
+    if (last === 0 || !(await exists(join(this.#journal, nameOf(last))))) {
+      const snapshotVersion = await this.#newestSnapshot();
+      if (snapshotVersion > version) throw new SnapshotRequired(version, snapshotVersion);
+    }
     // Only versions actually seen count as known: `version` itself is the caller's claim.
     if (entries.length > 0) this.#knownHead = Math.max(this.#knownHead, version + entries.length);
+    this.#proven = trusted(fingerprint, taken) ? { version: version + entries.length, fingerprint: fingerprint.text } : undefined;
     return entries;
   }
 
@@ -151,6 +189,8 @@ export class FileSystemStorage implements StorageAdapter {
     checkVersion(version, 1, "append");
     if (!(entry instanceof Uint8Array)) throw new TypeError("append: entry must be a Uint8Array");
     await this.#ensureDirs();
+    // Whatever happens below, the head may move: the next headNow() must look again.
+    this.#proven = undefined;
     // The temp file exists from before the snapshot check until after link(); compaction waits
     // for such files to disappear before deleting entries (see #quiesce), which is what makes a
     // successful link() mean "this version was never taken" even though compaction frees names.
@@ -174,8 +214,11 @@ export class FileSystemStorage implements StorageAdapter {
     // Until the directory is fsynced the new name may not survive a power loss.
     await syncDir(this.#journal);
     this.#knownHead = Math.max(this.#knownHead, version);
-    // Best effort: the hint only ever lags, and a failure here must not fail a durable write.
-    await this.#writeHeadHint(version).catch(ignore);
+    // Other instances learn of this write from the head file changing (headNow), so the write is
+    // acknowledged only once it changed. If that fails the entry is durable but unacknowledged,
+    // like one whose writer crashed after link(): the next append of that version conflicts and
+    // reads it.
+    await this.#writeHeadHint(version);
   }
 
   /** {@inheritDoc StorageAdapter.recordName} */
@@ -205,6 +248,13 @@ export class FileSystemStorage implements StorageAdapter {
         : `missing, but version ${hint} was committed (the "head" file says so): entries were deleted`;
       throw new StorageDamaged(this.recordName("entry", next), evidence);
     }
+  }
+
+  /** The head file's identity and times as one string ("none" when absent); one `stat`. */
+  #headFingerprint(): Fingerprint {
+    const info = statSync(this.#headFile, { bigint: true, throwIfNoEntry: false });
+    if (info === undefined) return { text: "none", changedMs: 0 };
+    return { text: `${info.ino}:${info.size}:${info.mtimeNs}:${info.ctimeNs}`, changedMs: Number(info.ctimeNs / 1_000_000n) };
   }
 
   /** The head hint, 0 when there is none; damaged content is {@link StorageDamaged}. */
@@ -259,7 +309,8 @@ export class FileSystemStorage implements StorageAdapter {
     // Entries are deleted only once every writer that might not have seen the new snapshot has
     // finished; otherwise they stay, harmlessly, for a later compaction to delete.
     if (!(await this.#quiesce())) return;
-    for (const v of await listVersions(this.#journal)) {
+    // Ascending, so that a surviving entry proves every later one was never deleted (readSince).
+    for (const v of (await listVersions(this.#journal)).sort((a, b) => a - b)) {
       if (v <= version) await unlink(join(this.#journal, nameOf(v))).catch(ignore);
     }
   }
@@ -391,6 +442,17 @@ export class FileSystemStorage implements StorageAdapter {
       return false; // already gone: nothing to wait for or delete
     }
   }
+}
+
+/** A head file fingerprint and when (ms since the epoch) the file last changed. */
+interface Fingerprint {
+  text: string;
+  changedMs: number;
+}
+
+/** Whether `f`, taken at `takenMs`, is old enough that a later rewrite must change it (see RACY_MS). */
+function trusted(f: Fingerprint, takenMs: number): boolean {
+  return f.text === "none" || takenMs - f.changedMs > RACY_MS;
 }
 
 function nameOf(version: number): string {

@@ -18,6 +18,7 @@ export function set_aes_gcm_host() {}
 const fakeMemory = { buffer: new ArrayBuffer(0) };
 export function wasm_memory() { return fakeMemory; }
 export function set_ecdsa_host() {}
+export function set_base64_host() {}
 
 // Out-of-band blobs ("#<index>" in the body) become base64 again; the response keeps base64, which
 // the client reads as well.
