@@ -182,6 +182,21 @@ mod tests {
     use super::*;
 
     #[test]
+    fn a_seeded_stream_resumes_from_its_position_mid_block() {
+        let mut a = SeededRandom::new(b"seed");
+        let mut skip = [0u8; 45]; // one whole SHA-256 block and part of the next
+        a.fill(&mut skip).unwrap();
+        let mut b = SeededRandom::resume(&a.position().unwrap()).unwrap();
+        let (mut x, mut y) = ([0u8; 70], [0u8; 70]);
+        a.fill(&mut x).unwrap();
+        b.fill(&mut y).unwrap();
+        assert_eq!(x, y);
+        assert!(SeededRandom::resume(&[0; 39]).is_none());
+        assert!(SeededRandom::resume(&[0; 73]).is_none());
+        assert_eq!(OsRandom::default().position(), None);
+    }
+
+    #[test]
     fn os_random_serves_distinct_bytes_across_batches() {
         let mut rng = OsRandom::default();
         let mut seen = std::collections::HashSet::new();
