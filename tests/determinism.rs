@@ -143,7 +143,10 @@ fn an_engine_moved_through_its_session_answers_as_the_original_would() {
     let c = ctx();
     let mut original = Engine::with_seed(b"move");
     let first = session(&mut original);
-    let id = first[0]["KeyMetadata"]["KeyId"].as_str().unwrap().to_string();
+    let id = first[0]["KeyMetadata"]["KeyId"]
+        .as_str()
+        .unwrap()
+        .to_string();
     let mut moved = Engine::from_session(&original.session()).unwrap();
     assert_eq!(moved.snapshot(), original.snapshot());
     assert_eq!(session(&mut moved), session(&mut original));

@@ -155,7 +155,8 @@ fn accelerated(curve: Curve, hash: Hash, pkcs8: &[u8], message: &[u8]) -> Option
             .sign_message(curve, hash, pkcs8, message)
             .ok()
     })?;
-    let well_formed = with_curve!(curve, c => { c::ecdsa::Signature::from_der(&der).is_ok() } else false);
+    let well_formed =
+        with_curve!(curve, c => { c::ecdsa::Signature::from_der(&der).is_ok() } else false);
     well_formed.then_some(der)
 }
 

@@ -8,8 +8,8 @@
 use serde_json::Value;
 
 use crate::api::{self, Blob, CreateKeyRequest, KeySpec};
-use crate::crypto::{ecc, rsa};
 use crate::crypto::extra;
+use crate::crypto::{ecc, rsa};
 use crate::error::{KmsError, KmsResult};
 use crate::model::asymmetric::{self, Kind};
 use crate::model::{key_ref, mac};

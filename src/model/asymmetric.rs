@@ -121,8 +121,12 @@ fn spki(kind: Kind, private_key: &[u8]) -> KmsResult<Vec<u8>> {
         Kind::Ecc(curve) => ecc::public_spki(curve, private_key).map_err(|_| failed()),
         Kind::Ed25519 if extra::FULL => ed25519::public_spki(private_key).map_err(|_| failed()),
         Kind::Sm2 if extra::FULL => sm2::public_spki(private_key).map_err(|_| failed()),
-        Kind::MlDsa(level) if extra::FULL => ml_dsa::public_spki(level, private_key).map_err(|_| failed()),
-        Kind::MlKem(level) if extra::FULL => ml_kem::public_spki(level, private_key).map_err(|_| failed()),
+        Kind::MlDsa(level) if extra::FULL => {
+            ml_dsa::public_spki(level, private_key).map_err(|_| failed())
+        }
+        Kind::MlKem(level) if extra::FULL => {
+            ml_kem::public_spki(level, private_key).map_err(|_| failed())
+        }
         // `carried` refused the rest already.
         _ => Err(failed()),
     }
@@ -323,7 +327,9 @@ pub fn sign(
             };
             ecc::sign_message(curve, hash, der, m, rng).map_err(|_| failed())
         }
-        (Kind::Ed25519, SignInput::Message(m)) if extra::FULL => ed25519::sign(der, m).map_err(|_| failed()),
+        (Kind::Ed25519, SignInput::Message(m)) if extra::FULL => {
+            ed25519::sign(der, m).map_err(|_| failed())
+        }
         (Kind::Ed25519, SignInput::Digest(d)) if extra::FULL => {
             ed25519::sign_prehashed(der, d).map_err(|_| failed())
         }
@@ -359,11 +365,21 @@ pub fn verify(key: &KeyRecord, alg: Sig, input: &SignInput, signature: &[u8]) ->
                 .is_some_and(|digest| ecc::verify(curve, &spki, &digest, signature)),
             _ => false,
         },
-        (Kind::Ed25519, SignInput::Message(m)) if extra::FULL => ed25519::verify(&spki, m, signature),
-        (Kind::Ed25519, SignInput::Digest(d)) if extra::FULL => ed25519::verify_prehashed(&spki, d, signature),
-        (Kind::Sm2, SignInput::Message(m)) if extra::FULL => sm2::verify(&spki, sm2::Input::Message(m), signature),
-        (Kind::Sm2, SignInput::Digest(d)) if extra::FULL => sm2::verify(&spki, sm2::Input::Digest(d), signature),
-        (Kind::MlDsa(level), SignInput::Message(m)) if extra::FULL => ml_dsa::verify(level, &spki, m, signature),
+        (Kind::Ed25519, SignInput::Message(m)) if extra::FULL => {
+            ed25519::verify(&spki, m, signature)
+        }
+        (Kind::Ed25519, SignInput::Digest(d)) if extra::FULL => {
+            ed25519::verify_prehashed(&spki, d, signature)
+        }
+        (Kind::Sm2, SignInput::Message(m)) if extra::FULL => {
+            sm2::verify(&spki, sm2::Input::Message(m), signature)
+        }
+        (Kind::Sm2, SignInput::Digest(d)) if extra::FULL => {
+            sm2::verify(&spki, sm2::Input::Digest(d), signature)
+        }
+        (Kind::MlDsa(level), SignInput::Message(m)) if extra::FULL => {
+            ml_dsa::verify(level, &spki, m, signature)
+        }
         (Kind::MlDsa(level), SignInput::ExternalMu(mu)) if extra::FULL => {
             ml_dsa::verify_external_mu(level, &spki, mu, signature)
         }
@@ -441,7 +457,9 @@ pub fn encrypt(
         (Kind::Rsa(_), Some(hash)) if extra::FULL => {
             rsa::encrypt(&spki, hash, plaintext, rng).map_err(|_| failed())
         }
-        (Kind::Sm2, None) if extra::FULL => sm2::encrypt(&spki, plaintext, rng).map_err(|_| failed()),
+        (Kind::Sm2, None) if extra::FULL => {
+            sm2::encrypt(&spki, plaintext, rng).map_err(|_| failed())
+        }
         _ => Err(failed()),
     }
 }
@@ -454,8 +472,10 @@ pub fn decrypt(
     rng: &mut dyn RandomSource,
 ) -> KmsResult<Vec<u8>> {
     match (key_kind(key)?, alg, oaep_hash(alg)) {
-        (Kind::Rsa(_), _, Some(hash)) if extra::FULL => rsa::decrypt(private_key(key)?, hash, ciphertext, rng)
-            .map_err(|_| KmsError::invalid_ciphertext()),
+        (Kind::Rsa(_), _, Some(hash)) if extra::FULL => {
+            rsa::decrypt(private_key(key)?, hash, ciphertext, rng)
+                .map_err(|_| KmsError::invalid_ciphertext())
+        }
         (Kind::Sm2, Enc::SM2PKE, _) if extra::FULL => {
             sm2::decrypt(private_key(key)?, ciphertext).map_err(|_| KmsError::invalid_ciphertext())
         }
