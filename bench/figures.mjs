@@ -332,20 +332,29 @@ export async function figures({ quick, root, only }) {
   if (want("l") && (!quick || only?.includes("l"))) await serverCpuFigures({ quick, root, add });
 
   if (want("k")) {
-    // What a browser downloads: the default entry bundled and minified (without the base64 copy,
-    // which it loads only when it cannot fetch) plus the .wasm file it fetches.
+    // What a browser downloads first: the default entry bundled and minified (without the base64
+    // copies, which it loads only when it cannot fetch, and without the full module's glue, which
+    // it imports on the first call that needs a key type the core lacks) plus the core .wasm it
+    // fetches. Then the full set: that plus the full module's glue and .wasm.
     const gzKiB = (bytes) => gzipSync(bytes, { level: 9 }).length / 1024;
     const wasm = readFileSync(join(root, "pkg/dist/wasm/kms_wasm_bg.wasm"));
+    const fullWasm = readFileSync(join(root, "pkg/dist/wasm/full/kms_wasm_bg.wasm"));
     const { build } = await import("esbuild");
-    const js = await build({
-      entryPoints: [join(root, "pkg/dist/portable.js")], bundle: true, minify: true, format: "esm", platform: "browser",
-      write: false, logLevel: "silent", external: ["./wasm/wasm_base64.js"],
-    });
-    const jsGz = gzKiB(js.outputFiles[0].contents);
+    const bundle = async (entry, external) => (await build({
+      entryPoints: [join(root, entry)], bundle: true, minify: true, format: "esm", platform: "browser",
+      write: false, logLevel: "silent", external,
+    })).outputFiles[0].contents;
+    const js = await bundle("pkg/dist/portable.js", ["./wasm/wasm_base64.js", "./wasm/full/wasm_base64.js", "./wasm/full/kms_wasm.js"]);
+    const fullGlue = await bundle("pkg/dist/wasm/full/kms_wasm.js", []);
+    const jsGz = gzKiB(js);
     const embedded = gzKiB(readFileSync(join(root, "pkg/dist/portable.cjs")));
-    add("k", "browser download (default entry + the .wasm it fetches), gzip", {
+    add("k", "first browser download (default entry + the core .wasm it fetches), gzip", {
       ours: jsGz + gzKiB(wasm), reference: 300, unit: "KiB", higherIsBetter: false, target: 1,
-      note: `JS ${jsGz.toFixed(0)} KiB + wasm ${gzKiB(wasm).toFixed(0)} KiB (raw ${(wasm.length / 1024).toFixed(0)} KiB); embedded-base64 fallback bundle ${embedded.toFixed(0)} KiB; reference = the 300 KB target`,
+      note: `JS ${jsGz.toFixed(0)} KiB + core wasm ${gzKiB(wasm).toFixed(0)} KiB (raw ${(wasm.length / 1024).toFixed(0)} KiB); reference = the 300 KB target`,
+    });
+    add("k", "every file a browser may download (+ the full module's glue and .wasm), gzip", {
+      ours: jsGz + gzKiB(wasm) + gzKiB(fullGlue) + gzKiB(fullWasm), reference: jsGz + gzKiB(wasm), unit: "KiB", higherIsBetter: false, target: undefined,
+      note: `informational: full wasm ${gzKiB(fullWasm).toFixed(0)} KiB (raw ${(fullWasm.length / 1024).toFixed(0)} KiB), loaded on first use of another key type; embedded-base64 fallback bundle (both modules) ${embedded.toFixed(0)} KiB`,
     });
     // Peak memory in a fresh process (this one carries every earlier figure's garbage): RSS after
     // n keys minus RSS once the engine is loaded.

@@ -5,6 +5,7 @@ pub mod aes_gcm;
 pub mod digest;
 pub mod ecc;
 pub mod ed25519;
+pub mod extra;
 pub mod hmac;
 pub mod ml_dsa;
 pub mod ml_kem;

@@ -6,11 +6,13 @@
 
 mod authorize;
 pub mod aws_managed;
+pub mod session;
 
 use crate::api::{self, blob_channel, Operation, Request};
 use sha2::Digest;
 
 use crate::context::RequestCtx;
+use crate::crypto::extra;
 use crate::crypto::rng::{OsRandom, RandomSource, SeededRandom};
 use crate::crypto::rsa::HostKeyPool;
 use crate::error::{KmsError, KmsResult};
@@ -28,6 +30,8 @@ pub struct Engine {
     host_keys: HostKeyPool,
     /// The RSA modulus size the last call stopped for (see `ask_host_for_rsa_keys`).
     wanted_host_key: Option<usize>,
+    /// Whether the last call stopped because it needs the full module (`take_wanted_module`).
+    wanted_module: bool,
     pending: Option<WriteSet>,
     policies: authorize::PolicyCache,
     last_usage: LastUsageLog,
@@ -58,6 +62,7 @@ impl Engine {
             rng,
             host_keys: HostKeyPool::default(),
             wanted_host_key: None,
+            wanted_module: false,
             pending: None,
             policies: authorize::PolicyCache::default(),
             last_usage: LastUsageLog::default(),
@@ -168,6 +173,10 @@ impl Engine {
         f: impl FnOnce(&mut Env<'_, '_>) -> KmsResult<Vec<u8>>,
     ) -> KmsResult<(Vec<u8>, Option<Vec<u8>>)> {
         let op = request.operation();
+        // A seeded stream's place before the call: if the call turns out to need the full module,
+        // the stream goes back here, so the full module draws the same bytes (same key IDs).
+        let rewind = self.rng.position();
+        extra::take_missing();
         let mut txn = Txn::new(&self.store);
         let mut env = Env {
             txn: &mut txn,
@@ -181,6 +190,15 @@ impl Engine {
             // Nothing ran to the end and nothing is kept: the call runs again with the key.
             self.wanted_host_key = Some(bits);
             return Err(KmsError::internal("The call waits for a host RSA key."));
+        }
+        if extra::take_missing() {
+            // This build lacks an algorithm the call needs: nothing is kept, and the host runs
+            // the call again in the full module (`take_wanted_module`).
+            if let Some(rng) = rewind.as_deref().and_then(SeededRandom::resume) {
+                self.rng = Box::new(rng);
+            }
+            self.wanted_module = true;
+            return Err(KmsError::internal("The call needs the full module."));
         }
         let touched = txn.take_touched();
         if let Some(t) = &mut self.trail_touched {
@@ -288,6 +306,10 @@ impl Engine {
     /// (2048, 3072 or 4096 bits), checked as `provide_host_key` checks it: the answer to a call that
     /// stopped for one (`take_wanted_host_key`).
     pub fn provide_rsa_key(&mut self, pkcs8_der: &[u8]) -> Result<(), KmsError> {
+        if !extra::FULL {
+            // The core build never asks for one: RSA keys need the full module first.
+            return Err(KmsError::validation("The core module takes no RSA keys."));
+        }
         let bits = crate::crypto::rsa::private_key(pkcs8_der)
             .map(|k| crate::crypto::rsa::modulus_bits(&k))
             .map_err(|_| KmsError::validation("The host key is not a valid RSA key."))?;
@@ -313,6 +335,13 @@ impl Engine {
     /// The RSA modulus size the last call stopped for, if it did (cleared by the read).
     pub fn take_wanted_host_key(&mut self) -> Option<usize> {
         self.wanted_host_key.take()
+    }
+
+    /// Whether the last call stopped, with nothing done, because this build (the core module, see
+    /// `crypto::extra`) lacks an algorithm it needs (cleared by the read). The host then moves the
+    /// engine into the full module (`session`) and runs the call there.
+    pub fn take_wanted_module(&mut self) -> bool {
+        std::mem::take(&mut self.wanted_module)
     }
 
     /// How many host-supplied keys of `spec` are waiting.

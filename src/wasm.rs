@@ -192,6 +192,27 @@ impl WasmEngine {
         }
     }
 
+    /// The engine a `session` of another module's engine describes: the hand-over from the core
+    /// module to the full one (`Engine::from_session`).
+    pub fn from_session(session: &[u8]) -> Result<WasmEngine, JsError> {
+        install_panic_hook();
+        Ok(WasmEngine {
+            engine: Engine::from_session(session).map_err(|e| JsError::new(&e.0))?,
+            outcome: Vec::new(),
+        })
+    }
+
+    /// Everything this engine holds in memory, for `from_session` in another module (between
+    /// calls; see `Engine::session`).
+    pub fn session(&self) -> Vec<u8> {
+        self.engine.session()
+    }
+
+    /// Whether this module carries every key type (`false`: the core module, see `crypto::extra`).
+    pub fn is_full_module() -> bool {
+        crate::crypto::extra::FULL
+    }
+
     /// The journal entry that writes every record of `snapshot` (importing a whole state).
     pub fn entry_from_snapshot(snapshot: &[u8]) -> Result<Vec<u8>, JsError> {
         crate::store::journal::entry_from_snapshot(snapshot).map_err(|e| JsError::new(&e.0))

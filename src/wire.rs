@@ -39,7 +39,10 @@ pub fn handle(engine: &mut Engine, target: &str, ctx_json: &[u8], body: &[u8]) -
     };
     match (op, extension) {
         (Some(op), _) => handle_op(engine, op, &ctx, body),
-        (None, Some(ext)) => outcome(engine.dispatch_extension(ext, &ctx, body)),
+        (None, Some(ext)) => {
+            let result = engine.dispatch_extension(ext, &ctx, body);
+            stopped(engine).unwrap_or_else(|| outcome(result))
+        }
         (None, None) => error(&unknown_operation()),
     }
 }
@@ -68,14 +71,25 @@ pub fn handle_with_blobs(
 /// Handles one request whose operation and context are already known.
 pub fn handle_op(engine: &mut Engine, op: Operation, ctx: &RequestCtx, body: &[u8]) -> Outcome {
     let result = engine.dispatch(op, ctx, body);
-    match engine.take_wanted_host_key() {
-        Some(bits) => Outcome {
-            status: 0,
-            body: format!("{{\"rsaModulusLength\":{bits}}}").into_bytes(),
-            entry: None,
-        },
-        None => outcome(result),
-    }
+    stopped(engine).unwrap_or_else(|| outcome(result))
+}
+
+/// A call that stopped with nothing done, for the host to prepare something and run it again:
+/// status 0 and a body that says what. `{"rsaModulusLength":N}`: an RSA key of N bits
+/// (`Engine::take_wanted_host_key`); `{"loadModule":"full"}`: the full module, because this one
+/// lacks a key type the call needs (`Engine::take_wanted_module`).
+fn stopped(engine: &mut Engine) -> Option<Outcome> {
+    let body = if engine.take_wanted_module() {
+        b"{\"loadModule\":\"full\"}".to_vec()
+    } else {
+        let bits = engine.take_wanted_host_key()?;
+        format!("{{\"rsaModulusLength\":{bits}}}").into_bytes()
+    };
+    Some(Outcome {
+        status: 0,
+        body,
+        entry: None,
+    })
 }
 
 fn outcome(result: crate::error::KmsResult<(Vec<u8>, Option<Vec<u8>>)>) -> Outcome {

@@ -134,3 +134,29 @@ fn replace_state_resets_to_empty_or_a_checkpoint_and_a_seeded_stream_restarts() 
     assert_eq!(e.snapshot(), before);
     assert!(e.replace_state(b"not a snapshot").is_err());
 }
+
+/// The hand-over between wasm modules (`Engine::session` → `Engine::from_session`): the moved
+/// engine holds the same keys, draws the same bytes next (mid-stream and right after a reload,
+/// whose reseed is still pending) and keeps the GetKeyLastUsage log.
+#[test]
+fn an_engine_moved_through_its_session_answers_as_the_original_would() {
+    let c = ctx();
+    let mut original = Engine::with_seed(b"move");
+    let first = session(&mut original);
+    let id = first[0]["KeyMetadata"]["KeyId"]
+        .as_str()
+        .unwrap()
+        .to_string();
+    let mut moved = Engine::from_session(&original.session()).unwrap();
+    assert_eq!(moved.snapshot(), original.snapshot());
+    assert_eq!(session(&mut moved), session(&mut original));
+    let usage = |e: &mut Engine| ok(e, "GetKeyLastUsage", &c, json!({"KeyId": id}));
+    assert_eq!(usage(&mut moved), usage(&mut original));
+
+    // A reload leaves a reseed pending; the session carries it.
+    let mut reloaded = Engine::with_seed(b"move");
+    reloaded.restore(&original.snapshot()).unwrap();
+    let mut moved = Engine::from_session(&reloaded.session()).unwrap();
+    assert_eq!(session(&mut moved), session(&mut reloaded));
+    assert!(Engine::from_session(b"{}").is_err());
+}

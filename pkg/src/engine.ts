@@ -2,21 +2,34 @@
  * The wasm engine, one per storage instance: lazy instantiation, the journal in front of it, and
  * recovery from a wasm trap.
  *
- * Owns: the only import of the wasm-bindgen glue (`./wasm/kms_wasm.js`, CONVENTIONS.md boundary
- * rule 7); the per-storage `EngineHandle` table; `dispatchWire()`, the single door every caller uses.
+ * Owns: the only import of the wasm-bindgen glue (`./wasm/kms_wasm.js` for the core module and
+ * `./wasm/full/kms_wasm.js` for the full one, CONVENTIONS.md boundary rule 7); the per-storage
+ * `EngineHandle` table; `dispatchWire()`, the single door every caller uses.
+ *
+ * Two modules: every engine opens in the core one (symmetric, HMAC, P-256 and the whole API: a
+ * small first download). When a call needs a key type the core lacks, Rust stops it with nothing
+ * done and says `{"loadModule":"full"}`; the engine then loads the full module, moves its whole
+ * session there (`WasmEngine.session` → `from_session`: state, a seeded stream's position, the
+ * key-usage log) and runs the call again. Engines opened after that open in the full module.
  * Must not: touch `node:*` (this module is in the browser-safe graph), build exceptions itself
  * (it asks `exceptions.ts`), or know request/response shapes (that is `wire.ts`).
  *
  * @module
  */
-import * as glue from "./wasm/kms_wasm.js";
+import * as coreGlue from "./wasm/kms_wasm.js";
 import { Journal } from "./journal.js";
 import type { StorageAdapter } from "./storage/adapter.js";
 import { engineCrash, storageFailure } from "./exceptions.js";
 import type { CloudTrailEvent } from "./cloudtrail-event.js";
 
-/** Where the wasm bytes come from: the fs in Node (`node.ts`), an embedded base64 module elsewhere (`portable.ts`). */
-export type WasmSource = () => Promise<BufferSource | WebAssembly.Module>;
+/** The two builds of the engine: `core` loads first; `full` (every key type) when Rust asks for it. */
+export type WasmModule = "core" | "full";
+
+/** Where the wasm bytes come from: the fs in Node (`node.ts`), a fetch or an embedded base64 module elsewhere (`portable.ts`). */
+export type WasmSource = (module: WasmModule) => Promise<BufferSource | WebAssembly.Module>;
+
+/** One module's wasm-bindgen glue (both builds export the same surface). */
+type Glue = typeof coreGlue;
 
 /** The result of one call through the AWS JSON 1.1 door. */
 export interface WireOutcome {
@@ -54,7 +67,9 @@ let instantiateSync = false;
 let aesGcmHost: AesGcmHost | undefined;
 let ecdsaHost: EcdsaHost | undefined;
 let base64Host: Base64Host | undefined;
-let loading: Promise<void> | undefined;
+const loading = new Map<WasmModule, Promise<Glue>>();
+/** The modules instantiated so far; once the full one is, engines open in it. */
+const instantiated = new Map<WasmModule, Glue>();
 // Bumped whenever the wasm instance is replaced after a trap. Every WasmEngine belongs to one
 // generation: its pointer means nothing in the new instance's memory, so it must never be used again.
 let generation = 0;
@@ -86,21 +101,28 @@ export function setBase64Host(host: Base64Host | undefined): void {
   base64Host = host;
 }
 
-function loadWasm(): Promise<void> {
-  loading ??= (async () => {
+/** `module`'s glue, instantiated (once per module; a failed load is tried again by the next call). */
+function loadWasm(module: WasmModule): Promise<Glue> {
+  let loaded = loading.get(module);
+  if (loaded) return loaded;
+  loaded = (async () => {
     if (!source) throw new Error("kms-wasm: no wasm source configured; import the package through its entry point");
-    const bytesOrModule = await source();
+    const [glue, bytesOrModule] = await Promise.all([
+      module === "full" ? import("./wasm/full/kms_wasm.js") : coreGlue,
+      source(module),
+    ]);
     if (instantiateSync) {
-      const module = bytesOrModule instanceof WebAssembly.Module ? bytesOrModule : await WebAssembly.compile(bytesOrModule);
-      glue.initSync({ module });
+      const compiled = bytesOrModule instanceof WebAssembly.Module ? bytesOrModule : await WebAssembly.compile(bytesOrModule);
+      glue.initSync({ module: compiled });
     } else {
       await glue.default({ module_or_path: bytesOrModule });
     }
-  })().catch((err: unknown) => {
-    loading = undefined; // let a later call try again (e.g. a transient fetch failure)
-    throw err;
-  });
-  return loading;
+    instantiated.set(module, glue);
+    return glue;
+  })();
+  loading.set(module, loaded);
+  loaded.catch(() => loading.delete(module)); // let a later call try again (e.g. a transient fetch failure)
+  return loaded;
 }
 
 /** Thrown by a generation-guarded engine method when a trap elsewhere replaced the wasm instance. */
@@ -112,14 +134,19 @@ class StaleEngine extends Error {
 
 const isTrap = (err: unknown): boolean => err instanceof WebAssembly.RuntimeError;
 
-/** Replaces the crashed instance and returns the panic text Rust's hook left behind. */
+/**
+ * Replaces the crashed instance and returns the panic text Rust's hook left behind. Every loaded
+ * module starts afresh: the generation marks every engine stale, and each reopens from storage.
+ */
 function resetAfterTrap(err: unknown): string {
   let panic: string | undefined;
-  try { panic = glue.take_panic_message() ?? undefined; } catch { /* the dead instance may not answer */ }
   generation++;
-  // Emitted by `wasm-bindgen --experimental-reset-state-function` (scripts/build.mjs): it instantiates
-  // the already-compiled module afresh, synchronously.
-  (glue as unknown as { __wbg_reset_state?: () => void }).__wbg_reset_state?.();
+  for (const glue of instantiated.values()) {
+    try { panic ??= glue.take_panic_message() ?? undefined; } catch { /* the dead instance may not answer */ }
+    // Emitted by `wasm-bindgen --experimental-reset-state-function` (scripts/build.mjs): it
+    // instantiates the already-compiled module afresh, synchronously.
+    (glue as unknown as { __wbg_reset_state?: () => void }).__wbg_reset_state?.();
+  }
   return panic ?? String((err as Error)?.message ?? err);
 }
 
@@ -168,6 +195,16 @@ interface OpenEngine {
   snapshot(): Uint8Array;
   /** The pending entry that replaces the whole state with `snapshot` (`Engine::replace_state`). */
   replaceState(snapshot: Uint8Array): Uint8Array;
+  /** Moves the engine's whole session into `module` (loading it first), between two calls. */
+  moveTo(module: WasmModule): Promise<void>;
+}
+
+/** What a call that stopped with status 0 needs before it runs again; Rust says which (src/wire.rs `stopped`). */
+interface Wanted {
+  /** Load this module and move the engine into it. */
+  loadModule?: WasmModule;
+  /** Generate an RSA key of this many bits on the host. */
+  rsaModulusLength?: number;
 }
 
 /** The slice of WebCrypto's SubtleCrypto used here (typed locally: the package builds without DOM types). */
@@ -187,11 +224,10 @@ const hostSubtle = (): HostSubtle | undefined => (globalThis as { crypto?: { sub
  * failure (no WebCrypto, a refused key) is silent: the call then runs again without asking, and
  * Rust generates the key itself.
  */
-async function provideRsaKey(open: OpenEngine, wanted: Uint8Array): Promise<void> {
+async function provideRsaKey(open: OpenEngine, rsaModulusLength: number | undefined): Promise<void> {
   const subtle = hostSubtle();
   if (!subtle) return;
   try {
-    const { rsaModulusLength } = JSON.parse(new TextDecoder().decode(wanted)) as { rsaModulusLength: number };
     const pair = await subtle.generateKey(
       { name: "RSASSA-PKCS1-v1_5", modulusLength: rsaModulusLength, publicExponent: new Uint8Array([1, 0, 1]), hash: "SHA-256" },
       true,
@@ -246,12 +282,19 @@ export class EngineHandle {
       }
       try {
         // Host (WebCrypto) keys are not reproducible: a seeded engine makes its own.
-        const ask = !this.seed && hostSubtle() !== undefined;
+        let ask = !this.seed && hostSubtle() !== undefined;
         let out = await open.journal.run(() => open.dispatch(target, ctx, body, blobs, ask, this.#recording));
-        if (out.status === 0) {
-          // Nothing ran: the call needs an RSA key. Run it again once the host made one.
-          await provideRsaKey(open, out.body);
-          out = await open.journal.run(() => open.dispatch(target, ctx, body, blobs, false, this.#recording));
+        // Nothing ran (status 0): the call needs the full module, or an RSA key (at most both, in
+        // that order). Prepare what Rust names and run it again.
+        for (let stops = 0; out.status === 0 && stops < 2; stops++) {
+          const wanted = JSON.parse(new TextDecoder().decode(out.body)) as Wanted;
+          if (wanted.loadModule) {
+            await open.moveTo(wanted.loadModule);
+          } else {
+            await provideRsaKey(open, wanted.rsaModulusLength);
+            ask = false; // a refused host key: Rust generates it
+          }
+          out = await open.journal.run(() => open.dispatch(target, ctx, body, blobs, ask, this.#recording));
         }
         if (out.event) {
           // Parsed when read: a server records every call and is asked for few of them.
@@ -324,15 +367,10 @@ export class EngineHandle {
   }
 
   async #create(): Promise<OpenEngine> {
-    await loadWasm();
-    // Per engine rather than once: a trap's reset starts the instance afresh, without the hosts
-    // and with a new memory.
-    glue.set_aes_gcm_host(aesGcmHost);
-    glue.set_ecdsa_host(ecdsaHost);
-    glue.set_base64_host(base64Host);
-    const memory = glue.wasm_memory() as WebAssembly.Memory;
+    let glue = await loadWasm(instantiated.has("full") ? "full" : "core");
     const gen = (this.#generation = generation);
-    const engine = this.seed ? glue.WasmEngine.with_seed(this.seed) : new glue.WasmEngine();
+    let memory = attach(glue);
+    let engine = this.seed ? glue.WasmEngine.with_seed(this.seed) : new glue.WasmEngine();
     const live = (beforeDispatch = false) => {
       if (gen !== generation) throw new StaleEngine(beforeDispatch);
     };
@@ -365,6 +403,20 @@ export class EngineHandle {
         live(true);
         return engine.replace_state(snapshot);
       },
+      moveTo: async (module) => {
+        const next = await loadWasm(module);
+        // In the journal's queue, so that no call of this engine sits between dispatch and commit.
+        await journal.run(() => {
+          live(true);
+          if (next !== glue) {
+            // The session carries the call-log switch too, so `recording` stays true to it.
+            const moved = next.WasmEngine.from_session(engine.session());
+            engine.free();
+            [glue, memory, engine] = [next, attach(next), moved];
+          }
+          return { status: 200, body: new Uint8Array(0) };
+        });
+      },
     };
   }
 
@@ -392,8 +444,19 @@ export class EngineHandle {
 
 /** The journal entry that writes every record of `snapshot` (`importState`). @internal */
 export async function entryFromSnapshot(snapshot: Uint8Array): Promise<Uint8Array> {
-  await loadWasm();
+  const glue = await loadWasm("core");
   return glue.WasmEngine.entry_from_snapshot(snapshot);
+}
+
+/**
+ * Lends `glue`'s instance the hosts and returns its memory. Per engine rather than once: a trap's
+ * reset starts the instance afresh, without the hosts and with a new memory.
+ */
+function attach(glue: Glue): WebAssembly.Memory {
+  glue.set_aes_gcm_host(aesGcmHost);
+  glue.set_ecdsa_host(ecdsaHost);
+  glue.set_base64_host(base64Host);
+  return glue.wasm_memory() as WebAssembly.Memory;
 }
 
 /** The bytes of a `seed` option (a string is taken as UTF-8), or `undefined`. @internal */

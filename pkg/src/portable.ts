@@ -11,7 +11,7 @@
  *
  * @packageDocumentation
  */
-import { setWasmSource } from "./engine.js";
+import { setWasmSource, type WasmModule } from "./engine.js";
 import { base64Decode } from "./wire.js";
 
 /** The slice of the WebAssembly namespace used here (typed locally: the package builds without DOM types). */
@@ -20,10 +20,11 @@ interface StreamingWasm {
 }
 
 /** The compiled `.wasm` next to this module, or `undefined` when it cannot be fetched from here. */
-async function fetchWasm(): Promise<WebAssembly.Module | undefined> {
+async function fetchWasm(module: WasmModule): Promise<WebAssembly.Module | undefined> {
   try {
     if (typeof fetch !== "function") return undefined;
-    const url = new URL("./wasm/kms_wasm_bg.wasm", import.meta.url);
+    // Literal paths, so that bundlers see (and copy) both files.
+    const url = module === "full" ? new URL("./wasm/full/kms_wasm_bg.wasm", import.meta.url) : new URL("./wasm/kms_wasm_bg.wasm", import.meta.url);
     if (url.protocol !== "http:" && url.protocol !== "https:") return undefined;
     const response = await fetch(url);
     if (!response.ok) return undefined;
@@ -37,11 +38,11 @@ async function fetchWasm(): Promise<WebAssembly.Module | undefined> {
   }
 }
 
-setWasmSource(async () => {
-  const fetched = await fetchWasm();
+setWasmSource(async (module) => {
+  const fetched = await fetchWasm(module);
   if (fetched) return fetched;
   // Data, not glue: a module whose default export is the .wasm file as base64 (scripts/build.mjs).
-  const { default: wasmBase64 } = await import("./wasm/wasm_base64.js");
+  const { default: wasmBase64 } = module === "full" ? await import("./wasm/full/wasm_base64.js") : await import("./wasm/wasm_base64.js");
   return base64Decode(wasmBase64);
 });
 

@@ -28,25 +28,31 @@ pub enum Curve {
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct EccError;
 
-// Runs `$body` with `$c` bound to the curve's crate; the four crates share one API shape.
+// Runs `$body` with `$c` bound to the curve's crate; the four crates share one API shape. The core
+// build carries P-256 only: the other arms are guarded by the constant `extra::FULL`, so the
+// compiler drops them there, and another curve marks the call (`extra`) and yields `$missing`.
 macro_rules! with_curve {
-    ($curve:expr, $c:ident => $body:block) => {
+    ($curve:expr, $c:ident => $body:block else $missing:expr) => {
         match $curve {
             Curve::P256 => {
                 use p256 as $c;
                 $body
             }
-            Curve::P384 => {
+            Curve::P384 if super::extra::FULL => {
                 use p384 as $c;
                 $body
             }
-            Curve::P521 => {
+            Curve::P521 if super::extra::FULL => {
                 use p521 as $c;
                 $body
             }
-            Curve::Secp256k1 => {
+            Curve::Secp256k1 if super::extra::FULL => {
                 use k256 as $c;
                 $body
+            }
+            _ => {
+                super::extra::mark_missing();
+                $missing
             }
         }
     };
@@ -60,7 +66,7 @@ pub fn generate(curve: Curve, rng: &mut dyn RandomSource) -> Result<Vec<u8>, Ecc
         let secret = c::SecretKey::random(&mut rng);
         rng.check(()).map_err(|_| EccError)?;
         Ok(secret.to_pkcs8_der().map_err(|_| EccError)?.as_bytes().to_vec())
-    })
+    } else Err(EccError))
 }
 
 /// SubjectPublicKeyInfo DER (uncompressed point) of the public half of a PKCS#8 private key.
@@ -69,13 +75,13 @@ pub fn public_spki(curve: Curve, pkcs8: &[u8]) -> Result<Vec<u8>, EccError> {
     with_curve!(curve, c => {
         let secret = c::SecretKey::from_pkcs8_der(pkcs8).map_err(|_| EccError)?;
         Ok(secret.public_key().to_public_key_der().map_err(|_| EccError)?.into_vec())
-    })
+    } else Err(EccError))
 }
 
 /// Whether `pkcs8` is a private key on `curve`.
 pub fn is_private_key(curve: Curve, pkcs8: &[u8]) -> bool {
     use p256::pkcs8::DecodePrivateKey;
-    with_curve!(curve, c => { c::SecretKey::from_pkcs8_der(pkcs8).is_ok() })
+    with_curve!(curve, c => { c::SecretKey::from_pkcs8_der(pkcs8).is_ok() } else false)
 }
 
 /// The PKCS#8 DER of a SEC1 `ECPrivateKey` (DER) on `curve`.
@@ -84,7 +90,7 @@ pub fn pkcs8_from_sec1(curve: Curve, sec1: &[u8]) -> Result<Vec<u8>, EccError> {
     with_curve!(curve, c => {
         let secret = c::SecretKey::from_sec1_der(sec1).map_err(|_| EccError)?;
         Ok(secret.to_pkcs8_der().map_err(|_| EccError)?.as_bytes().to_vec())
-    })
+    } else Err(EccError))
 }
 
 /// An accelerator could not sign (and the software signer should).
@@ -149,7 +155,8 @@ fn accelerated(curve: Curve, hash: Hash, pkcs8: &[u8], message: &[u8]) -> Option
             .sign_message(curve, hash, pkcs8, message)
             .ok()
     })?;
-    let well_formed = with_curve!(curve, c => { c::ecdsa::Signature::from_der(&der).is_ok() });
+    let well_formed =
+        with_curve!(curve, c => { c::ecdsa::Signature::from_der(&der).is_ok() } else false);
     well_formed.then_some(der)
 }
 
@@ -171,9 +178,9 @@ pub fn sign(
     }
     let der = match curve {
         Curve::P256 => sign_on!(p256::NistP256),
-        Curve::P384 => sign_on!(p384::NistP384),
+        Curve::P384 if super::extra::FULL => sign_on!(p384::NistP384),
         // P-521 signs with a random nonce (p521's own SigningKey; it has no RFC 6979 digest).
-        Curve::P521 => {
+        Curve::P521 if super::extra::FULL => {
             use p521::ecdsa::signature::hazmat::RandomizedPrehashSigner;
             let secret = stored_secret::<p521::NistP521>(pkcs8)?;
             let key =
@@ -183,7 +190,11 @@ pub fn sign(
                 .map_err(|_| EccError)?;
             sig.to_der().as_bytes().to_vec()
         }
-        Curve::Secp256k1 => sign_on!(k256::Secp256k1),
+        Curve::Secp256k1 if super::extra::FULL => sign_on!(k256::Secp256k1),
+        _ => {
+            super::extra::mark_missing();
+            return Err(EccError);
+        }
     };
     rng.check(der).map_err(|_| EccError)
 }
@@ -251,7 +262,7 @@ pub fn verify(curve: Curve, spki: &[u8], digest: &[u8], signature: &[u8]) -> boo
         };
         let sig = sig.normalize_s().unwrap_or(sig);
         key.verify_prehash(digest, &sig).is_ok()
-    })
+    } else false)
 }
 
 /// ECDH between a PKCS#8 private key and a peer's SubjectPublicKeyInfo on the same curve: the
@@ -263,7 +274,7 @@ pub fn diffie_hellman(curve: Curve, pkcs8: &[u8], peer_spki: &[u8]) -> Result<Ve
         let peer = c::PublicKey::from_public_key_der(peer_spki).map_err(|_| EccError)?;
         let shared = c::ecdh::diffie_hellman(secret.to_nonzero_scalar(), peer.as_affine());
         Ok(shared.raw_secret_bytes().to_vec())
-    })
+    } else Err(EccError))
 }
 
 #[cfg(test)]

@@ -16,6 +16,13 @@ pub trait RandomSource {
     /// promises reproducible output, so nothing random may come from anywhere else (a host's
     /// signer, for one). Required, so that a new source has to decide.
     fn is_reproducible(&self) -> bool;
+
+    /// Where a reproducible stream stands, as bytes `SeededRandom::resume` continues from (`None`
+    /// for a source no seed determines): a call the engine undoes, or an engine moved into another
+    /// module, must draw the same bytes next.
+    fn position(&self) -> Option<Vec<u8>> {
+        None
+    }
 }
 
 /// Bytes fetched from the OS per refill. In wasm each fetch is a call out to JS
@@ -68,11 +75,31 @@ impl SeededRandom {
             buffer: Vec::new(),
         }
     }
+
+    /// The generator at a `position()` it reported (`None` when the bytes are not one).
+    pub fn resume(position: &[u8]) -> Option<Self> {
+        let seed = position.get(..32)?.try_into().ok()?;
+        let counter = u64::from_be_bytes(position.get(32..40)?.try_into().ok()?);
+        let buffer = position.get(40..)?.to_vec();
+        (buffer.len() <= 32).then_some(Self {
+            seed,
+            counter,
+            buffer,
+        })
+    }
 }
 
 impl RandomSource for SeededRandom {
     fn is_reproducible(&self) -> bool {
         true
+    }
+
+    fn position(&self) -> Option<Vec<u8>> {
+        let mut at = Vec::with_capacity(40 + self.buffer.len());
+        at.extend_from_slice(&self.seed);
+        at.extend_from_slice(&self.counter.to_be_bytes());
+        at.extend_from_slice(&self.buffer);
+        Some(at)
     }
 
     fn fill(&mut self, buf: &mut [u8]) -> Result<(), RngError> {
@@ -153,6 +180,21 @@ impl rand_core::CryptoRng for RngAdapter<'_> {}
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_seeded_stream_resumes_from_its_position_mid_block() {
+        let mut a = SeededRandom::new(b"seed");
+        let mut skip = [0u8; 45]; // one whole SHA-256 block and part of the next
+        a.fill(&mut skip).unwrap();
+        let mut b = SeededRandom::resume(&a.position().unwrap()).unwrap();
+        let (mut x, mut y) = ([0u8; 70], [0u8; 70]);
+        a.fill(&mut x).unwrap();
+        b.fill(&mut y).unwrap();
+        assert_eq!(x, y);
+        assert!(SeededRandom::resume(&[0; 39]).is_none());
+        assert!(SeededRandom::resume(&[0; 73]).is_none());
+        assert_eq!(OsRandom::default().position(), None);
+    }
 
     #[test]
     fn os_random_serves_distinct_bytes_across_batches() {

@@ -8,6 +8,7 @@
 use serde_json::Value;
 
 use crate::api::{self, Blob, CreateKeyRequest, KeySpec};
+use crate::crypto::extra;
 use crate::crypto::{ecc, rsa};
 use crate::error::{KmsError, KmsResult};
 use crate::model::asymmetric::{self, Kind};
@@ -111,6 +112,10 @@ pub fn fixture_material(spec: KeySpec, given: Vec<u8>) -> KmsResult<(Vec<u8>, Op
     let pkcs8 = "a PKCS#8 private key of the spec (DER, or PEM \"PRIVATE KEY\").";
     let private = match kind {
         Kind::Rsa(bits) => {
+            if !extra::FULL {
+                extra::mark_missing();
+                return Err(wrong(pkcs8));
+            }
             let parsed = rsa::private_key(&der).map_err(|_| wrong(pkcs8))?;
             if rsa::modulus_bits(&parsed) != bits || parsed.validate().is_err() {
                 return Err(wrong(&format!("the RSA modulus must have {bits} bits.")));

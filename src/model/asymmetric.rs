@@ -12,6 +12,7 @@ use crate::api::{
 };
 use crate::crypto::digest::Hash;
 use crate::crypto::ecc::{self, Curve};
+use crate::crypto::extra;
 use crate::crypto::rng::RandomSource;
 use crate::crypto::rsa::{self, HostKeyPool, Padding};
 use crate::crypto::{ed25519, ml_dsa, ml_kem, sm2};
@@ -84,8 +85,8 @@ pub fn generate(
     pool: &mut HostKeyPool,
 ) -> KmsResult<KeyPair> {
     let failed = || KmsError::internal("Key generation failed.");
-    let private_key = match kind {
-        Kind::Rsa(bits) => match pool.take_or_ask(bits) {
+    let private_key = match carried(kind)? {
+        Kind::Rsa(bits) if extra::FULL => match pool.take_or_ask(bits) {
             Ok(Some(der)) => der,
             Ok(None) => rsa::generate(rng, bits).map_err(|_| failed())?,
             // The engine answers this call with the key size wanted, not with this error.
@@ -94,10 +95,12 @@ pub fn generate(
             }
         },
         Kind::Ecc(curve) => ecc::generate(curve, rng).map_err(|_| failed())?,
-        Kind::Ed25519 => ed25519::generate(rng).map_err(|_| failed())?,
-        Kind::Sm2 => sm2::generate(rng).map_err(|_| failed())?,
-        Kind::MlDsa(level) => ml_dsa::generate(level, rng).map_err(|_| failed())?,
-        Kind::MlKem(level) => ml_kem::generate(level, rng).map_err(|_| failed())?,
+        Kind::Ed25519 if extra::FULL => ed25519::generate(rng).map_err(|_| failed())?,
+        Kind::Sm2 if extra::FULL => sm2::generate(rng).map_err(|_| failed())?,
+        Kind::MlDsa(level) if extra::FULL => ml_dsa::generate(level, rng).map_err(|_| failed())?,
+        Kind::MlKem(level) if extra::FULL => ml_kem::generate(level, rng).map_err(|_| failed())?,
+        // `carried` refused the rest already.
+        _ => return Err(failed()),
     };
     let public_key = spki(kind, &private_key)?;
     Ok(KeyPair {
@@ -113,18 +116,37 @@ pub fn public_key_of(kind: Kind, private_key: &[u8]) -> KmsResult<Vec<u8>> {
 
 fn spki(kind: Kind, private_key: &[u8]) -> KmsResult<Vec<u8>> {
     let failed = || KmsError::internal("The key material is corrupt.");
-    match kind {
-        Kind::Rsa(_) => rsa::public_spki(private_key).map_err(|_| failed()),
+    match carried(kind)? {
+        Kind::Rsa(_) if extra::FULL => rsa::public_spki(private_key).map_err(|_| failed()),
         Kind::Ecc(curve) => ecc::public_spki(curve, private_key).map_err(|_| failed()),
-        Kind::Ed25519 => ed25519::public_spki(private_key).map_err(|_| failed()),
-        Kind::Sm2 => sm2::public_spki(private_key).map_err(|_| failed()),
-        Kind::MlDsa(level) => ml_dsa::public_spki(level, private_key).map_err(|_| failed()),
-        Kind::MlKem(level) => ml_kem::public_spki(level, private_key).map_err(|_| failed()),
+        Kind::Ed25519 if extra::FULL => ed25519::public_spki(private_key).map_err(|_| failed()),
+        Kind::Sm2 if extra::FULL => sm2::public_spki(private_key).map_err(|_| failed()),
+        Kind::MlDsa(level) if extra::FULL => {
+            ml_dsa::public_spki(level, private_key).map_err(|_| failed())
+        }
+        Kind::MlKem(level) if extra::FULL => {
+            ml_kem::public_spki(level, private_key).map_err(|_| failed())
+        }
+        // `carried` refused the rest already.
+        _ => Err(failed()),
     }
 }
 
 fn key_kind(key: &KeyRecord) -> KmsResult<Kind> {
-    kind(key.key_spec).ok_or_else(|| KmsError::internal("not an asymmetric key"))
+    carried(kind(key.key_spec).ok_or_else(|| KmsError::internal("not an asymmetric key"))?)
+}
+
+/// `kind`, when this build carries its cryptography. The core build (no feature `full`) carries
+/// P-256 alone of the asymmetric kinds; any other marks the call (`crypto::extra`), which the
+/// engine answers by asking the host for the full module. (The match arms of the other kinds are
+/// guarded by the constant `extra::FULL`, so the core build's module holds none of their code.)
+fn carried(kind: Kind) -> KmsResult<Kind> {
+    if extra::FULL || kind == Kind::Ecc(Curve::P256) {
+        Ok(kind)
+    } else {
+        extra::mark_missing();
+        Err(KmsError::internal("This key type is in the full module."))
+    }
 }
 
 fn private_key(key: &KeyRecord) -> KmsResult<&[u8]> {
@@ -288,7 +310,7 @@ pub fn sign(
     let failed = || KmsError::internal("Signing failed.");
     let der = private_key(key)?;
     match (key_kind(key)?, input) {
-        (Kind::Rsa(_), _) => {
+        (Kind::Rsa(_), _) if extra::FULL => {
             let (hash, Some(p)) = signing_hash(alg).ok_or_else(|| unsupported_algorithm(alg))?
             else {
                 return Err(failed());
@@ -305,20 +327,22 @@ pub fn sign(
             };
             ecc::sign_message(curve, hash, der, m, rng).map_err(|_| failed())
         }
-        (Kind::Ed25519, SignInput::Message(m)) => ed25519::sign(der, m).map_err(|_| failed()),
-        (Kind::Ed25519, SignInput::Digest(d)) => {
+        (Kind::Ed25519, SignInput::Message(m)) if extra::FULL => {
+            ed25519::sign(der, m).map_err(|_| failed())
+        }
+        (Kind::Ed25519, SignInput::Digest(d)) if extra::FULL => {
             ed25519::sign_prehashed(der, d).map_err(|_| failed())
         }
-        (Kind::Sm2, SignInput::Message(m)) => {
+        (Kind::Sm2, SignInput::Message(m)) if extra::FULL => {
             sm2::sign(der, sm2::Input::Message(m), rng).map_err(|_| failed())
         }
-        (Kind::Sm2, SignInput::Digest(d)) => {
+        (Kind::Sm2, SignInput::Digest(d)) if extra::FULL => {
             sm2::sign(der, sm2::Input::Digest(d), rng).map_err(|_| failed())
         }
-        (Kind::MlDsa(level), SignInput::Message(m)) => {
+        (Kind::MlDsa(level), SignInput::Message(m)) if extra::FULL => {
             ml_dsa::sign(level, der, m, rng).map_err(|_| failed())
         }
-        (Kind::MlDsa(level), SignInput::ExternalMu(mu)) => {
+        (Kind::MlDsa(level), SignInput::ExternalMu(mu)) if extra::FULL => {
             ml_dsa::sign_external_mu(level, der, mu, rng).map_err(|_| failed())
         }
         _ => Err(failed()),
@@ -331,7 +355,7 @@ pub fn sign(
 pub fn verify(key: &KeyRecord, alg: Sig, input: &SignInput, signature: &[u8]) -> KmsResult<()> {
     let spki = public_key(key)?;
     let valid = match (key_kind(key)?, input) {
-        (Kind::Rsa(_), _) => match signing_hash(alg) {
+        (Kind::Rsa(_), _) if extra::FULL => match signing_hash(alg) {
             Some((hash, Some(p))) => hashed(hash, input)
                 .is_some_and(|digest| rsa::verify(&spki, p, hash, &digest, signature)),
             _ => false,
@@ -341,12 +365,22 @@ pub fn verify(key: &KeyRecord, alg: Sig, input: &SignInput, signature: &[u8]) ->
                 .is_some_and(|digest| ecc::verify(curve, &spki, &digest, signature)),
             _ => false,
         },
-        (Kind::Ed25519, SignInput::Message(m)) => ed25519::verify(&spki, m, signature),
-        (Kind::Ed25519, SignInput::Digest(d)) => ed25519::verify_prehashed(&spki, d, signature),
-        (Kind::Sm2, SignInput::Message(m)) => sm2::verify(&spki, sm2::Input::Message(m), signature),
-        (Kind::Sm2, SignInput::Digest(d)) => sm2::verify(&spki, sm2::Input::Digest(d), signature),
-        (Kind::MlDsa(level), SignInput::Message(m)) => ml_dsa::verify(level, &spki, m, signature),
-        (Kind::MlDsa(level), SignInput::ExternalMu(mu)) => {
+        (Kind::Ed25519, SignInput::Message(m)) if extra::FULL => {
+            ed25519::verify(&spki, m, signature)
+        }
+        (Kind::Ed25519, SignInput::Digest(d)) if extra::FULL => {
+            ed25519::verify_prehashed(&spki, d, signature)
+        }
+        (Kind::Sm2, SignInput::Message(m)) if extra::FULL => {
+            sm2::verify(&spki, sm2::Input::Message(m), signature)
+        }
+        (Kind::Sm2, SignInput::Digest(d)) if extra::FULL => {
+            sm2::verify(&spki, sm2::Input::Digest(d), signature)
+        }
+        (Kind::MlDsa(level), SignInput::Message(m)) if extra::FULL => {
+            ml_dsa::verify(level, &spki, m, signature)
+        }
+        (Kind::MlDsa(level), SignInput::ExternalMu(mu)) if extra::FULL => {
             ml_dsa::verify_external_mu(level, &spki, mu, signature)
         }
         _ => false,
@@ -420,10 +454,12 @@ pub fn encrypt(
     let failed = || KmsError::internal("Encryption failed.");
     let spki = public_key(key)?;
     match (key_kind(key)?, oaep_hash(alg)) {
-        (Kind::Rsa(_), Some(hash)) => {
+        (Kind::Rsa(_), Some(hash)) if extra::FULL => {
             rsa::encrypt(&spki, hash, plaintext, rng).map_err(|_| failed())
         }
-        (Kind::Sm2, None) => sm2::encrypt(&spki, plaintext, rng).map_err(|_| failed()),
+        (Kind::Sm2, None) if extra::FULL => {
+            sm2::encrypt(&spki, plaintext, rng).map_err(|_| failed())
+        }
         _ => Err(failed()),
     }
 }
@@ -436,9 +472,11 @@ pub fn decrypt(
     rng: &mut dyn RandomSource,
 ) -> KmsResult<Vec<u8>> {
     match (key_kind(key)?, alg, oaep_hash(alg)) {
-        (Kind::Rsa(_), _, Some(hash)) => rsa::decrypt(private_key(key)?, hash, ciphertext, rng)
-            .map_err(|_| KmsError::invalid_ciphertext()),
-        (Kind::Sm2, Enc::SM2PKE, _) => {
+        (Kind::Rsa(_), _, Some(hash)) if extra::FULL => {
+            rsa::decrypt(private_key(key)?, hash, ciphertext, rng)
+                .map_err(|_| KmsError::invalid_ciphertext())
+        }
+        (Kind::Sm2, Enc::SM2PKE, _) if extra::FULL => {
             sm2::decrypt(private_key(key)?, ciphertext).map_err(|_| KmsError::invalid_ciphertext())
         }
         _ => Err(KmsError::incompatible_algorithm(
@@ -456,7 +494,7 @@ pub fn derive_shared_secret(key: &KeyRecord, peer_spki: &[u8]) -> KmsResult<Vec<
     let der = private_key(key)?;
     match key_kind(key)? {
         Kind::Ecc(curve) => ecc::diffie_hellman(curve, der, peer_spki),
-        Kind::Sm2 => sm2::diffie_hellman(der, peer_spki).map_err(|_| ecc::EccError),
+        Kind::Sm2 if extra::FULL => sm2::diffie_hellman(der, peer_spki).map_err(|_| ecc::EccError),
         _ => return Err(KmsError::internal("not a key-agreement key")),
     }
     .map_err(|_| KmsError::without_message(ErrorCode::ValidationException))
@@ -489,7 +527,12 @@ fn kem_level(key: &KeyRecord) -> KmsResult<ml_kem::Level> {
 
 /// ML-KEM encapsulation to the key's public half: (SharedSecretCiphertextBlob, SharedSecret).
 pub fn encapsulate(key: &KeyRecord, rng: &mut dyn RandomSource) -> KmsResult<(Vec<u8>, Vec<u8>)> {
-    ml_kem::encapsulate(kem_level(key)?, &public_key(key)?, rng)
+    let level = kem_level(key)?;
+    if !extra::FULL {
+        // Unreachable (`kem_level` refused), but says so to the compiler: no ML-KEM in the core.
+        return Err(KmsError::internal("Encapsulation failed."));
+    }
+    ml_kem::encapsulate(level, &public_key(key)?, rng)
         .map_err(|_| KmsError::internal("Encapsulation failed."))
 }
 
@@ -497,6 +540,11 @@ pub fn encapsulate(key: &KeyRecord, rng: &mut dyn RandomSource) -> KmsResult<(Ve
 /// InvalidCiphertextException with an empty message; a wrong one of the right length yields an
 /// unrelated secret (FIPS 203 implicit rejection), as any ML-KEM implementation answers.
 pub fn decapsulate(key: &KeyRecord, ciphertext: &[u8]) -> KmsResult<Vec<u8>> {
-    ml_kem::decapsulate(kem_level(key)?, private_key(key)?, ciphertext)
+    let level = kem_level(key)?;
+    if !extra::FULL {
+        // As in `encapsulate`.
+        return Err(KmsError::invalid_ciphertext());
+    }
+    ml_kem::decapsulate(level, private_key(key)?, ciphertext)
         .map_err(|_| KmsError::invalid_ciphertext())
 }

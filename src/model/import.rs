@@ -12,6 +12,7 @@ use serde::{Deserialize, Serialize};
 use crate::api::{AlgorithmSpec, Blob, ErrorCode, KeySpec, KeyState, OriginType, WrappingKeySpec};
 use crate::crypto::digest::Hash;
 use crate::crypto::ecc;
+use crate::crypto::extra;
 use crate::crypto::rng::RandomSource;
 use crate::crypto::{rsa, sm2, wrap};
 use crate::error::{KmsError, KmsResult};
@@ -237,6 +238,11 @@ pub fn unwrap(
     encrypted: &[u8],
     rng: &mut dyn RandomSource,
 ) -> KmsResult<Vec<u8>> {
+    if !extra::FULL {
+        // Every wrapping key is RSA or SM2, which only the full module carries.
+        extra::mark_missing();
+        return Err(KmsError::invalid_ciphertext());
+    }
     let bad = |_| KmsError::invalid_ciphertext();
     let pkcs8 = &params.private_key.0;
     if params.algorithm == AlgorithmSpec::SM2PKE {
@@ -297,6 +303,10 @@ pub fn check_material(key: &KeyRecord, bytes: Vec<u8>) -> KmsResult<(Vec<u8>, Op
     }
     match asymmetric::kind(key.key_spec) {
         Some(Kind::Rsa(bits)) => {
+            if !extra::FULL {
+                extra::mark_missing();
+                return Err(wrong());
+            }
             let parsed = rsa::private_key(&bytes).map_err(|_| wrong())?;
             if rsa::modulus_bits(&parsed) != bits || parsed.validate().is_err() {
                 return Err(wrong());

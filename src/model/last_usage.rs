@@ -4,11 +4,13 @@
 
 use std::collections::HashMap;
 
+use serde::{Deserialize, Serialize};
+
 use crate::api::{KeyLastUsageTrackingOperation, Operation};
 use crate::store::RecordKey;
 
 /// The last use of one key.
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct LastUsage {
     /// The operation.
     pub operation: KeyLastUsageTrackingOperation,

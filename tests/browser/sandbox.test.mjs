@@ -78,12 +78,33 @@ describe("sandbox in Chromium", () => {
       const gz = chosen.reduce((n, f) => n + gzipSync(readFileSync(f), { level: 9 }).length, 0);
       return { files: chosen.length, raw, gzip: gz };
     };
+    // The first visit fetches the core module only; the full one waits for a key type it lacks.
+    assert.ok(files.some((f) => f === join(dist, "wasm/kms_wasm_bg.wasm")), "the core module is fetched");
+    assert.deepEqual(files.filter((f) => f.startsWith(join(dist, "wasm/full"))), []);
     const report = { page: size(() => true), package: size((f) => f.startsWith(dist)) };
     writeFileSync(join(artifacts, "size.json"), `${JSON.stringify(report, null, 2)}\n`);
     const kib = (n) => `${(n / 1024).toFixed(0)} KiB`;
     console.log(`page load: ${report.page.files} files, ${kib(report.page.raw)} raw, ${kib(report.page.gzip)} gzipped ` +
       `(the package: ${report.package.files} files, ${kib(report.package.raw)} raw, ${kib(report.package.gzip)} gzipped)`);
     await shot(page, "01-loaded");
+  });
+
+  it("loads the full module on the first key type the core lacks, keeping the keys made before", async () => {
+    const fetched = [];
+    const listen = (res) => fetched.push(new URL(res.url()).pathname);
+    context.on("response", listen);
+    try {
+      const before = await runOp(page, "CreateKey", {});
+      assert.equal(before.result, "ok", before.text);
+      const p384 = await runOp(page, "CreateKey", { KeySpec: "ECC_NIST_P384", KeyUsage: "SIGN_VERIFY" });
+      assert.equal(p384.result, "ok", p384.text);
+      assert.equal(p384.response.KeyMetadata.KeySpec, "ECC_NIST_P384");
+      assert.ok(fetched.includes("/pkg/dist/wasm/full/kms_wasm_bg.wasm"), fetched.join());
+      const still = await runOp(page, "DescribeKey", { KeyId: before.response.KeyMetadata.KeyId });
+      assert.equal(still.result, "ok", still.text);
+    } finally {
+      context.off("response", listen);
+    }
   });
 
   it("shows errors with the AWS name and message (NotFoundException for a bogus key)", async () => {

@@ -7,11 +7,11 @@ import { test } from "node:test";
 import assert from "node:assert/strict";
 import { readFileSync } from "node:fs";
 import { createHash, createPublicKey, generateKeyPairSync, randomBytes, verify } from "node:crypto";
-import * as glue from "../../pkg/dist/wasm/kms_wasm.js";
+import * as glue from "../../pkg/dist/wasm/full/kms_wasm.js";
 import { nodeEcdsa } from "../../pkg/dist/node-ecdsa.js";
 import { readOutcome } from "../../pkg/dist/engine.js";
 
-await glue.default({ module_or_path: readFileSync(new URL("../../pkg/dist/wasm/kms_wasm_bg.wasm", import.meta.url)) });
+await glue.default({ module_or_path: readFileSync(new URL("../../pkg/dist/wasm/full/kms_wasm_bg.wasm", import.meta.url)) });
 
 const ctx = JSON.stringify({ accountId: "111122223333", region: "us-east-1", requestId: "00000000-0000-4000-8000-000000000000", now: 1700000000 });
 const enc = new TextEncoder();

@@ -54,7 +54,8 @@ test("npm pack ships the dist (js, cjs, d.ts, wasm) and no sources", () => {
   const [{ files }] = JSON.parse(execFileSync("npm", ["pack", "--dry-run", "--json", "--ignore-scripts"], { cwd: root, encoding: "utf8", stdio: ["ignore", "pipe", "ignore"] }));
   const paths = files.map((f) => f.path);
   for (const p of ["package.json", "pkg/dist/node.js", "pkg/dist/node.cjs", "pkg/dist/portable.js", "pkg/dist/portable.cjs",
-    "pkg/dist/portable.d.ts", "pkg/dist/node.d.ts", "pkg/dist/wasm/kms_wasm_bg.wasm", "pkg/dist/wasm/kms_wasm.js", "pkg/dist/wasm/wasm_base64.js"]) {
+    "pkg/dist/portable.d.ts", "pkg/dist/node.d.ts", "pkg/dist/wasm/kms_wasm_bg.wasm", "pkg/dist/wasm/kms_wasm.js", "pkg/dist/wasm/wasm_base64.js",
+    "pkg/dist/wasm/full/kms_wasm_bg.wasm", "pkg/dist/wasm/full/kms_wasm.js", "pkg/dist/wasm/full/wasm_base64.js"]) {
     assert.ok(paths.includes(p), `missing ${p}`);
   }
   assert.deepEqual(paths.filter((p) => p.startsWith("src/") || p.startsWith("pkg/src/") || p.startsWith("tests/")), []);
