@@ -76,14 +76,17 @@ pub fn open(
         // make (§2.21), never a NotFoundException naming a made-up key. NotFoundException is
         // kept for a key that existed and was deleted, and for a Multi-Region blob in a Region
         // without a replica (AWS's answers to those two are not pinned down).
-        (Some(p), None) => env.txn.key_by_id(env.ctx, &p.header.key_id).ok_or_else(|| {
-            let id = &p.header.key_id;
-            if id.starts_with("mrk-") || env.txn.key_was_created(env.ctx, id) {
-                KmsError::key_not_found(&env.ctx.arn(&format!("key/{}", p.header.key_id)))
-            } else {
-                KmsError::invalid_ciphertext()
-            }
-        })?,
+        (Some(p), None) => env
+            .txn
+            .key_by_id(env.ctx, &p.header.key_id)
+            .ok_or_else(|| {
+                let id = &p.header.key_id;
+                if id.starts_with("mrk-") || env.txn.key_was_created(env.ctx, id) {
+                    KmsError::key_not_found(&env.ctx.arn(&format!("key/{}", p.header.key_id)))
+                } else {
+                    KmsError::invalid_ciphertext()
+                }
+            })?,
         (None, None) => return Err(KmsError::invalid_ciphertext()),
     };
     if key.key_spec != KeySpec::SYMMETRIC_DEFAULT {
