@@ -487,6 +487,46 @@ fn aws_principal_account_condition_evaluates_the_callers_account() {
 }
 
 #[test]
+fn caller_account_condition_keys_evaluate_in_the_other_accounts_identity_policies() {
+    let mut e = engine();
+    // A's key policy delegates to B's IAM; B's identity policy decides, on the caller's account.
+    let (_, arn) = shared_key(&mut e, json!([statement(B_ROOT, json!("kms:Encrypt"))]));
+    let allow_if = |account: &str| {
+        json!({"Version": "2012-10-17", "Statement": [{
+            "Effect": "Allow", "Action": "kms:Encrypt", "Resource": "*",
+            "Condition": {"StringEquals": {"kms:CallerAccount": account}}
+        }]})
+    };
+    ok(
+        &mut e,
+        "Encrypt",
+        &b_as(B_USER, &[allow_if(B)]),
+        encrypt_body(&arn),
+    );
+    // The key's account is not the caller's: the Allow does not apply.
+    assert_refused(
+        &mut e,
+        "Encrypt",
+        &b_as(B_USER, &[allow_if(ACCOUNT)]),
+        encrypt_body(&arn),
+        &arn,
+        "identity-based",
+    );
+    // aws:PrincipalAccount in an identity-policy Deny: an explicit deny, whatever else allows.
+    let deny = json!({"Version": "2012-10-17", "Statement": [{
+        "Effect": "Deny", "Action": "kms:Encrypt", "Resource": "*",
+        "Condition": {"StringEquals": {"aws:PrincipalAccount": B}}
+    }]});
+    let caller = b_as(B_USER, &[allow_if(B), deny]);
+    let (kind, message) = err_untouched(&mut e, "Encrypt", &caller, encrypt_body(&arn));
+    assert_eq!(kind, "AccessDeniedException");
+    assert!(
+        message.contains("with an explicit deny in an identity-based policy"),
+        "{message}"
+    );
+}
+
+#[test]
 fn list_retirable_grants_includes_grants_on_other_accounts_keys_for_a_principal_of_the_callers_account(
 ) {
     let mut e = engine();

@@ -132,6 +132,63 @@ fn re_encrypt_with_an_hmac_source_key_is_incorrect_key_exception() {
 }
 
 #[test]
+fn verify_under_dry_run_checks_the_signature_before_answering_dry_run() {
+    // DryRunOperationException says "the request would have succeeded" (developer guide, Testing
+    // your permissions); a bad signature would not have.
+    let mut e = engine();
+    let key = key_of(
+        &mut e,
+        json!({"KeySpec": "ECC_NIST_P256", "KeyUsage": "SIGN_VERIFY"}),
+    );
+    let signed = ok(
+        &mut e,
+        "Sign",
+        &ctx(),
+        json!({"KeyId": key, "Message": b64(b"m"), "SigningAlgorithm": "ECDSA_SHA_256"}),
+    );
+    let mut body = json!({"KeyId": key, "Message": b64(b"m"), "Signature": signed["Signature"], "SigningAlgorithm": "ECDSA_SHA_256", "DryRun": true});
+    let got = err_untouched(&mut e, "Verify", &ctx(), body.clone());
+    assert_error(
+        got,
+        "DryRunOperationException",
+        "The request would have succeeded, but the DryRun option is set.",
+    );
+    body["Message"] = json!(b64(b"other"));
+    assert_eq!(
+        error_body(&mut e, "Verify", body),
+        r#"{"__type":"KMSInvalidSignatureException"}"#
+    );
+}
+
+#[test]
+fn verify_mac_under_dry_run_compares_the_mac_before_answering_dry_run() {
+    // AWS-KMS-BEHAVIOUR.md §2.18: parameters → key → state → usage → MAC comparison → DryRun last.
+    let mut e = engine();
+    let key = key_of(
+        &mut e,
+        json!({"KeySpec": "HMAC_256", "KeyUsage": "GENERATE_VERIFY_MAC"}),
+    );
+    let made = ok(
+        &mut e,
+        "GenerateMac",
+        &ctx(),
+        json!({"KeyId": key, "Message": b64(b"m"), "MacAlgorithm": "HMAC_SHA_256"}),
+    );
+    let mut body = json!({"KeyId": key, "Message": b64(b"m"), "Mac": made["Mac"], "MacAlgorithm": "HMAC_SHA_256", "DryRun": true});
+    let got = err_untouched(&mut e, "VerifyMac", &ctx(), body.clone());
+    assert_error(
+        got,
+        "DryRunOperationException",
+        "The request would have succeeded, but the DryRun option is set.",
+    );
+    body["Mac"] = json!(b64(&[0; 32]));
+    assert_eq!(
+        error_body(&mut e, "VerifyMac", body),
+        r#"{"__type":"KMSInvalidMacException"}"#
+    );
+}
+
+#[test]
 fn create_grant_on_a_disabled_key_is_disabled_exception() {
     let mut e = engine();
     let (_, arn) = new_key(&mut e, &ctx());

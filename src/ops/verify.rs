@@ -19,11 +19,13 @@ pub fn run(env: &mut Env<'_, '_>, req: VerifyRequest) -> KmsResult<VerifyRespons
     let algorithm = asymmetric::signing_algorithm(&key, req.signing_algorithm.as_deref())?;
     let message = req.message.unwrap_or_default();
     let input = asymmetric::message_digest(algorithm, req.message_type.as_deref(), &message.0)?;
+    let signature = req.signature.unwrap_or_default();
+    // The signature is checked before DryRun: DryRunOperationException means "the request would
+    // have succeeded" (developer guide, Testing your permissions), which a bad signature would not.
+    asymmetric::verify(&key, algorithm, &input, &signature.0)?;
     if req.dry_run == Some(true) {
         return Err(KmsError::dry_run());
     }
-    let signature = req.signature.unwrap_or_default();
-    asymmetric::verify(&key, algorithm, &input, &signature.0)?;
     Ok(VerifyResponse {
         key_id: Some(key.arn.clone()),
         signature_valid: Some(true),

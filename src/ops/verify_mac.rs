@@ -17,12 +17,15 @@ pub fn run(env: &mut Env<'_, '_>, req: VerifyMacRequest) -> KmsResult<VerifyMacR
         "VerifyMac",
     )?;
     let algorithm = mac::algorithm(&key, req.mac_algorithm.as_deref())?;
+    let message = req.message.unwrap_or_default();
+    let tag = req.mac.unwrap_or_default();
+    // The comparison comes before DryRun: DryRunOperationException means "the request would
+    // have succeeded" (developer guide, Testing your permissions), which a wrong MAC would not
+    // (§2.18: … key usage → MAC comparison → DryRun last).
+    mac::verify(&key, &message.0, &tag.0)?;
     if req.dry_run == Some(true) {
         return Err(KmsError::dry_run());
     }
-    let message = req.message.unwrap_or_default();
-    let tag = req.mac.unwrap_or_default();
-    mac::verify(&key, &message.0, &tag.0)?;
     Ok(VerifyMacResponse {
         key_id: Some(key.arn.clone()),
         mac_valid: Some(true),
