@@ -131,8 +131,9 @@ export function registerExceptions(classes: Readonly<Record<string, ExceptionCla
  * the code comes from `__type` (else `code`), cut at "," and ":" and taken after "#"; the message from
  * `message` or `Message`, and "UnknownError" when the body has neither (AWS omits the message of
  * e.g. `KMSInvalidSignatureException` and `InvalidCiphertextException`; smithy's
- * `decorateServiceException` then sets "UnknownError", and so do we); other body members are
- * copied on; an unknown code becomes a `KMSServiceException` with that name and `$fault: "client"`.
+ * `decorateServiceException` then sets "UnknownError", and so do we); every other body member,
+ * `__type` (as sent) and `code` included, is copied on as the SDK copies it; an unknown code becomes
+ * a `KMSServiceException` with that name and `$fault: "client"`.
  *
  * @internal
  */
@@ -145,8 +146,11 @@ export function exceptionFromWire(status: number, body: unknown, requestId: stri
   const $metadata = responseMetadata(status, requestId);
   const Modeled = modeled.get(code);
   const err = Modeled ? new Modeled({ message, $metadata }) : new KMSServiceException({ name: code, $fault: "client", message, $metadata });
+  // The SDK's error parser assigns `message` onto an exception built without one, so there it is an
+  // enumerable own member (seen by Object.keys, JSON.stringify, spreading); Error's own is not.
+  Object.defineProperty(err, "message", { value: message, enumerable: true, writable: true, configurable: true });
   for (const [k, v] of Object.entries(b)) {
-    if (k === "__type" || k === "code" || k === "message" || k === "Message" || v === undefined) continue;
+    if (k === "message" || k === "Message" || v === undefined) continue;
     const e = err as unknown as Record<string, unknown>;
     if (e[k] === undefined || e[k] === "") e[k] = v;
   }

@@ -4,7 +4,7 @@ import { test } from "node:test";
 import assert from "node:assert/strict";
 import * as sdk from "@aws-sdk/client-kms";
 import * as ours from "kms-wasm";
-import { KMSClient, MemoryStorage, DescribeKeyCommand, KMSServiceException, NotFoundException, DisabledException } from "kms-wasm";
+import { KMSClient, MemoryStorage, DescribeKeyCommand, DecryptCommand, KMSServiceException, NotFoundException, DisabledException, kmsRequestHandler } from "kms-wasm";
 
 const client = new KMSClient({ region: "us-east-1", storage: new MemoryStorage() });
 const missing = "1234abcd-12ab-34cd-56ef-1234567890ab";
@@ -59,4 +59,30 @@ test("KMSServiceException can be constructed directly for unknown codes", () => 
   assert.equal(e.name, "ValidationException");
   assert.ok(e instanceof sdk.KMSServiceException);
   assert.ok(!(e instanceof NotFoundException));
+});
+
+test("an exception carries the body's members as the real SDK's does: __type as sent, no Message", async () => {
+  // The real SDK over our wire (its own error parser) against our in-process client.
+  const real = new sdk.KMSClient({
+    region: "us-east-1",
+    credentials: { accessKeyId: "AKIDEXAMPLE", secretAccessKey: "unused" },
+    maxAttempts: 1,
+    requestHandler: kmsRequestHandler({ storage: new MemoryStorage() }),
+  });
+  const calls = [
+    [DescribeKeyCommand, sdk.DescribeKeyCommand, { KeyId: missing }, "NotFoundException"],
+    // AWS sends no message here: the SDK's "UnknownError", and still a __type.
+    [DecryptCommand, sdk.DecryptCommand, { CiphertextBlob: new Uint8Array(64).fill(7) }, "InvalidCiphertextException"],
+  ];
+  for (const [Ours, Theirs, input, name] of calls) {
+    const mine = await client.send(new Ours(input)).catch((e) => e);
+    const theirs = await real.send(new Theirs(input)).catch((e) => e);
+    assert.equal(theirs.name, name);
+    assert.equal(mine.name, name);
+    assert.equal(theirs.__type, name, "the SDK keeps the body's __type");
+    assert.equal(mine.__type, theirs.__type);
+    assert.equal(mine.message, theirs.message);
+    const own = (e) => Object.keys(e).filter((k) => e[k] !== undefined).sort();
+    assert.deepEqual(own(mine), own(theirs), name);
+  }
 });
