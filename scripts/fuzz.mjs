@@ -1,7 +1,7 @@
 #!/usr/bin/env node
 // `npm run fuzz`: the fuzzers of `npm test`, ten times longer (nightly-style, not part of npm test).
 //
-//   build → tests/wire_fuzz.rs with KMS_WASM_FUZZ_CASES=20000 (10× 2,000 per property) →
+//   build → tests/it/wire_fuzz.rs with KMS_WASM_FUZZ_CASES=20000 (10× 2,000 per property) →
 //   tests/js/fuzz.test.mjs with KMS_WASM_FUZZ_SCALE=10 (in process and over HTTP)
 //
 // The last lines are the summary: executions and 5xx counts per fuzzer (the target is 0; any 5xx
@@ -33,7 +33,7 @@ let failed = false;
 const build = await run(process.execPath, ["scripts/build.mjs"]);
 if (build.status !== 0) process.exit(1);
 
-const rust = await run("cargo", ["test", "--quiet", "--test", "wire_fuzz", "--", "--nocapture", "--test-threads=1"]);
+const rust = await run("cargo", ["test", "--quiet", "--test", "it", "--", "wire_fuzz::", "--nocapture", "--test-threads=1"]);
 let executions = 0;
 for (const m of rust.output.matchAll(/wire_fuzz outcomes: \{([^}]*)\}/g)) {
   for (const n of m[1].matchAll(/: (\d+)/g)) executions += Number(n[1]);

@@ -1,7 +1,7 @@
 // Keys shared across accounts through the built package: over HTTP the access key picks the
 // account (real @aws-sdk/client-kms clients against createKmsServer), in process two KMSClients
 // of different accountId over one storage. Account A owns the key; account B uses it by ARN as
-// A's key policy or a grant allows, and nothing else (the rules: tests/cross_account.rs).
+// A's key policy or a grant allows, and nothing else (the rules: tests/it/cross_account.rs).
 import { test } from "node:test";
 import assert from "node:assert/strict";
 import * as sdk from "@aws-sdk/client-kms";

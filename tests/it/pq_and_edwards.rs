@@ -4,14 +4,7 @@
 //! pairs of the new specs, and the key-state/usage errors (§2.3, §2.16). Signatures, ciphertexts
 //! and secrets are checked with the crypto layer from the public key alone, as a user outside KMS
 //! would.
-#![allow(
-    clippy::unwrap_used,
-    clippy::expect_used,
-    clippy::indexing_slicing,
-    clippy::panic
-)]
-
-mod common;
+use crate::common;
 
 use common::*;
 use kms_wasm::crypto::rng::SeededRandom;
@@ -19,8 +12,6 @@ use kms_wasm::crypto::{ecc, ed25519, ml_dsa, ml_kem, seed_key, sm2};
 use kms_wasm::Engine;
 use serde_json::{json, Value};
 use sha2::{Digest, Sha512};
-
-const DRY_RUN: &str = "The request would have succeeded, but the DryRun option is set.";
 
 fn key(e: &mut Engine, spec: &str, usage: &str) -> Value {
     ok(

@@ -2,15 +2,7 @@
 //! authorization, grant tokens, the lockout check, AWS managed keys) reads that one decoded
 //! request. So any JSON spelling of a request — member names and values with `\u` escapes, `\/`,
 //! whitespace, member order — gives the same status, body and journal entry as the plain spelling.
-#![allow(
-    clippy::unwrap_used,
-    clippy::expect_used,
-    clippy::indexing_slicing,
-    clippy::panic,
-    clippy::cast_possible_truncation
-)]
-
-mod common;
+use crate::common;
 
 use std::path::Path;
 

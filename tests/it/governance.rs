@@ -1,12 +1,5 @@
 //! Tags (§2.8), key policies (§2.15) and automatic rotation (§2.11) of AWS-KMS-BEHAVIOUR.md.
-#![allow(
-    clippy::unwrap_used,
-    clippy::expect_used,
-    clippy::indexing_slicing,
-    clippy::panic
-)]
-
-mod common;
+use crate::common;
 
 use common::*;
 use kms_wasm::Engine;

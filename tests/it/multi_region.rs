@@ -1,14 +1,7 @@
 //! Multi-Region keys: CreateKey MultiRegion, ReplicateKey, UpdatePrimaryRegion, deletion of a
 //! primary with replicas, and ciphertexts that decrypt in every Region of the key
 //! (AWS-KMS-BEHAVIOUR.md §2.1, §2.10, §2.20).
-#![allow(
-    clippy::unwrap_used,
-    clippy::expect_used,
-    clippy::indexing_slicing,
-    clippy::panic
-)]
-
-mod common;
+use crate::common;
 
 use common::*;
 use kms_wasm::{Engine, RequestCtx};

@@ -1,13 +1,6 @@
 //! Accounts × Regions are separate worlds: keys and aliases of one are never visible from another
 //! (AWS-KMS-BEHAVIOUR.md §2.1).
-#![allow(
-    clippy::unwrap_used,
-    clippy::expect_used,
-    clippy::indexing_slicing,
-    clippy::panic
-)]
-
-mod common;
+use crate::common;
 
 use common::*;
 use kms_wasm::RequestCtx;

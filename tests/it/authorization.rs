@@ -1,14 +1,7 @@
 //! Who may call what: key policies, identity policies from the caller's context, explicit denies,
 //! the IAM delegation of the default policy, the lockout safety check, and AccessDeniedException
 //! overriding whatever the operation would have answered (AWS-KMS-BEHAVIOUR.md §2.15, §2.18).
-#![allow(
-    clippy::unwrap_used,
-    clippy::expect_used,
-    clippy::indexing_slicing,
-    clippy::panic
-)]
-
-mod common;
+use crate::common;
 
 use common::*;
 use kms_wasm::{Engine, RequestCtx};

@@ -1,14 +1,7 @@
 //! A host ECDSA signer (`crypto::ecc::Accelerator`, node:crypto in the Node entry) through the
 //! engine: Sign with a RAW message on a NIST curve goes out, and its signature verifies; a DIGEST,
 //! secp256k1 and every seeded engine stay in software; a host that fails changes nothing.
-#![allow(
-    clippy::unwrap_used,
-    clippy::expect_used,
-    clippy::indexing_slicing,
-    clippy::panic
-)]
-
-mod common;
+use crate::common;
 
 use std::cell::Cell;
 use std::rc::Rc;

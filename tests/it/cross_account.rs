@@ -2,14 +2,7 @@
 //! ARN, only for the operations whose API reference says "Cross-account use: Yes", and only when
 //! A's key policy (together with B's identity policies) or a grant allows it
 //! (https://docs.aws.amazon.com/kms/latest/developerguide/key-policy-modifying-external-accounts.html).
-#![allow(
-    clippy::unwrap_used,
-    clippy::expect_used,
-    clippy::indexing_slicing,
-    clippy::panic
-)]
-
-mod common;
+use crate::common;
 
 use common::*;
 use kms_wasm::{Engine, RequestCtx};

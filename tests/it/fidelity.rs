@@ -2,14 +2,7 @@
 //! none, the order of checks (existence, key state, key spec and usage, then the request), and the
 //! smaller answers AWS gives that we used to get wrong. Each test names the AWS behaviour it pins;
 //! the texts are AWS's where AWS has one (AWS-KMS-BEHAVIOUR.md §2.21).
-#![allow(
-    clippy::unwrap_used,
-    clippy::expect_used,
-    clippy::indexing_slicing,
-    clippy::panic
-)]
-
-mod common;
+use crate::common;
 
 use common::*;
 use kms_wasm::Engine;

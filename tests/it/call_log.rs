@@ -2,14 +2,7 @@
 //! of AWS's documented examples (developer guide ct-encrypt, ct-decrypt, ct-createkey,
 //! ct-creategrant), and never carrying a blob — plaintext, ciphertext, key material, signatures,
 //! MACs, import tokens, public keys — nor a grant token.
-#![allow(
-    clippy::unwrap_used,
-    clippy::expect_used,
-    clippy::indexing_slicing,
-    clippy::panic
-)]
-
-mod common;
+use crate::common;
 
 use std::collections::BTreeMap;
 use std::path::Path;

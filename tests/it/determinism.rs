@@ -2,14 +2,7 @@
 //! results in every run; another seed gives other results; a seeded engine that loads state forks
 //! its stream by the state, so it never re-issues the IDs the state holds.
 
-#![allow(
-    clippy::unwrap_used,
-    clippy::expect_used,
-    clippy::indexing_slicing,
-    clippy::panic
-)]
-
-mod common;
+use crate::common;
 
 use common::*;
 use kms_wasm::Engine;

@@ -2,7 +2,7 @@
 //! schedule, RotateKeyOnDemand and ListKeyRotations, and old ciphertexts keep decrypting. Time is
 //! only ever the request's `now`, so every case runs at chosen instants.
 
-mod common;
+use crate::common;
 
 use common::*;
 use serde_json::json;

@@ -1,14 +1,7 @@
 //! Durability as the engine sees it: committed entries and snapshots replay to the same state,
 //! aborted or failed dispatches leave nothing behind, and stored bytes that are not ours are
 //! rejected with an error rather than a panic.
-#![allow(
-    clippy::unwrap_used,
-    clippy::expect_used,
-    clippy::indexing_slicing,
-    clippy::panic
-)]
-
-mod common;
+use crate::common;
 
 use common::*;
 use kms_wasm::{Engine, RequestCtx};

@@ -2,14 +2,7 @@
 //! envelope with a string `__type` (and a non-empty `message`, or none, as AWS sends it) on
 //! status ≥ 400, never reports an internal error
 //! for a valid context, and leaves state untouched (and no journal entry) whenever it fails.
-#![allow(
-    clippy::unwrap_used,
-    clippy::expect_used,
-    clippy::indexing_slicing,
-    clippy::panic
-)]
-
-mod common;
+use crate::common;
 
 use std::cell::RefCell;
 

@@ -1,13 +1,6 @@
 //! Grants (AWS-KMS-BEHAVIOUR.md §2.9): CreateGrant, ListGrants, ListRetirableGrants, RetireGrant,
 //! RevokeGrant, grant tokens, constraints, and grants authorizing their grantee.
-#![allow(
-    clippy::unwrap_used,
-    clippy::expect_used,
-    clippy::indexing_slicing,
-    clippy::panic
-)]
-
-mod common;
+use crate::common;
 
 use common::*;
 use kms_wasm::store::Txn;
@@ -17,7 +10,6 @@ use serde_json::{json, Value};
 const ALICE: &str = "arn:aws:iam::111122223333:user/alice";
 const BOB: &str = "arn:aws:iam::111122223333:user/bob";
 const ROLE: &str = "arn:aws:iam::111122223333:role/App";
-const DRY_RUN: &str = "The request would have succeeded, but the DryRun option is set.";
 
 fn grant(e: &mut Engine, body: Value) -> (String, String) {
     let out = ok(e, "CreateGrant", &ctx(), body);

@@ -1,13 +1,6 @@
 //! CreateKey, DescribeKey, ListKeys and the key state machine (AWS-KMS-BEHAVIOUR.md §2.1–2.4, §2.10,
 //! §2.13, §2.14, §2.17).
-#![allow(
-    clippy::unwrap_used,
-    clippy::expect_used,
-    clippy::indexing_slicing,
-    clippy::panic
-)]
-
-mod common;
+use crate::common;
 
 use std::collections::BTreeSet;
 

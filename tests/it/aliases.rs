@@ -1,13 +1,6 @@
 //! CreateAlias, UpdateAlias, DeleteAlias and ListAliases (AWS-KMS-BEHAVIOUR.md §2.7, §2.17 and the
 //! key-state table of §2.3).
-#![allow(
-    clippy::unwrap_used,
-    clippy::expect_used,
-    clippy::indexing_slicing,
-    clippy::panic
-)]
-
-mod common;
+use crate::common;
 
 use common::*;
 use kms_wasm::Engine;

@@ -1,14 +1,7 @@
 //! HMAC keys: CreateKey per spec, GenerateMac and VerifyMac (AWS-KMS-BEHAVIOUR.md §2.3, §2.4, §2.14,
 //! §2.16, §2.18). The RFC 4231 vectors live with the primitive (src/crypto/hmac.rs) because KMS
 //! never exports an HMAC key; here they are re-checked through `kms_wasm::crypto::hmac`.
-#![allow(
-    clippy::unwrap_used,
-    clippy::expect_used,
-    clippy::indexing_slicing,
-    clippy::panic
-)]
-
-mod common;
+use crate::common;
 
 use common::*;
 use kms_wasm::crypto::digest::Hash;

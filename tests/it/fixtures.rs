@@ -1,23 +1,16 @@
 //! `KmsWasm.CreateFixtureKey`: keys with a given ID and material, through the one wire, behaving
 //! exactly like generated keys; AWS-style validation errors.
 
-#![allow(
-    clippy::unwrap_used,
-    clippy::expect_used,
-    clippy::indexing_slicing,
-    clippy::panic
-)]
-
-mod common;
+use crate::common;
 
 use common::*;
 use kms_wasm::Engine;
 use serde_json::{json, Value};
 
 const ID: &str = "11111111-2222-4333-8444-555555555555";
-const RSA_PEM: &str = include_str!("vectors/fixture-keys/rsa2048.pem");
-const K1_PEM: &str = include_str!("vectors/fixture-keys/k1.pem");
-const ED_PEM: &str = include_str!("vectors/fixture-keys/ed.pem");
+const RSA_PEM: &str = include_str!("../vectors/fixture-keys/rsa2048.pem");
+const K1_PEM: &str = include_str!("../vectors/fixture-keys/k1.pem");
+const ED_PEM: &str = include_str!("../vectors/fixture-keys/ed.pem");
 
 fn fixture(e: &mut Engine, body: Value) -> Result<Value, (String, String)> {
     let out = call_raw(
@@ -110,7 +103,7 @@ fn asymmetric_fixtures_take_pkcs8_pem_and_der() {
         &ctx(),
         json!({"KeyId": k1["KeyMetadata"]["KeyId"]}),
     );
-    let pem_body: String = include_str!("vectors/fixture-keys/k1.pub.pem")
+    let pem_body: String = include_str!("../vectors/fixture-keys/k1.pub.pem")
         .lines()
         .filter(|l| !l.starts_with("-----"))
         .collect();

@@ -1,6 +1,4 @@
 //! The README's operation table must say exactly what the engine implements: no more, no less.
-#![allow(clippy::unwrap_used, clippy::expect_used)]
-
 use kms_wasm::api::Operation;
 use kms_wasm::ops::is_implemented;
 

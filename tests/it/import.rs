@@ -3,14 +3,7 @@
 //! for imported keys (AWS-KMS-BEHAVIOUR.md §2.3, §2.4, §2.12, §2.14). Material is wrapped here the
 //! way an outside party would: RSAES-OAEP with the returned public key, or an OAEP-encrypted
 //! AES-256 key followed by the material wrapped with AES-KWP (RFC 5649).
-#![allow(
-    clippy::unwrap_used,
-    clippy::expect_used,
-    clippy::indexing_slicing,
-    clippy::panic
-)]
-
-mod common;
+use crate::common;
 
 use common::*;
 use kms_wasm::crypto::digest::Hash;

@@ -1,13 +1,6 @@
 //! The policy evaluator on its own (`kms_wasm::model::policy_eval`): principals, actions,
 //! resources, every condition operator family with IfExists and the set qualifiers, and the
 //! decision rules (explicit deny wins, IAM delegation through the account principal).
-#![allow(
-    clippy::unwrap_used,
-    clippy::expect_used,
-    clippy::indexing_slicing,
-    clippy::panic
-)]
-
 use std::collections::HashMap;
 
 use kms_wasm::model::policy_eval::{

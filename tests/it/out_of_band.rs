@@ -1,13 +1,6 @@
 //! The in-process door: blob members as raw bytes beside the JSON (`wire::handle_with_blobs`,
 //! `api::blob_channel`), equivalent to base64 inside it.
-#![allow(
-    clippy::unwrap_used,
-    clippy::expect_used,
-    clippy::indexing_slicing,
-    clippy::panic
-)]
-
-mod common;
+use crate::common;
 
 use common::*;
 use kms_wasm::wire::{self, Outcome};

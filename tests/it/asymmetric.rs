@@ -2,14 +2,7 @@
 //! Encrypt/Decrypt/ReEncrypt, DeriveSharedSecret, GenerateDataKeyPair(WithoutPlaintext), the host
 //! key pool, and known-answer vectors made by OpenSSL (node:crypto) checked at the crypto layer
 //! (AWS-KMS-BEHAVIOUR.md §2.2, §2.3, §2.4, §2.13, §2.16).
-#![allow(
-    clippy::unwrap_used,
-    clippy::expect_used,
-    clippy::indexing_slicing,
-    clippy::panic
-)]
-
-mod common;
+use crate::common;
 
 use common::*;
 use kms_wasm::crypto::digest::Hash;
@@ -18,15 +11,6 @@ use kms_wasm::crypto::rng::SeededRandom;
 use kms_wasm::crypto::rsa::{self, Padding};
 use kms_wasm::Engine;
 use serde_json::{json, Value};
-
-const DRY_RUN: &str = "The request would have succeeded, but the DryRun option is set.";
-
-fn hex(s: &str) -> Vec<u8> {
-    (0..s.len())
-        .step_by(2)
-        .map(|i| u8::from_str_radix(&s[i..i + 2], 16).unwrap())
-        .collect()
-}
 
 fn key(e: &mut Engine, spec: &str, usage: &str) -> Value {
     ok(
@@ -808,7 +792,7 @@ fn rsa_decrypt_with_an_encryption_context_is_validation_exception() {
 
 #[test]
 fn decrypt_of_an_openssl_oaep_ciphertext_through_the_crypto_layer() {
-    let v: Value = serde_json::from_str(include_str!("vectors/known-answers.json")).unwrap();
+    let v: Value = serde_json::from_str(include_str!("../vectors/known-answers.json")).unwrap();
     for case in v["oaep"].as_array().unwrap() {
         let hash = if case["hash"] == "sha1" {
             Hash::Sha1
@@ -1019,12 +1003,12 @@ fn derive_shared_secret_with_a_bad_peer_key_is_validation_exception_with_no_mess
         &ecc::generate(Curve::P384, &mut SeededRandom::new(b"x")).unwrap(),
     )
     .unwrap();
-    let rsa_spki = hex(
-        serde_json::from_str::<Value>(include_str!("vectors/known-answers.json")).unwrap()["rsa"]
-            [0]["spki"]
-            .as_str()
-            .unwrap(),
-    );
+    let rsa_spki = hex(serde_json::from_str::<Value>(include_str!(
+        "../vectors/known-answers.json"
+    ))
+    .unwrap()["rsa"][0]["spki"]
+        .as_str()
+        .unwrap());
     for peer in [b"garbage".to_vec(), p384, rsa_spki] {
         let got = err_untouched(
             &mut e,
@@ -1414,7 +1398,7 @@ fn symmetric_key_records_do_not_grow_a_public_key_field() {
 
 #[test]
 fn openssl_ecdsa_signatures_verify_at_the_crypto_layer() {
-    let v: Value = serde_json::from_str(include_str!("vectors/known-answers.json")).unwrap();
+    let v: Value = serde_json::from_str(include_str!("../vectors/known-answers.json")).unwrap();
     for case in v["ecdsa"].as_array().unwrap() {
         let curve = match case["curve"].as_str().unwrap() {
             "P-256" => Curve::P256,
@@ -1445,7 +1429,7 @@ fn openssl_ecdsa_signatures_verify_at_the_crypto_layer() {
 
 #[test]
 fn openssl_rsa_signatures_verify_at_the_crypto_layer() {
-    let v: Value = serde_json::from_str(include_str!("vectors/known-answers.json")).unwrap();
+    let v: Value = serde_json::from_str(include_str!("../vectors/known-answers.json")).unwrap();
     for case in v["rsa"].as_array().unwrap() {
         let hash = hash_of(case["hash"].as_str().unwrap());
         let spki = hex(case["spki"].as_str().unwrap());

@@ -1,14 +1,6 @@
 //! Shared helpers for the integration tests: a fixed clock and caller, an engine with seeded
 //! randomness, and `call`, which goes through `kms_wasm::wire::handle` exactly as the JS client does
 //! (target `TrentService.<Op>`, ctx as JSON, body bytes) and commits the pending entry on success.
-#![allow(
-    dead_code,
-    clippy::unwrap_used,
-    clippy::expect_used,
-    clippy::indexing_slicing,
-    clippy::panic
-)]
-
 use base64::Engine as _;
 use kms_wasm::crypto::rng::SeededRandom;
 use kms_wasm::{Engine, Outcome, RequestCtx};
@@ -228,4 +220,15 @@ pub fn denied(principal: &str, action: &str, resource: &str, kind: &str) -> (Str
         "AccessDeniedException".into(),
         format!("User: {principal} is not authorized to perform: {action} on resource: {resource} because no {kind} policy allows the {action} action"),
     )
+}
+
+/// The message of every DryRunOperationException.
+pub const DRY_RUN: &str = "The request would have succeeded, but the DryRun option is set.";
+
+/// Bytes of a hex string (test vectors).
+pub fn hex(s: &str) -> Vec<u8> {
+    (0..s.len())
+        .step_by(2)
+        .map(|i| u8::from_str_radix(&s[i..i + 2], 16).unwrap())
+        .collect()
 }

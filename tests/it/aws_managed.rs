@@ -2,14 +2,7 @@
 //! first reference, with KeyManager AWS, the fixed policy and yearly rotation; customers cannot
 //! administer it; ListAliases shows the predefined aliases before their keys exist.
 
-#![allow(
-    clippy::unwrap_used,
-    clippy::expect_used,
-    clippy::indexing_slicing,
-    clippy::panic
-)]
-
-mod common;
+use crate::common;
 
 use common::*;
 use serde_json::json;

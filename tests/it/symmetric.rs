@@ -1,19 +1,10 @@
 //! Encrypt, Decrypt, ReEncrypt, GenerateDataKey(WithoutPlaintext) and GenerateRandom
 //! (AWS-KMS-BEHAVIOUR.md §2.2, §2.3 key-state table, §2.5, §2.6, §2.16, §2.18).
-#![allow(
-    clippy::unwrap_used,
-    clippy::expect_used,
-    clippy::indexing_slicing,
-    clippy::panic
-)]
-
-mod common;
+use crate::common;
 
 use common::*;
 use kms_wasm::Engine;
 use serde_json::{json, Value};
-
-const DRY_RUN: &str = "The request would have succeeded, but the DryRun option is set.";
 
 fn decrypt(e: &mut Engine, body: Value) -> Result<Value, (String, String)> {
     call(e, "Decrypt", &ctx(), body)

@@ -2,14 +2,7 @@
 //! UpdateCustomKeyStore, DeleteCustomKeyStore, ConnectCustomKeyStore and
 //! DisconnectCustomKeyStore for CloudHSM and external key stores; keys in a store, which are
 //! Unavailable while it is disconnected (AWS-KMS-BEHAVIOUR.md §2.2 quotas, §2.3 key-state table).
-#![allow(
-    clippy::unwrap_used,
-    clippy::expect_used,
-    clippy::indexing_slicing,
-    clippy::panic
-)]
-
-mod common;
+use crate::common;
 
 use common::*;
 use kms_wasm::Engine;

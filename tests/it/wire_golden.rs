@@ -22,14 +22,7 @@
 //! in `request` and `error.message` may contain `{{setup.N.Path.To.Member}}`, replaced by that
 //! member of the N-th setup response (e.g. `{{setup.0.KeyMetadata.Arn}}`), so no case depends on
 //! IDs that must already exist or on randomness.
-#![allow(
-    clippy::unwrap_used,
-    clippy::expect_used,
-    clippy::indexing_slicing,
-    clippy::panic
-)]
-
-mod common;
+use crate::common;
 
 use std::path::{Path, PathBuf};
 

@@ -1,14 +1,7 @@
 //! LocalStack's fixture tags on CreateKey (`model::localstack_tags`): `_custom_id_` picks the key
 //! ID, `_custom_key_material_` the key material, so suites written for LocalStack keep their fixed
 //! keys. The ID tag stays on the key; the material tag is never stored, listed or logged.
-#![allow(
-    clippy::unwrap_used,
-    clippy::expect_used,
-    clippy::indexing_slicing,
-    clippy::panic
-)]
-
-mod common;
+use crate::common;
 
 use common::*;
 use hmac::Mac as _;
