@@ -17,11 +17,9 @@ pub fn run(
     env: &mut Env<'_, '_>,
     req: RotateKeyOnDemandRequest,
 ) -> KmsResult<RotateKeyOnDemandResponse> {
-    let mut key = env.txn.resolve_key(
-        env.ctx,
-        req.key_id.as_deref().unwrap_or_default(),
-        Forms::KeyOnly,
-    )?;
+    let mut key = env
+        .txn
+        .resolve_key(env.ctx, req.key_id.as_str(), Forms::KeyOnly)?;
     // AWS answers asymmetric and HMAC keys with an empty message [AWS-snap 2025-03].
     if key.key_spec != KeySpec::SYMMETRIC_DEFAULT {
         return Err(KmsError::new(ErrorCode::UnsupportedOperationException, ""));
