@@ -441,7 +441,10 @@ fn parse_members(bytes: &[u8], keep: &dyn Fn(&str) -> bool) -> Option<Map<String
         fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
             f.write_str("a JSON object")
         }
-        fn visit_map<A: serde::de::MapAccess<'de>>(self, mut a: A) -> Result<Self::Value, A::Error> {
+        fn visit_map<A: serde::de::MapAccess<'de>>(
+            self,
+            mut a: A,
+        ) -> Result<Self::Value, A::Error> {
             let mut out = Map::new();
             while let Some(key) = a.next_key::<String>()? {
                 if (self.0)(&key) {

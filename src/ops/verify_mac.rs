@@ -12,16 +12,16 @@ use super::Env;
 pub fn run(env: &mut Env<'_, '_>, req: VerifyMacRequest) -> KmsResult<VerifyMacResponse> {
     let key = common::usable_key(
         env,
-        req.key_id.as_deref(),
+        req.key_id.as_str(),
         KeyUsageType::GENERATE_VERIFY_MAC,
         "VerifyMac",
     )?;
-    let algorithm = mac::algorithm(&key, req.mac_algorithm.as_deref())?;
+    let algorithm = mac::algorithm(&key, req.mac_algorithm)?;
     if req.dry_run == Some(true) {
         return Err(KmsError::dry_run());
     }
-    let message = req.message.unwrap_or_default();
-    let tag = req.mac.unwrap_or_default();
+    let message = req.message;
+    let tag = req.mac;
     mac::verify(&key, &message.0, &tag.0)?;
     Ok(VerifyMacResponse {
         key_id: Some(key.arn.clone()),
