@@ -5,7 +5,8 @@
 //   --quick          shorter runs (CI)
 //   --only a,d       only these figures (a covers a, b, c and the boundary share)
 //   --check FILE     fail (exit 1) when a ratio fell below half of the ratio recorded in FILE
-//                    (bench/baseline.json): a large regression, never an absolute time
+//                    (bench/baseline.json): a large regression, never an absolute time; a figure
+//                    below the line is measured twice more and fails only if it stays there
 //   --write FILE     record this run's ratios as the new baseline
 //   --lower          with --write: keep, per ratio, the lower of FILE's and this run's, and FILE's
 //                    ratios for figures this run skipped (run twice, and the RSA figures e, whose
@@ -25,25 +26,27 @@ const args = process.argv.slice(2);
 const quick = args.includes("--quick");
 const arg = (name) => (args.includes(name) ? args[args.indexOf(name) + 1] : undefined);
 
-// A hang guard, not a time limit on performance: the quick run takes ~30 s.
+// A hang guard, not a time limit on performance: the quick run takes ~30 s, each re-measure less.
 if (arg("--check")) {
   setTimeout(() => {
-    console.log("bench check: 0 passed, 1 failed (did not finish within 5 minutes)");
+    console.log("bench check: 0 passed, 1 failed (did not finish within 8 minutes)");
     process.exit(1);
-  }, 300_000).unref();
+  }, 480_000).unref();
 }
 const rows = await figures({ quick, root, only: arg("--only")?.split(",") });
 const fmt = (x) => (x === undefined ? "" : x >= 100 ? x.toFixed(0) : x.toFixed(2));
 console.log(`machine: ${cpus().length} × ${cpus()[0]?.model ?? "?"}, Node ${process.version}${quick ? " (quick run)" : ""}\n`);
 console.log("| | figure | kms-wasm | reference | unit | ratio | target | met? |");
 console.log("|---|---|---:|---:|---|---:|---:|---|");
+// For times, reference ÷ ours, so higher is better everywhere.
+const ratioOf = (r) => r.ratio ?? (r.higherIsBetter === false ? r.reference / r.ours : r.ours / r.reference);
 const ratios = {};
 for (const r of rows) {
   if (r.unavailable) {
     console.log(`| ${r.id} | ${r.name} | — | — | | | | n/a: ${r.unavailable} |`);
     continue;
   }
-  const ratio = r.ratio ?? (r.higherIsBetter === false ? r.reference / r.ours : r.ours / r.reference);
+  const ratio = ratioOf(r);
   if (r.target !== undefined) ratios[`${r.id} ${r.name}`] = r.checkRatio ?? ratio;
   const met = r.target === undefined ? "" : ratio >= r.target ? "yes" : "no";
   console.log(`| ${r.id} | ${r.name} | ${fmt(r.ours)} | ${fmt(r.reference)} | ${r.unit} | ${fmt(ratio)} | ${r.target === undefined ? "" : "≥ " + fmt(r.target)} | ${met}${r.note ? ` (${r.note})` : ""} |`);
@@ -68,7 +71,22 @@ if (write) {
 const check = arg("--check");
 if (check) {
   const baseline = JSON.parse(readFileSync(join(root, check), "utf8"));
-  const regressions = Object.entries(baseline).filter(([k, v]) => k in ratios && ratios[k] < v / 2);
+  const below = () => Object.entries(baseline).filter(([k, v]) => k in ratios && ratios[k] < v / 2);
+  // A regression is a figure that stays low: one run on a shared CI machine can halve a ratio when
+  // a neighbour takes the core for a moment. Figures below the line are measured again (their
+  // group: "a" also yields b, c and the boundary shares) and keep their best ratio of the runs.
+  for (let again = 1; again <= 2 && below().length; again++) {
+    const groups = [...new Set(below().map(([k]) => (k[0] === "b" || k[0] === "c" ? "a" : k[0])))];
+    console.log(`\nmeasuring again (${again} of 2): ${groups.join(", ")}`);
+    for (const r of await figures({ quick, root, only: groups })) {
+      const k = `${r.id} ${r.name}`;
+      if (r.unavailable || !(k in ratios)) continue;
+      const ratio = r.checkRatio ?? ratioOf(r);
+      if (ratio > ratios[k]) ratios[k] = ratio;
+      console.log(`  ${k}: ${fmt(ratio)}`);
+    }
+  }
+  const regressions = below();
   for (const [k, v] of regressions) console.log(`REGRESSION: ${k}: ratio ${fmt(ratios[k])} < half of baseline ${fmt(v)}`);
   console.log(regressions.length ? "bench check: 0 passed, 1 failed" : "bench check: 1 passed, 0 failed");
   process.exit(regressions.length ? 1 : 0);

@@ -190,12 +190,12 @@ fn ciphertext_of_another_account_or_region_does_not_decrypt() {
     let blob = encrypt(&mut e, &c, &id, b"private", None);
     for w in &worlds()[1..] {
         let (kind, _) = err_untouched(&mut e, "Decrypt", w, json!({"CiphertextBlob": blob}));
-        // Another account finds the key and is refused by its default policy; another Region
-        // has no such key.
+        // Another account finds the key and is refused by its default policy; in another Region
+        // no such key was ever made, so the blob is not one that Region made.
         let expected = if w.region == c.region {
             "AccessDeniedException"
         } else {
-            "NotFoundException"
+            "InvalidCiphertextException"
         };
         assert_eq!(kind, expected, "{} {}", w.account_id, w.region);
     }
