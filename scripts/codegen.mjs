@@ -133,6 +133,9 @@ function checkedImpl(name, members) {
     fields.push(d.required || conv !== null ? f : `${f}: self.${f}`);
   }
   let s = `impl Checked for unchecked::${name} {\n    type Output = ${name};\n\n`;
+  // A request's conversion and validation have one caller each (`check`, inlined into
+  // `Request::decode`): inlining them there makes the wasm smaller (measured: raw and gzip).
+  if (name.endsWith("Request")) s += `    #[inline(always)]\n`;
   s += `    fn checked(self) -> Option<${name}> {\n`;
   if (fallible.length === 1) s += `        let ${fallible[0][0]} = ${fallible[0][1]}?;\n`;
   else if (fallible.length > 1)
@@ -271,7 +274,7 @@ function uncheckedModule(ops) {
   for (const o of ops) {
     const d = model.operations[o];
     inner += structDef(`${o}Request`, d.input, { form: "unchecked", doc: `The input of \`${o}\`, unchecked.` });
-    inner += `impl Validate for ${o}Request {\n    fn validate(&self, v: &mut Violations) {\n        let prefix = &Path::ROOT;\n${validateBody(d.input)}    }\n}\n\n`;
+    inner += `impl Validate for ${o}Request {\n    #[inline(always)]\n    fn validate(&self, v: &mut Violations) {\n        let prefix = &Path::ROOT;\n${validateBody(d.input)}    }\n}\n\n`;
   }
   s += inner.replace(/^(?=.)/gm, "    ").trimEnd() + "\n}\n\n";
   for (const name of inputStructs) s += checkedImpl(name, model.structures[name]);

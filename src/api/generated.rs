@@ -5090,6 +5090,7 @@ pub mod unchecked {
     }
 
     impl Validate for CancelKeyDeletionRequest {
+        #[inline(always)]
         fn validate(&self, v: &mut Violations) {
             let prefix = &Path::ROOT;
             v.string(
@@ -5115,6 +5116,7 @@ pub mod unchecked {
     }
 
     impl Validate for ConnectCustomKeyStoreRequest {
+        #[inline(always)]
         fn validate(&self, v: &mut Violations) {
             let prefix = &Path::ROOT;
             v.string(
@@ -5143,6 +5145,7 @@ pub mod unchecked {
     }
 
     impl Validate for CreateAliasRequest {
+        #[inline(always)]
         fn validate(&self, v: &mut Violations) {
             let prefix = &Path::ROOT;
             v.string(
@@ -5209,6 +5212,7 @@ pub mod unchecked {
     }
 
     impl Validate for CreateCustomKeyStoreRequest {
+        #[inline(always)]
         fn validate(&self, v: &mut Violations) {
             let prefix = &Path::ROOT;
             v.string(
@@ -5357,6 +5361,7 @@ pub mod unchecked {
     }
 
     impl Validate for CreateGrantRequest {
+        #[inline(always)]
         fn validate(&self, v: &mut Violations) {
             let prefix = &Path::ROOT;
             v.string(
@@ -5517,6 +5522,7 @@ pub mod unchecked {
     }
 
     impl Validate for CreateKeyRequest {
+        #[inline(always)]
         fn validate(&self, v: &mut Violations) {
             let prefix = &Path::ROOT;
             v.string(
@@ -5627,6 +5633,7 @@ pub mod unchecked {
     }
 
     impl Validate for DecapsulateRequest {
+        #[inline(always)]
         fn validate(&self, v: &mut Violations) {
             let prefix = &Path::ROOT;
             v.string(
@@ -5718,6 +5725,7 @@ pub mod unchecked {
     }
 
     impl Validate for DecryptRequest {
+        #[inline(always)]
         fn validate(&self, v: &mut Violations) {
             let prefix = &Path::ROOT;
             v.blob(
@@ -5810,6 +5818,7 @@ pub mod unchecked {
     }
 
     impl Validate for DeleteAliasRequest {
+        #[inline(always)]
         fn validate(&self, v: &mut Violations) {
             let prefix = &Path::ROOT;
             v.string(
@@ -5835,6 +5844,7 @@ pub mod unchecked {
     }
 
     impl Validate for DeleteCustomKeyStoreRequest {
+        #[inline(always)]
         fn validate(&self, v: &mut Violations) {
             let prefix = &Path::ROOT;
             v.string(
@@ -5863,6 +5873,7 @@ pub mod unchecked {
     }
 
     impl Validate for DeleteImportedKeyMaterialRequest {
+        #[inline(always)]
         fn validate(&self, v: &mut Violations) {
             let prefix = &Path::ROOT;
             v.string(
@@ -5914,6 +5925,7 @@ pub mod unchecked {
     }
 
     impl Validate for DeriveSharedSecretRequest {
+        #[inline(always)]
         fn validate(&self, v: &mut Violations) {
             let prefix = &Path::ROOT;
             v.string(
@@ -5994,6 +6006,7 @@ pub mod unchecked {
     }
 
     impl Validate for DescribeCustomKeyStoresRequest {
+        #[inline(always)]
         fn validate(&self, v: &mut Violations) {
             let prefix = &Path::ROOT;
             v.string(
@@ -6055,6 +6068,7 @@ pub mod unchecked {
     }
 
     impl Validate for DescribeKeyRequest {
+        #[inline(always)]
         fn validate(&self, v: &mut Violations) {
             let prefix = &Path::ROOT;
             v.string(
@@ -6106,6 +6120,7 @@ pub mod unchecked {
     }
 
     impl Validate for DisableKeyRequest {
+        #[inline(always)]
         fn validate(&self, v: &mut Violations) {
             let prefix = &Path::ROOT;
             v.string(
@@ -6131,6 +6146,7 @@ pub mod unchecked {
     }
 
     impl Validate for DisableKeyRotationRequest {
+        #[inline(always)]
         fn validate(&self, v: &mut Violations) {
             let prefix = &Path::ROOT;
             v.string(
@@ -6156,6 +6172,7 @@ pub mod unchecked {
     }
 
     impl Validate for DisconnectCustomKeyStoreRequest {
+        #[inline(always)]
         fn validate(&self, v: &mut Violations) {
             let prefix = &Path::ROOT;
             v.string(
@@ -6181,6 +6198,7 @@ pub mod unchecked {
     }
 
     impl Validate for EnableKeyRequest {
+        #[inline(always)]
         fn validate(&self, v: &mut Violations) {
             let prefix = &Path::ROOT;
             v.string(
@@ -6209,6 +6227,7 @@ pub mod unchecked {
     }
 
     impl Validate for EnableKeyRotationRequest {
+        #[inline(always)]
         fn validate(&self, v: &mut Violations) {
             let prefix = &Path::ROOT;
             v.string(
@@ -6254,6 +6273,7 @@ pub mod unchecked {
     }
 
     impl Validate for EncapsulateRequest {
+        #[inline(always)]
         fn validate(&self, v: &mut Violations) {
             let prefix = &Path::ROOT;
             v.string(
@@ -6326,6 +6346,7 @@ pub mod unchecked {
     }
 
     impl Validate for EncryptRequest {
+        #[inline(always)]
         fn validate(&self, v: &mut Violations) {
             let prefix = &Path::ROOT;
             v.string(
@@ -6412,6 +6433,7 @@ pub mod unchecked {
     }
 
     impl Validate for GenerateDataKeyRequest {
+        #[inline(always)]
         fn validate(&self, v: &mut Violations) {
             let prefix = &Path::ROOT;
             v.string(
@@ -6498,6 +6520,7 @@ pub mod unchecked {
     }
 
     impl Validate for GenerateDataKeyPairRequest {
+        #[inline(always)]
         fn validate(&self, v: &mut Violations) {
             let prefix = &Path::ROOT;
             v.string(
@@ -6570,6 +6593,7 @@ pub mod unchecked {
     }
 
     impl Validate for GenerateDataKeyPairWithoutPlaintextRequest {
+        #[inline(always)]
         fn validate(&self, v: &mut Violations) {
             let prefix = &Path::ROOT;
             v.string(
@@ -6642,6 +6666,7 @@ pub mod unchecked {
     }
 
     impl Validate for GenerateDataKeyWithoutPlaintextRequest {
+        #[inline(always)]
         fn validate(&self, v: &mut Violations) {
             let prefix = &Path::ROOT;
             v.string(
@@ -6722,6 +6747,7 @@ pub mod unchecked {
     }
 
     impl Validate for GenerateMacRequest {
+        #[inline(always)]
         fn validate(&self, v: &mut Violations) {
             let prefix = &Path::ROOT;
             v.blob(
@@ -6796,6 +6822,7 @@ pub mod unchecked {
     }
 
     impl Validate for GenerateRandomRequest {
+        #[inline(always)]
         fn validate(&self, v: &mut Violations) {
             let prefix = &Path::ROOT;
             v.integer(
@@ -6835,6 +6862,7 @@ pub mod unchecked {
     }
 
     impl Validate for GetKeyLastUsageRequest {
+        #[inline(always)]
         fn validate(&self, v: &mut Violations) {
             let prefix = &Path::ROOT;
             v.string(
@@ -6863,6 +6891,7 @@ pub mod unchecked {
     }
 
     impl Validate for GetKeyPolicyRequest {
+        #[inline(always)]
         fn validate(&self, v: &mut Violations) {
             let prefix = &Path::ROOT;
             v.string(
@@ -6899,6 +6928,7 @@ pub mod unchecked {
     }
 
     impl Validate for GetKeyRotationStatusRequest {
+        #[inline(always)]
         fn validate(&self, v: &mut Violations) {
             let prefix = &Path::ROOT;
             v.string(
@@ -6930,6 +6960,7 @@ pub mod unchecked {
     }
 
     impl Validate for GetParametersForImportRequest {
+        #[inline(always)]
         fn validate(&self, v: &mut Violations) {
             let prefix = &Path::ROOT;
             v.string(
@@ -6970,6 +7001,7 @@ pub mod unchecked {
     }
 
     impl Validate for GetPublicKeyRequest {
+        #[inline(always)]
         fn validate(&self, v: &mut Violations) {
             let prefix = &Path::ROOT;
             v.string(
@@ -7042,6 +7074,7 @@ pub mod unchecked {
     }
 
     impl Validate for ImportKeyMaterialRequest {
+        #[inline(always)]
         fn validate(&self, v: &mut Violations) {
             let prefix = &Path::ROOT;
             v.string(
@@ -7129,6 +7162,7 @@ pub mod unchecked {
     }
 
     impl Validate for ListAliasesRequest {
+        #[inline(always)]
         fn validate(&self, v: &mut Violations) {
             let prefix = &Path::ROOT;
             v.string(
@@ -7191,6 +7225,7 @@ pub mod unchecked {
     }
 
     impl Validate for ListGrantsRequest {
+        #[inline(always)]
         fn validate(&self, v: &mut Violations) {
             let prefix = &Path::ROOT;
             v.integer(
@@ -7277,6 +7312,7 @@ pub mod unchecked {
     }
 
     impl Validate for ListKeyPoliciesRequest {
+        #[inline(always)]
         fn validate(&self, v: &mut Violations) {
             let prefix = &Path::ROOT;
             v.string(
@@ -7333,6 +7369,7 @@ pub mod unchecked {
     }
 
     impl Validate for ListKeyRotationsRequest {
+        #[inline(always)]
         fn validate(&self, v: &mut Violations) {
             let prefix = &Path::ROOT;
             v.string(
@@ -7392,6 +7429,7 @@ pub mod unchecked {
     }
 
     impl Validate for ListKeysRequest {
+        #[inline(always)]
         fn validate(&self, v: &mut Violations) {
             let prefix = &Path::ROOT;
             v.integer(
@@ -7455,6 +7493,7 @@ pub mod unchecked {
     }
 
     impl Validate for ListResourceTagsRequest {
+        #[inline(always)]
         fn validate(&self, v: &mut Violations) {
             let prefix = &Path::ROOT;
             v.string(
@@ -7511,6 +7550,7 @@ pub mod unchecked {
     }
 
     impl Validate for ListRetirableGrantsRequest {
+        #[inline(always)]
         fn validate(&self, v: &mut Violations) {
             let prefix = &Path::ROOT;
             v.integer(
@@ -7578,6 +7618,7 @@ pub mod unchecked {
     }
 
     impl Validate for PutKeyPolicyRequest {
+        #[inline(always)]
         fn validate(&self, v: &mut Violations) {
             let prefix = &Path::ROOT;
             v.string(
@@ -7652,6 +7693,7 @@ pub mod unchecked {
     }
 
     impl Validate for ReEncryptRequest {
+        #[inline(always)]
         fn validate(&self, v: &mut Violations) {
             let prefix = &Path::ROOT;
             v.blob(
@@ -7773,6 +7815,7 @@ pub mod unchecked {
     }
 
     impl Validate for ReplicateKeyRequest {
+        #[inline(always)]
         fn validate(&self, v: &mut Violations) {
             let prefix = &Path::ROOT;
             v.string(
@@ -7856,6 +7899,7 @@ pub mod unchecked {
     }
 
     impl Validate for RetireGrantRequest {
+        #[inline(always)]
         fn validate(&self, v: &mut Violations) {
             let prefix = &Path::ROOT;
             v.string(
@@ -7909,6 +7953,7 @@ pub mod unchecked {
     }
 
     impl Validate for RevokeGrantRequest {
+        #[inline(always)]
         fn validate(&self, v: &mut Violations) {
             let prefix = &Path::ROOT;
             v.string(
@@ -7945,6 +7990,7 @@ pub mod unchecked {
     }
 
     impl Validate for RotateKeyOnDemandRequest {
+        #[inline(always)]
         fn validate(&self, v: &mut Violations) {
             let prefix = &Path::ROOT;
             v.string(
@@ -7973,6 +8019,7 @@ pub mod unchecked {
     }
 
     impl Validate for ScheduleKeyDeletionRequest {
+        #[inline(always)]
         fn validate(&self, v: &mut Violations) {
             let prefix = &Path::ROOT;
             v.string(
@@ -8024,6 +8071,7 @@ pub mod unchecked {
     }
 
     impl Validate for SignRequest {
+        #[inline(always)]
         fn validate(&self, v: &mut Violations) {
             let prefix = &Path::ROOT;
             v.string(
@@ -8101,6 +8149,7 @@ pub mod unchecked {
     }
 
     impl Validate for TagResourceRequest {
+        #[inline(always)]
         fn validate(&self, v: &mut Violations) {
             let prefix = &Path::ROOT;
             v.string(
@@ -8145,6 +8194,7 @@ pub mod unchecked {
     }
 
     impl Validate for UntagResourceRequest {
+        #[inline(always)]
         fn validate(&self, v: &mut Violations) {
             let prefix = &Path::ROOT;
             v.string(
@@ -8199,6 +8249,7 @@ pub mod unchecked {
     }
 
     impl Validate for UpdateAliasRequest {
+        #[inline(always)]
         fn validate(&self, v: &mut Violations) {
             let prefix = &Path::ROOT;
             v.string(
@@ -8262,6 +8313,7 @@ pub mod unchecked {
     }
 
     impl Validate for UpdateCustomKeyStoreRequest {
+        #[inline(always)]
         fn validate(&self, v: &mut Violations) {
             let prefix = &Path::ROOT;
             v.string(
@@ -8380,6 +8432,7 @@ pub mod unchecked {
     }
 
     impl Validate for UpdateKeyDescriptionRequest {
+        #[inline(always)]
         fn validate(&self, v: &mut Violations) {
             let prefix = &Path::ROOT;
             v.string(
@@ -8419,6 +8472,7 @@ pub mod unchecked {
     }
 
     impl Validate for UpdatePrimaryRegionRequest {
+        #[inline(always)]
         fn validate(&self, v: &mut Violations) {
             let prefix = &Path::ROOT;
             v.string(
@@ -8473,6 +8527,7 @@ pub mod unchecked {
     }
 
     impl Validate for VerifyRequest {
+        #[inline(always)]
         fn validate(&self, v: &mut Violations) {
             let prefix = &Path::ROOT;
             v.string(
@@ -8573,6 +8628,7 @@ pub mod unchecked {
     }
 
     impl Validate for VerifyMacRequest {
+        #[inline(always)]
         fn validate(&self, v: &mut Violations) {
             let prefix = &Path::ROOT;
             v.blob(
@@ -8700,6 +8756,7 @@ impl Checked for unchecked::RecipientInfo {
 impl Checked for unchecked::CancelKeyDeletionRequest {
     type Output = CancelKeyDeletionRequest;
 
+    #[inline(always)]
     fn checked(self) -> Option<CancelKeyDeletionRequest> {
         let key_id = self.key_id?;
         Some(CancelKeyDeletionRequest { key_id })
@@ -8709,6 +8766,7 @@ impl Checked for unchecked::CancelKeyDeletionRequest {
 impl Checked for unchecked::ConnectCustomKeyStoreRequest {
     type Output = ConnectCustomKeyStoreRequest;
 
+    #[inline(always)]
     fn checked(self) -> Option<ConnectCustomKeyStoreRequest> {
         let custom_key_store_id = self.custom_key_store_id?;
         Some(ConnectCustomKeyStoreRequest {
@@ -8720,6 +8778,7 @@ impl Checked for unchecked::ConnectCustomKeyStoreRequest {
 impl Checked for unchecked::CreateAliasRequest {
     type Output = CreateAliasRequest;
 
+    #[inline(always)]
     fn checked(self) -> Option<CreateAliasRequest> {
         let (Some(alias_name), Some(target_key_id)) = (self.alias_name, self.target_key_id) else {
             return None;
@@ -8734,6 +8793,7 @@ impl Checked for unchecked::CreateAliasRequest {
 impl Checked for unchecked::CreateCustomKeyStoreRequest {
     type Output = CreateCustomKeyStoreRequest;
 
+    #[inline(always)]
     fn checked(self) -> Option<CreateCustomKeyStoreRequest> {
         let (
             Some(custom_key_store_name),
@@ -8772,6 +8832,7 @@ impl Checked for unchecked::CreateCustomKeyStoreRequest {
 impl Checked for unchecked::CreateGrantRequest {
     type Output = CreateGrantRequest;
 
+    #[inline(always)]
     fn checked(self) -> Option<CreateGrantRequest> {
         let (Some(key_id), Some(operations), Some(constraints)) = (
             self.key_id,
@@ -8799,6 +8860,7 @@ impl Checked for unchecked::CreateGrantRequest {
 impl Checked for unchecked::CreateKeyRequest {
     type Output = CreateKeyRequest;
 
+    #[inline(always)]
     fn checked(self) -> Option<CreateKeyRequest> {
         let (
             Some(key_usage),
@@ -8837,6 +8899,7 @@ impl Checked for unchecked::CreateKeyRequest {
 impl Checked for unchecked::DecapsulateRequest {
     type Output = DecapsulateRequest;
 
+    #[inline(always)]
     fn checked(self) -> Option<DecapsulateRequest> {
         let (Some(key_id), Some(shared_secret_ciphertext_blob), Some(encapsulation_algorithm)) = (
             self.key_id,
@@ -8859,6 +8922,7 @@ impl Checked for unchecked::DecapsulateRequest {
 impl Checked for unchecked::DecryptRequest {
     type Output = DecryptRequest;
 
+    #[inline(always)]
     fn checked(self) -> Option<DecryptRequest> {
         let (Some(encryption_algorithm), Some(recipient), Some(dry_run_modifiers)) = (
             optional(self.encryption_algorithm, |x| {
@@ -8887,6 +8951,7 @@ impl Checked for unchecked::DecryptRequest {
 impl Checked for unchecked::DeleteAliasRequest {
     type Output = DeleteAliasRequest;
 
+    #[inline(always)]
     fn checked(self) -> Option<DeleteAliasRequest> {
         let alias_name = self.alias_name?;
         Some(DeleteAliasRequest { alias_name })
@@ -8896,6 +8961,7 @@ impl Checked for unchecked::DeleteAliasRequest {
 impl Checked for unchecked::DeleteCustomKeyStoreRequest {
     type Output = DeleteCustomKeyStoreRequest;
 
+    #[inline(always)]
     fn checked(self) -> Option<DeleteCustomKeyStoreRequest> {
         let custom_key_store_id = self.custom_key_store_id?;
         Some(DeleteCustomKeyStoreRequest {
@@ -8907,6 +8973,7 @@ impl Checked for unchecked::DeleteCustomKeyStoreRequest {
 impl Checked for unchecked::DeleteImportedKeyMaterialRequest {
     type Output = DeleteImportedKeyMaterialRequest;
 
+    #[inline(always)]
     fn checked(self) -> Option<DeleteImportedKeyMaterialRequest> {
         let key_id = self.key_id?;
         Some(DeleteImportedKeyMaterialRequest {
@@ -8919,6 +8986,7 @@ impl Checked for unchecked::DeleteImportedKeyMaterialRequest {
 impl Checked for unchecked::DeriveSharedSecretRequest {
     type Output = DeriveSharedSecretRequest;
 
+    #[inline(always)]
     fn checked(self) -> Option<DeriveSharedSecretRequest> {
         let (Some(key_id), Some(key_agreement_algorithm), Some(public_key), Some(recipient)) = (
             self.key_id,
@@ -8943,6 +9011,7 @@ impl Checked for unchecked::DeriveSharedSecretRequest {
 impl Checked for unchecked::DescribeCustomKeyStoresRequest {
     type Output = DescribeCustomKeyStoresRequest;
 
+    #[inline(always)]
     fn checked(self) -> Option<DescribeCustomKeyStoresRequest> {
         Some(DescribeCustomKeyStoresRequest {
             custom_key_store_id: self.custom_key_store_id,
@@ -8956,6 +9025,7 @@ impl Checked for unchecked::DescribeCustomKeyStoresRequest {
 impl Checked for unchecked::DescribeKeyRequest {
     type Output = DescribeKeyRequest;
 
+    #[inline(always)]
     fn checked(self) -> Option<DescribeKeyRequest> {
         let key_id = self.key_id?;
         Some(DescribeKeyRequest {
@@ -8968,6 +9038,7 @@ impl Checked for unchecked::DescribeKeyRequest {
 impl Checked for unchecked::DisableKeyRequest {
     type Output = DisableKeyRequest;
 
+    #[inline(always)]
     fn checked(self) -> Option<DisableKeyRequest> {
         let key_id = self.key_id?;
         Some(DisableKeyRequest { key_id })
@@ -8977,6 +9048,7 @@ impl Checked for unchecked::DisableKeyRequest {
 impl Checked for unchecked::DisableKeyRotationRequest {
     type Output = DisableKeyRotationRequest;
 
+    #[inline(always)]
     fn checked(self) -> Option<DisableKeyRotationRequest> {
         let key_id = self.key_id?;
         Some(DisableKeyRotationRequest { key_id })
@@ -8986,6 +9058,7 @@ impl Checked for unchecked::DisableKeyRotationRequest {
 impl Checked for unchecked::DisconnectCustomKeyStoreRequest {
     type Output = DisconnectCustomKeyStoreRequest;
 
+    #[inline(always)]
     fn checked(self) -> Option<DisconnectCustomKeyStoreRequest> {
         let custom_key_store_id = self.custom_key_store_id?;
         Some(DisconnectCustomKeyStoreRequest {
@@ -8997,6 +9070,7 @@ impl Checked for unchecked::DisconnectCustomKeyStoreRequest {
 impl Checked for unchecked::EnableKeyRequest {
     type Output = EnableKeyRequest;
 
+    #[inline(always)]
     fn checked(self) -> Option<EnableKeyRequest> {
         let key_id = self.key_id?;
         Some(EnableKeyRequest { key_id })
@@ -9006,6 +9080,7 @@ impl Checked for unchecked::EnableKeyRequest {
 impl Checked for unchecked::EnableKeyRotationRequest {
     type Output = EnableKeyRotationRequest;
 
+    #[inline(always)]
     fn checked(self) -> Option<EnableKeyRotationRequest> {
         let key_id = self.key_id?;
         Some(EnableKeyRotationRequest {
@@ -9018,6 +9093,7 @@ impl Checked for unchecked::EnableKeyRotationRequest {
 impl Checked for unchecked::EncapsulateRequest {
     type Output = EncapsulateRequest;
 
+    #[inline(always)]
     fn checked(self) -> Option<EncapsulateRequest> {
         let (Some(key_id), Some(encapsulation_algorithm)) = (
             self.key_id,
@@ -9038,6 +9114,7 @@ impl Checked for unchecked::EncapsulateRequest {
 impl Checked for unchecked::EncryptRequest {
     type Output = EncryptRequest;
 
+    #[inline(always)]
     fn checked(self) -> Option<EncryptRequest> {
         let (Some(key_id), Some(plaintext), Some(encryption_algorithm)) = (
             self.key_id,
@@ -9062,6 +9139,7 @@ impl Checked for unchecked::EncryptRequest {
 impl Checked for unchecked::GenerateDataKeyRequest {
     type Output = GenerateDataKeyRequest;
 
+    #[inline(always)]
     fn checked(self) -> Option<GenerateDataKeyRequest> {
         let (Some(key_id), Some(key_spec), Some(recipient)) = (
             self.key_id,
@@ -9085,6 +9163,7 @@ impl Checked for unchecked::GenerateDataKeyRequest {
 impl Checked for unchecked::GenerateDataKeyPairRequest {
     type Output = GenerateDataKeyPairRequest;
 
+    #[inline(always)]
     fn checked(self) -> Option<GenerateDataKeyPairRequest> {
         let (Some(key_id), Some(key_pair_spec), Some(recipient)) = (
             self.key_id,
@@ -9108,6 +9187,7 @@ impl Checked for unchecked::GenerateDataKeyPairRequest {
 impl Checked for unchecked::GenerateDataKeyPairWithoutPlaintextRequest {
     type Output = GenerateDataKeyPairWithoutPlaintextRequest;
 
+    #[inline(always)]
     fn checked(self) -> Option<GenerateDataKeyPairWithoutPlaintextRequest> {
         let (Some(key_id), Some(key_pair_spec)) = (
             self.key_id,
@@ -9129,6 +9209,7 @@ impl Checked for unchecked::GenerateDataKeyPairWithoutPlaintextRequest {
 impl Checked for unchecked::GenerateDataKeyWithoutPlaintextRequest {
     type Output = GenerateDataKeyWithoutPlaintextRequest;
 
+    #[inline(always)]
     fn checked(self) -> Option<GenerateDataKeyWithoutPlaintextRequest> {
         let (Some(key_id), Some(key_spec)) = (
             self.key_id,
@@ -9150,6 +9231,7 @@ impl Checked for unchecked::GenerateDataKeyWithoutPlaintextRequest {
 impl Checked for unchecked::GenerateMacRequest {
     type Output = GenerateMacRequest;
 
+    #[inline(always)]
     fn checked(self) -> Option<GenerateMacRequest> {
         let (Some(message), Some(key_id), Some(mac_algorithm)) = (
             self.message,
@@ -9172,6 +9254,7 @@ impl Checked for unchecked::GenerateMacRequest {
 impl Checked for unchecked::GenerateRandomRequest {
     type Output = GenerateRandomRequest;
 
+    #[inline(always)]
     fn checked(self) -> Option<GenerateRandomRequest> {
         let recipient = optional(self.recipient, |x| x.checked())?;
         Some(GenerateRandomRequest {
@@ -9185,6 +9268,7 @@ impl Checked for unchecked::GenerateRandomRequest {
 impl Checked for unchecked::GetKeyLastUsageRequest {
     type Output = GetKeyLastUsageRequest;
 
+    #[inline(always)]
     fn checked(self) -> Option<GetKeyLastUsageRequest> {
         let key_id = self.key_id?;
         Some(GetKeyLastUsageRequest { key_id })
@@ -9194,6 +9278,7 @@ impl Checked for unchecked::GetKeyLastUsageRequest {
 impl Checked for unchecked::GetKeyPolicyRequest {
     type Output = GetKeyPolicyRequest;
 
+    #[inline(always)]
     fn checked(self) -> Option<GetKeyPolicyRequest> {
         let key_id = self.key_id?;
         Some(GetKeyPolicyRequest {
@@ -9206,6 +9291,7 @@ impl Checked for unchecked::GetKeyPolicyRequest {
 impl Checked for unchecked::GetKeyRotationStatusRequest {
     type Output = GetKeyRotationStatusRequest;
 
+    #[inline(always)]
     fn checked(self) -> Option<GetKeyRotationStatusRequest> {
         let key_id = self.key_id?;
         Some(GetKeyRotationStatusRequest { key_id })
@@ -9215,6 +9301,7 @@ impl Checked for unchecked::GetKeyRotationStatusRequest {
 impl Checked for unchecked::GetParametersForImportRequest {
     type Output = GetParametersForImportRequest;
 
+    #[inline(always)]
     fn checked(self) -> Option<GetParametersForImportRequest> {
         let (Some(key_id), Some(wrapping_algorithm), Some(wrapping_key_spec)) = (
             self.key_id,
@@ -9236,6 +9323,7 @@ impl Checked for unchecked::GetParametersForImportRequest {
 impl Checked for unchecked::GetPublicKeyRequest {
     type Output = GetPublicKeyRequest;
 
+    #[inline(always)]
     fn checked(self) -> Option<GetPublicKeyRequest> {
         let key_id = self.key_id?;
         Some(GetPublicKeyRequest {
@@ -9248,6 +9336,7 @@ impl Checked for unchecked::GetPublicKeyRequest {
 impl Checked for unchecked::ImportKeyMaterialRequest {
     type Output = ImportKeyMaterialRequest;
 
+    #[inline(always)]
     fn checked(self) -> Option<ImportKeyMaterialRequest> {
         let (
             Some(key_id),
@@ -9281,6 +9370,7 @@ impl Checked for unchecked::ImportKeyMaterialRequest {
 impl Checked for unchecked::ListAliasesRequest {
     type Output = ListAliasesRequest;
 
+    #[inline(always)]
     fn checked(self) -> Option<ListAliasesRequest> {
         Some(ListAliasesRequest {
             key_id: self.key_id,
@@ -9293,6 +9383,7 @@ impl Checked for unchecked::ListAliasesRequest {
 impl Checked for unchecked::ListGrantsRequest {
     type Output = ListGrantsRequest;
 
+    #[inline(always)]
     fn checked(self) -> Option<ListGrantsRequest> {
         let key_id = self.key_id?;
         Some(ListGrantsRequest {
@@ -9309,6 +9400,7 @@ impl Checked for unchecked::ListGrantsRequest {
 impl Checked for unchecked::ListKeyPoliciesRequest {
     type Output = ListKeyPoliciesRequest;
 
+    #[inline(always)]
     fn checked(self) -> Option<ListKeyPoliciesRequest> {
         let key_id = self.key_id?;
         Some(ListKeyPoliciesRequest {
@@ -9322,6 +9414,7 @@ impl Checked for unchecked::ListKeyPoliciesRequest {
 impl Checked for unchecked::ListKeyRotationsRequest {
     type Output = ListKeyRotationsRequest;
 
+    #[inline(always)]
     fn checked(self) -> Option<ListKeyRotationsRequest> {
         let (Some(key_id), Some(include_key_material)) = (
             self.key_id,
@@ -9343,6 +9436,7 @@ impl Checked for unchecked::ListKeyRotationsRequest {
 impl Checked for unchecked::ListKeysRequest {
     type Output = ListKeysRequest;
 
+    #[inline(always)]
     fn checked(self) -> Option<ListKeysRequest> {
         let resource_owners = optional(self.resource_owners, |x| {
             each(x, |x| ResourceOwnerType::from_str(&x))
@@ -9358,6 +9452,7 @@ impl Checked for unchecked::ListKeysRequest {
 impl Checked for unchecked::ListResourceTagsRequest {
     type Output = ListResourceTagsRequest;
 
+    #[inline(always)]
     fn checked(self) -> Option<ListResourceTagsRequest> {
         let key_id = self.key_id?;
         Some(ListResourceTagsRequest {
@@ -9371,6 +9466,7 @@ impl Checked for unchecked::ListResourceTagsRequest {
 impl Checked for unchecked::ListRetirableGrantsRequest {
     type Output = ListRetirableGrantsRequest;
 
+    #[inline(always)]
     fn checked(self) -> Option<ListRetirableGrantsRequest> {
         Some(ListRetirableGrantsRequest {
             limit: self.limit,
@@ -9384,6 +9480,7 @@ impl Checked for unchecked::ListRetirableGrantsRequest {
 impl Checked for unchecked::PutKeyPolicyRequest {
     type Output = PutKeyPolicyRequest;
 
+    #[inline(always)]
     fn checked(self) -> Option<PutKeyPolicyRequest> {
         let (Some(key_id), Some(policy)) = (self.key_id, self.policy) else {
             return None;
@@ -9400,6 +9497,7 @@ impl Checked for unchecked::PutKeyPolicyRequest {
 impl Checked for unchecked::ReEncryptRequest {
     type Output = ReEncryptRequest;
 
+    #[inline(always)]
     fn checked(self) -> Option<ReEncryptRequest> {
         let (
             Some(destination_key_id),
@@ -9439,6 +9537,7 @@ impl Checked for unchecked::ReEncryptRequest {
 impl Checked for unchecked::ReplicateKeyRequest {
     type Output = ReplicateKeyRequest;
 
+    #[inline(always)]
     fn checked(self) -> Option<ReplicateKeyRequest> {
         let (Some(key_id), Some(replica_region), Some(tags)) = (
             self.key_id,
@@ -9461,6 +9560,7 @@ impl Checked for unchecked::ReplicateKeyRequest {
 impl Checked for unchecked::RetireGrantRequest {
     type Output = RetireGrantRequest;
 
+    #[inline(always)]
     fn checked(self) -> Option<RetireGrantRequest> {
         Some(RetireGrantRequest {
             grant_token: self.grant_token,
@@ -9474,6 +9574,7 @@ impl Checked for unchecked::RetireGrantRequest {
 impl Checked for unchecked::RevokeGrantRequest {
     type Output = RevokeGrantRequest;
 
+    #[inline(always)]
     fn checked(self) -> Option<RevokeGrantRequest> {
         let (Some(key_id), Some(grant_id)) = (self.key_id, self.grant_id) else {
             return None;
@@ -9489,6 +9590,7 @@ impl Checked for unchecked::RevokeGrantRequest {
 impl Checked for unchecked::RotateKeyOnDemandRequest {
     type Output = RotateKeyOnDemandRequest;
 
+    #[inline(always)]
     fn checked(self) -> Option<RotateKeyOnDemandRequest> {
         let key_id = self.key_id?;
         Some(RotateKeyOnDemandRequest { key_id })
@@ -9498,6 +9600,7 @@ impl Checked for unchecked::RotateKeyOnDemandRequest {
 impl Checked for unchecked::ScheduleKeyDeletionRequest {
     type Output = ScheduleKeyDeletionRequest;
 
+    #[inline(always)]
     fn checked(self) -> Option<ScheduleKeyDeletionRequest> {
         let key_id = self.key_id?;
         Some(ScheduleKeyDeletionRequest {
@@ -9510,6 +9613,7 @@ impl Checked for unchecked::ScheduleKeyDeletionRequest {
 impl Checked for unchecked::SignRequest {
     type Output = SignRequest;
 
+    #[inline(always)]
     fn checked(self) -> Option<SignRequest> {
         let (Some(key_id), Some(message), Some(message_type), Some(signing_algorithm)) = (
             self.key_id,
@@ -9534,6 +9638,7 @@ impl Checked for unchecked::SignRequest {
 impl Checked for unchecked::TagResourceRequest {
     type Output = TagResourceRequest;
 
+    #[inline(always)]
     fn checked(self) -> Option<TagResourceRequest> {
         let (Some(key_id), Some(tags)) = (
             self.key_id,
@@ -9548,6 +9653,7 @@ impl Checked for unchecked::TagResourceRequest {
 impl Checked for unchecked::UntagResourceRequest {
     type Output = UntagResourceRequest;
 
+    #[inline(always)]
     fn checked(self) -> Option<UntagResourceRequest> {
         let (Some(key_id), Some(tag_keys)) = (self.key_id, self.tag_keys) else {
             return None;
@@ -9559,6 +9665,7 @@ impl Checked for unchecked::UntagResourceRequest {
 impl Checked for unchecked::UpdateAliasRequest {
     type Output = UpdateAliasRequest;
 
+    #[inline(always)]
     fn checked(self) -> Option<UpdateAliasRequest> {
         let (Some(alias_name), Some(target_key_id)) = (self.alias_name, self.target_key_id) else {
             return None;
@@ -9573,6 +9680,7 @@ impl Checked for unchecked::UpdateAliasRequest {
 impl Checked for unchecked::UpdateCustomKeyStoreRequest {
     type Output = UpdateCustomKeyStoreRequest;
 
+    #[inline(always)]
     fn checked(self) -> Option<UpdateCustomKeyStoreRequest> {
         let (
             Some(custom_key_store_id),
@@ -9606,6 +9714,7 @@ impl Checked for unchecked::UpdateCustomKeyStoreRequest {
 impl Checked for unchecked::UpdateKeyDescriptionRequest {
     type Output = UpdateKeyDescriptionRequest;
 
+    #[inline(always)]
     fn checked(self) -> Option<UpdateKeyDescriptionRequest> {
         let (Some(key_id), Some(description)) = (self.key_id, self.description) else {
             return None;
@@ -9620,6 +9729,7 @@ impl Checked for unchecked::UpdateKeyDescriptionRequest {
 impl Checked for unchecked::UpdatePrimaryRegionRequest {
     type Output = UpdatePrimaryRegionRequest;
 
+    #[inline(always)]
     fn checked(self) -> Option<UpdatePrimaryRegionRequest> {
         let (Some(key_id), Some(primary_region)) = (self.key_id, self.primary_region) else {
             return None;
@@ -9634,6 +9744,7 @@ impl Checked for unchecked::UpdatePrimaryRegionRequest {
 impl Checked for unchecked::VerifyRequest {
     type Output = VerifyRequest;
 
+    #[inline(always)]
     fn checked(self) -> Option<VerifyRequest> {
         let (
             Some(key_id),
@@ -9667,6 +9778,7 @@ impl Checked for unchecked::VerifyRequest {
 impl Checked for unchecked::VerifyMacRequest {
     type Output = VerifyMacRequest;
 
+    #[inline(always)]
     fn checked(self) -> Option<VerifyMacRequest> {
         let (Some(message), Some(key_id), Some(mac_algorithm), Some(mac)) = (
             self.message,
