@@ -4,7 +4,6 @@
 
 pub mod blob_base64;
 pub mod blob_channel;
-#[rustfmt::skip]
 pub mod generated;
 pub mod validate;
 
@@ -82,27 +81,30 @@ pub fn body_parses() -> usize {
 /// ValidationException (with every violation listed, as AWS does).
 pub fn decode(op: Operation, body: &[u8]) -> Result<Request, KmsError> {
     let object = parse_body(body)?;
-    let request =
-        Request::from_object(op, object).map_err(|e| KmsError::serialization(serde_message(&e)))?;
-    validated(request)
-}
-
-/// Decodes a request shape from a JSON object already parsed (`parse_body`) and checks it.
-pub fn from_object<T>(object: serde_json::Map<String, serde_json::Value>) -> Result<T, KmsError>
-where
-    T: serde::de::DeserializeOwned + validate::Validate,
-{
-    let request: T = serde_json::from_value(serde_json::Value::Object(object))
-        .map_err(|e| KmsError::serialization(serde_message(&e)))?;
-    validated(request)
-}
-
-fn validated<T: validate::Validate>(request: T) -> Result<T, KmsError> {
     let mut violations = validate::Violations::default();
-    request.validate(&mut violations);
+    let request = Request::decode(op, object, &mut violations)
+        .map_err(|e| KmsError::serialization(serde_message(&e)))?;
+    checked(request, &violations)
+}
+
+/// Decodes the unchecked shape `U` from a JSON object already parsed (`parse_body`), checks it and
+/// returns its checked form.
+pub fn from_object<U>(
+    object: serde_json::Map<String, serde_json::Value>,
+) -> Result<U::Output, KmsError>
+where
+    U: serde::de::DeserializeOwned + validate::Validate + validate::Checked,
+{
+    let mut violations = validate::Violations::default();
+    let request = validate::check::<U>(serde_json::Value::Object(object), &mut violations)
+        .map_err(|e| KmsError::serialization(serde_message(&e)))?;
+    checked(request, &violations)
+}
+
+fn checked<T>(request: Option<T>, violations: &validate::Violations) -> Result<T, KmsError> {
     match violations.message() {
         Some(message) => Err(KmsError::validation(message)),
-        None => Ok(request),
+        None => request.ok_or_else(|| KmsError::internal("A validated request did not convert.")),
     }
 }
 

@@ -12,9 +12,110 @@ pub trait Validate {
     fn validate(&self, v: &mut Violations);
 }
 
-/// A member's path as AWS prints it (`keyId`, `tags.1.member.tagKey`), built only when a
-/// violation is reported: a valid request formats no path.
-pub type Path<'a> = &'a dyn Fn() -> String;
+/// An unchecked (wire) shape's conversion to its checked form, once validation passed: required
+/// members become plain values, enum strings become enums (implemented by the generated code).
+pub trait Checked {
+    /// The checked form.
+    type Output;
+    /// The checked form; `None` only if validation let through what it cannot hold (a codegen bug).
+    fn checked(self) -> Option<Self::Output>;
+}
+
+/// The checked form of an optional member: `Some(None)` when absent, `None` when it does not
+/// convert.
+pub fn optional<T, U>(value: Option<T>, convert: impl FnOnce(T) -> Option<U>) -> Option<Option<U>> {
+    match value {
+        None => Some(None),
+        Some(x) => convert(x).map(Some),
+    }
+}
+
+/// The checked form of every element of a list, or `None` when one does not convert.
+pub fn each<T, U>(items: Vec<T>, convert: impl Fn(T) -> Option<U>) -> Option<Vec<U>> {
+    items.into_iter().map(convert).collect()
+}
+
+/// Decodes an unchecked shape `U` from `value`, records its violations in `v` and, when there are
+/// none, converts it to its checked form. `Err` is a member of the wrong JSON type.
+// Inlined into each arm of `Request::decode`: one copy per request type either way, and inline
+// it drops a call and a move of the result per type (a smaller wasm, measured).
+#[inline(always)]
+pub fn check<U>(
+    value: serde_json::Value,
+    v: &mut Violations,
+) -> Result<Option<U::Output>, serde_json::Error>
+where
+    U: serde::de::DeserializeOwned + Validate + Checked,
+{
+    let unchecked: U = serde_json::from_value(value)?;
+    unchecked.validate(v);
+    Ok(if v.messages.is_empty() {
+        unchecked.checked()
+    } else {
+        None
+    })
+}
+
+/// A member's path as AWS prints it (`keyId`, `tags.1.member.tagKey`): a chain of segments on
+/// the stack, rendered only when a violation is reported, so a valid request formats no path.
+/// Plain data rather than a closure per member keeps the generated checks small.
+#[derive(Debug, Clone, Copy)]
+pub struct Path<'a> {
+    parent: Option<&'a Path<'a>>,
+    segment: Segment,
+}
+
+#[derive(Debug, Clone, Copy)]
+enum Segment {
+    Root,
+    Member(&'static str),
+    /// A list element by its 0-based index (AWS prints `{index + 1}.member`).
+    Item(usize),
+}
+
+impl<'a> Path<'a> {
+    /// The request itself.
+    pub const ROOT: Path<'static> = Path {
+        parent: None,
+        segment: Segment::Root,
+    };
+
+    /// The member `name` (camelCase, as AWS prints it) of the shape at this path.
+    pub fn member(&'a self, name: &'static str) -> Path<'a> {
+        Path {
+            parent: Some(self),
+            segment: Segment::Member(name),
+        }
+    }
+
+    /// The element at 0-based `index` of the list at this path.
+    pub fn item(&'a self, index: usize) -> Path<'a> {
+        Path {
+            parent: Some(self),
+            segment: Segment::Item(index),
+        }
+    }
+
+    fn render(&self) -> String {
+        let mut out = match self.parent {
+            Some(parent) => parent.render(),
+            None => String::new(),
+        };
+        match self.segment {
+            Segment::Root => {}
+            Segment::Member(name) => {
+                if !out.is_empty() {
+                    out.push('.');
+                }
+                out.push_str(name);
+            }
+            Segment::Item(index) => {
+                out.push_str(&format!(".{}.member", index.saturating_add(1)));
+            }
+        }
+        out
+    }
+}
 
 /// The model's constraints on one member (generated as constants beside each shape).
 #[derive(Debug, Clone, Copy, Default)]
@@ -58,8 +159,8 @@ impl Violations {
         }
     }
 
-    fn push(&mut self, value: Option<String>, path: Path<'_>, constraint: &str) {
-        let path = path();
+    fn push(&mut self, value: Option<String>, path: &Path<'_>, constraint: &str) {
+        let path = path.render();
         let shown = match value {
             Some(v) => format!("Value '{v}' at '{path}'"),
             None => format!("Value at '{path}'"),
@@ -72,7 +173,7 @@ impl Violations {
     /// Length bounds, shared by strings, blobs and lists.
     fn length(
         &mut self,
-        path: Path<'_>,
+        path: &Path<'_>,
         len: i64,
         rule: &Rule,
         shown: impl Fn() -> Option<String>,
@@ -94,9 +195,9 @@ impl Violations {
     }
 
     /// A member with no constraint beyond presence.
-    pub fn required(&mut self, path: Path<'_>, present: bool, required: bool) {
+    pub fn required(&mut self, path: &Path<'_>, present: bool, required: bool) {
         if required && !present {
-            let path = path();
+            let path = path.render();
             self.messages.push(format!(
                 "Value null at '{path}' failed to satisfy constraint: Member must not be null"
             ));
@@ -104,7 +205,7 @@ impl Violations {
     }
 
     /// A string member.
-    pub fn string(&mut self, path: Path<'_>, value: Option<&str>, rule: &Rule) {
+    pub fn string(&mut self, path: &Path<'_>, value: Option<&str>, rule: &Rule) {
         let Some(s) = value else {
             return self.required(path, false, rule.required);
         };
@@ -125,7 +226,7 @@ impl Violations {
     }
 
     /// A blob member, by its decoded length.
-    pub fn blob(&mut self, path: Path<'_>, len: Option<usize>, rule: &Rule) {
+    pub fn blob(&mut self, path: &Path<'_>, len: Option<usize>, rule: &Rule) {
         let Some(len) = len else {
             return self.required(path, false, rule.required);
         };
@@ -136,7 +237,7 @@ impl Violations {
     }
 
     /// An integer member.
-    pub fn integer(&mut self, path: Path<'_>, value: Option<i64>, rule: &Rule) {
+    pub fn integer(&mut self, path: &Path<'_>, value: Option<i64>, rule: &Rule) {
         let Some(n) = value else {
             return self.required(path, false, rule.required);
         };
@@ -159,7 +260,7 @@ impl Violations {
     /// An enum member, checked against the model's value set.
     pub fn enumeration(
         &mut self,
-        path: Path<'_>,
+        path: &Path<'_>,
         value: Option<&str>,
         required: bool,
         all: &[&str],
@@ -177,7 +278,7 @@ impl Violations {
     }
 
     /// A list member, by its length (members are checked by the caller).
-    pub fn list(&mut self, path: Path<'_>, len: Option<usize>, rule: &Rule) {
+    pub fn list(&mut self, path: &Path<'_>, len: Option<usize>, rule: &Rule) {
         let Some(len) = len else {
             return self.required(path, false, rule.required);
         };
@@ -234,7 +335,7 @@ mod tests {
             ..Rule::default()
         };
         v.integer(
-            &|| "numberOfBytes".into(),
+            &Path::ROOT.member("numberOfBytes"),
             Some(0),
             &rule(Some(1), Some(1024), false),
         );
@@ -247,9 +348,9 @@ mod tests {
             required: true,
             ..rule(Some(1), Some(4096), true)
         };
-        v.blob(&|| "plaintext".into(), Some(4097), &required);
+        v.blob(&Path::ROOT.member("plaintext"), Some(4097), &required);
         v.string(
-            &|| "keyId".into(),
+            &Path::ROOT.member("keyId"),
             None,
             &Rule {
                 required: true,

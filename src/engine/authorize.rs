@@ -18,7 +18,10 @@ use std::cell::OnceCell;
 use std::collections::{BTreeMap, HashMap};
 use std::sync::Arc;
 
-use crate::api::{ErrorCode, KeySpec, Operation, Request};
+use crate::api::{
+    CustomerMasterKeySpec, EncryptionAlgorithmSpec, ErrorCode, GrantOperation, KeySpec,
+    KeyUsageType, MacAlgorithmSpec, Operation, OriginType, Request, SigningAlgorithmSpec,
+};
 use crate::context::RequestCtx;
 use crate::error::{KmsError, KmsResult};
 use crate::model::grant::{self, GrantRecord};
@@ -372,16 +375,14 @@ fn grants_allow<'a>(
     let role_arn = caller.role_name.as_ref().map(|_| caller.principal_arn());
     let context = context_of(request, action);
     let symmetric = key.key_spec == KeySpec::SYMMETRIC_DEFAULT;
-    let requested: Option<&[String]> =
+    let requested: Option<&[GrantOperation]> =
         (action == "kms:CreateGrant").then(|| request.operations().unwrap_or_default());
     grants.into_iter().any(|g| {
         g.is_grantee(&caller.arn, role_arn.as_deref())
             && g.allows(operation, context, symmetric)
             // A grantee may create grants only for operations its own grant has.
             && requested.as_ref().is_none_or(|ops| {
-                ops.iter().all(|o| {
-                    crate::api::GrantOperation::from_str(o).is_some_and(|o| g.operations.contains(&o))
-                })
+                ops.iter().all(|o| g.operations.contains(o))
             })
     })
 }
@@ -426,19 +427,28 @@ impl Facts for RequestFacts<'_> {
             "aws:requestedregion" => one(&self.ctx.region),
             "kms:keyspec" => match (self.key, creating) {
                 (Some(k), _) => one(k.key_spec.as_str()),
-                (None, Some(r)) => some(r.key_spec.as_deref())
-                    .or_else(|| some(r.customer_master_key_spec.as_deref()))
+                (None, Some(r)) => some(r.key_spec.map(KeySpec::as_str))
+                    .or_else(|| {
+                        some(
+                            r.customer_master_key_spec
+                                .map(CustomerMasterKeySpec::as_str),
+                        )
+                    })
                     .or_else(|| one("SYMMETRIC_DEFAULT")),
                 _ => None,
             },
             "kms:keyusage" => match (self.key, creating) {
                 (Some(k), _) => one(k.key_usage.as_str()),
-                (None, Some(r)) => some(r.key_usage.as_deref()).or_else(|| one("ENCRYPT_DECRYPT")),
+                (None, Some(r)) => {
+                    some(r.key_usage.map(KeyUsageType::as_str)).or_else(|| one("ENCRYPT_DECRYPT"))
+                }
                 _ => None,
             },
             "kms:keyorigin" => match (self.key, creating) {
                 (Some(k), _) => one(k.origin.as_str()),
-                (None, Some(r)) => some(r.origin.as_deref()).or_else(|| one("AWS_KMS")),
+                (None, Some(r)) => {
+                    some(r.origin.map(OriginType::as_str)).or_else(|| one("AWS_KMS"))
+                }
                 _ => None,
             },
             "kms:multiregion" => match (self.key, creating) {
@@ -467,7 +477,10 @@ impl Facts for RequestFacts<'_> {
                 });
                 (!aliases.is_empty()).then(|| aliases.clone())
             }
-            "kms:grantoperations" => self.request.operations().map(<[String]>::to_vec),
+            "kms:grantoperations" => self
+                .request
+                .operations()
+                .map(|ops| ops.iter().map(|o| o.as_str().to_string()).collect()),
             "kms:granteeprincipal" => some(self.request.grantee_principal()),
             "kms:retiringprincipal" => some(self.request.retiring_principal()),
             "kms:grantisforawsresource" => matches!(
@@ -475,9 +488,17 @@ impl Facts for RequestFacts<'_> {
                 "kms:CreateGrant" | "kms:ListGrants" | "kms:RevokeGrant"
             )
             .then(|| vec!["false".to_string()]),
-            "kms:encryptionalgorithm" => some(self.request.encryption_algorithm()),
-            "kms:signingalgorithm" => some(self.request.signing_algorithm()),
-            "kms:macalgorithm" => some(self.request.mac_algorithm()),
+            "kms:encryptionalgorithm" => some(
+                self.request
+                    .encryption_algorithm()
+                    .map(EncryptionAlgorithmSpec::as_str),
+            ),
+            "kms:signingalgorithm" => some(
+                self.request
+                    .signing_algorithm()
+                    .map(SigningAlgorithmSpec::as_str),
+            ),
+            "kms:macalgorithm" => some(self.request.mac_algorithm().map(MacAlgorithmSpec::as_str)),
             _ => None,
         }
     }

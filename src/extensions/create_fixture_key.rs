@@ -62,7 +62,7 @@ pub fn decode(body: &[u8]) -> KmsResult<FixtureRequest> {
             )));
         }
     }
-    let create_key: CreateKeyRequest = api::from_object(doc)?;
+    let create_key: CreateKeyRequest = api::from_object::<api::unchecked::CreateKeyRequest>(doc)?;
     Ok(FixtureRequest {
         create_key,
         given: Given {

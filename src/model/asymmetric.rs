@@ -178,12 +178,9 @@ pub fn require_public_key(key: &KeyRecord) -> KmsResult<()> {
     }
 }
 
-/// The requested SigningAlgorithm (present and a model value, validated already) must be one the
-/// key offers: `Algorithm X is incompatible with key spec Y.`
-pub fn signing_algorithm(key: &KeyRecord, requested: Option<&str>) -> KmsResult<Sig> {
-    let name = requested.unwrap_or_default();
-    let alg = Sig::from_str(name)
-        .ok_or_else(|| KmsError::validation(format!("Unknown signing algorithm {name}")))?;
+/// The requested SigningAlgorithm must be one the key offers: `Algorithm X is incompatible with
+/// key spec Y.`
+pub fn signing_algorithm(key: &KeyRecord, alg: Sig) -> KmsResult<Sig> {
     let allowed = specs::algorithms(key.key_spec, key.key_usage)
         .unwrap_or_default()
         .signing;
@@ -235,12 +232,10 @@ pub enum SignInput {
 /// are ours: AWS's wording is not recorded.
 pub fn message_digest(
     alg: Sig,
-    message_type: Option<&str>,
+    message_type: Option<MessageType>,
     message: &[u8],
 ) -> KmsResult<SignInput> {
-    let message_type = message_type
-        .and_then(MessageType::from_str)
-        .unwrap_or(MessageType::RAW);
+    let message_type = message_type.unwrap_or(MessageType::RAW);
     let digest_of = |len: usize| {
         if message.len() == len {
             Ok(SignInput::Digest(message.to_vec()))
@@ -500,12 +495,8 @@ pub fn derive_shared_secret(key: &KeyRecord, peer_spki: &[u8]) -> KmsResult<Vec<
     .map_err(|_| KmsError::without_message(ErrorCode::ValidationException))
 }
 
-/// The requested EncapsulationAlgorithm (present and a model value, validated already) must be
-/// one the key offers.
-pub fn encapsulation_algorithm(key: &KeyRecord, requested: Option<&str>) -> KmsResult<Encap> {
-    let name = requested.unwrap_or_default();
-    let alg = Encap::from_str(name)
-        .ok_or_else(|| KmsError::validation(format!("Unknown encapsulation algorithm {name}")))?;
+/// The requested EncapsulationAlgorithm must be one the key offers.
+pub fn encapsulation_algorithm(key: &KeyRecord, alg: Encap) -> KmsResult<Encap> {
     let allowed = specs::algorithms(key.key_spec, key.key_usage)
         .unwrap_or_default()
         .encapsulation;

@@ -71,21 +71,15 @@ pub fn require_not_pending_deletion(key: &KeyRecord) -> KmsResult<()> {
     Ok(())
 }
 
-/// The requested wrapping algorithm and key spec (model values, validated already), checked
-/// against each other, the Region and what `key`'s material needs. RSAES_PKCS1_V1_5 was withdrawn
-/// on 2023-10-10; SM2PKE with an SM2 wrapping key exists only in the China Regions.
+/// The requested wrapping algorithm and key spec, checked against each other, the Region and what
+/// `key`'s material needs. RSAES_PKCS1_V1_5 was withdrawn on 2023-10-10; SM2PKE with an SM2
+/// wrapping key exists only in the China Regions.
 pub fn wrapping_choice(
     key: &KeyRecord,
     region: &str,
-    algorithm: Option<&str>,
-    spec: Option<&str>,
+    alg: AlgorithmSpec,
+    wspec: WrappingKeySpec,
 ) -> KmsResult<(AlgorithmSpec, WrappingKeySpec)> {
-    let algorithm = algorithm.unwrap_or_default();
-    let spec = spec.unwrap_or_default();
-    let alg = AlgorithmSpec::from_str(algorithm)
-        .ok_or_else(|| KmsError::validation(format!("Unknown WrappingAlgorithm {algorithm}")))?;
-    let wspec = WrappingKeySpec::from_str(spec)
-        .ok_or_else(|| KmsError::validation(format!("Unknown WrappingKeySpec {spec}")))?;
     if alg == AlgorithmSpec::RSAES_PKCS1_V1_5 {
         return Err(KmsError::validation(
             "The RSAES_PKCS1_V1_5 wrapping algorithm is no longer supported. Use RSAES_OAEP_SHA_1, RSAES_OAEP_SHA_256, RSA_AES_KEY_WRAP_SHA_1 or RSA_AES_KEY_WRAP_SHA_256.",
@@ -331,14 +325,12 @@ pub fn check_material(key: &KeyRecord, bytes: Vec<u8>) -> KmsResult<(Vec<u8>, Op
 /// ValidTo and ExpirationModel of an import: KEY_MATERIAL_EXPIRES (the default) needs a ValidTo in
 /// the next 365 days; KEY_MATERIAL_DOES_NOT_EXPIRE must not have one.
 pub fn expiration(
-    model: Option<&str>,
+    model: Option<crate::api::ExpirationModelType>,
     valid_to: Option<f64>,
     now: f64,
 ) -> KmsResult<(crate::api::ExpirationModelType, Option<f64>)> {
     use crate::api::ExpirationModelType as M;
-    let model = model
-        .and_then(M::from_str)
-        .unwrap_or(M::KEY_MATERIAL_EXPIRES);
+    let model = model.unwrap_or(M::KEY_MATERIAL_EXPIRES);
     match (model, valid_to) {
         (M::KEY_MATERIAL_EXPIRES, None) => Err(KmsError::validation(
             "A validTo date must be set if the ExpirationModel is KEY_MATERIAL_EXPIRES",

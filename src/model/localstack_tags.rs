@@ -36,15 +36,15 @@ pub fn take(req: &mut CreateKeyRequest) -> KmsResult<Option<FixtureTags>> {
     };
     let value = |name: &str| {
         tags.iter()
-            .find(|t| t.tag_key.as_deref() == Some(name))
-            .map(|t| t.tag_value.clone().unwrap_or_default())
+            .find(|t| t.tag_key == name)
+            .map(|t| t.tag_value.clone())
     };
     let key_id = value(CUSTOM_ID).map(|v| v.trim().to_string());
     let material = value(CUSTOM_KEY_MATERIAL);
     if key_id.is_none() && material.is_none() {
         return Ok(None);
     }
-    tags.retain(|t| t.tag_key.as_deref() != Some(CUSTOM_KEY_MATERIAL));
+    tags.retain(|t| t.tag_key != CUSTOM_KEY_MATERIAL);
     let multi_region = req.multi_region == Some(true);
     if let Some(id) = &key_id {
         if !key_ref::is_key_id(id) || id.starts_with("mrk-") != multi_region {
@@ -56,11 +56,7 @@ pub fn take(req: &mut CreateKeyRequest) -> KmsResult<Option<FixtureTags>> {
     let material = match material {
         None => None,
         Some(text) => {
-            let origin = req
-                .origin
-                .as_deref()
-                .unwrap_or(OriginType::AWS_KMS.as_str());
-            if origin != OriginType::AWS_KMS.as_str() {
+            if req.origin.unwrap_or(OriginType::AWS_KMS) != OriginType::AWS_KMS {
                 return Err(KmsError::validation(format!(
                     "Tag {CUSTOM_KEY_MATERIAL} is valid only for keys with Origin AWS_KMS."
                 )));
@@ -87,8 +83,8 @@ mod tests {
             tags: Some(
                 tags.iter()
                     .map(|(k, v)| Tag {
-                        tag_key: Some((*k).into()),
-                        tag_value: Some((*v).into()),
+                        tag_key: (*k).into(),
+                        tag_value: (*v).into(),
                     })
                     .collect(),
             ),
@@ -107,12 +103,7 @@ mod tests {
         let got = take(&mut req).unwrap().unwrap();
         assert_eq!(got.key_id.as_deref(), Some(id));
         assert_eq!(got.material, Some(vec![1, 2, 3]));
-        let left: Vec<_> = req
-            .tags
-            .unwrap()
-            .into_iter()
-            .filter_map(|t| t.tag_key)
-            .collect();
+        let left: Vec<_> = req.tags.unwrap().into_iter().map(|t| t.tag_key).collect();
         assert_eq!(left, [CUSTOM_ID, "Team"]);
     }
 
@@ -137,7 +128,7 @@ mod tests {
             );
         }
         let mut external = request(&[(CUSTOM_KEY_MATERIAL, "AQID")]);
-        external.origin = Some("EXTERNAL".into());
+        external.origin = Some(crate::api::OriginType::EXTERNAL);
         assert!(take(&mut external).is_err());
     }
 }

@@ -23,12 +23,9 @@ pub fn key_length(spec: KeySpec) -> Option<usize> {
     hash(spec).map(Hash::output_len)
 }
 
-/// The requested MacAlgorithm (present and a model value, validated already) must match the key's
-/// spec: `Algorithm HMAC_SHA_256 is incompatible with key spec HMAC_224.`
-pub fn algorithm(key: &KeyRecord, requested: Option<&str>) -> KmsResult<Mac> {
-    let name = requested.unwrap_or_default();
-    let alg = Mac::from_str(name)
-        .ok_or_else(|| KmsError::validation(format!("Unknown MAC algorithm {name}")))?;
+/// The requested MacAlgorithm must match the key's spec: `Algorithm HMAC_SHA_256 is incompatible
+/// with key spec HMAC_224.`
+pub fn algorithm(key: &KeyRecord, alg: Mac) -> KmsResult<Mac> {
     let allowed = crate::model::specs::algorithms(key.key_spec, key.key_usage)
         .unwrap_or_default()
         .mac;

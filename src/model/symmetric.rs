@@ -13,12 +13,11 @@ use crate::model::key::{KeyMaterial, KeyRecord};
 use crate::model::specs;
 
 /// Parses an optional `EncryptionAlgorithm` member (validated already) against the key.
-pub fn algorithm(key: &KeyRecord, requested: Option<&str>) -> KmsResult<EncryptionAlgorithmSpec> {
-    let alg = match requested {
-        None => EncryptionAlgorithmSpec::SYMMETRIC_DEFAULT,
-        Some(name) => EncryptionAlgorithmSpec::from_str(name)
-            .ok_or_else(|| KmsError::validation(format!("Unknown encryption algorithm {name}")))?,
-    };
+pub fn algorithm(
+    key: &KeyRecord,
+    requested: Option<EncryptionAlgorithmSpec>,
+) -> KmsResult<EncryptionAlgorithmSpec> {
+    let alg = requested.unwrap_or(EncryptionAlgorithmSpec::SYMMETRIC_DEFAULT);
     let allowed = specs::algorithms(key.key_spec, key.key_usage)
         .unwrap_or_default()
         .encryption;

@@ -15,14 +15,14 @@ fn tag_error(message: &str) -> KmsError {
 pub fn check_new(tags: &[Tag]) -> KmsResult<Vec<(String, String)>> {
     let mut pairs: Vec<(String, String)> = Vec::with_capacity(tags.len());
     for tag in tags {
-        let key = tag.tag_key.clone().unwrap_or_default();
+        let key = tag.tag_key.clone();
         if key.to_ascii_lowercase().starts_with("aws:") {
             return Err(tag_error("Tags beginning with aws: are reserved"));
         }
         if pairs.iter().any(|(k, _)| *k == key) {
             return Err(tag_error("Duplicate tag keys"));
         }
-        pairs.push((key, tag.tag_value.clone().unwrap_or_default()));
+        pairs.push((key, tag.tag_value.clone()));
     }
     Ok(pairs)
 }

@@ -11,11 +11,9 @@ pub fn run(
     env: &mut Env<'_, '_>,
     req: CancelKeyDeletionRequest,
 ) -> KmsResult<CancelKeyDeletionResponse> {
-    let mut key = env.txn.resolve_key(
-        env.ctx,
-        req.key_id.as_deref().unwrap_or_default(),
-        Forms::KeyOnly,
-    )?;
+    let mut key = env
+        .txn
+        .resolve_key(env.ctx, req.key_id.as_str(), Forms::KeyOnly)?;
     key.cancel_deletion()?;
     let response = CancelKeyDeletionResponse {
         key_id: Some(key.arn.clone()),

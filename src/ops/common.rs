@@ -5,7 +5,9 @@
 
 use std::collections::BTreeMap;
 
-use crate::api::{Blob, DataKeyPairSpec, EncryptionAlgorithmSpec, KeySpec, KeyUsageType};
+use crate::api::{
+    Blob, DataKeyPairSpec, DryRunModifierType, EncryptionAlgorithmSpec, KeySpec, KeyUsageType,
+};
 use crate::error::{KmsError, KmsResult};
 use crate::model::ciphertext;
 use crate::model::key::KeyRecord;
@@ -28,7 +30,8 @@ pub struct Opened {
 
 /// The inputs of a decrypt step.
 pub struct Source<'r> {
-    /// The ciphertext (required).
+    /// The ciphertext (optional in the model, but needed: AWS answers its absence as a
+    /// ValidationException).
     pub blob: Option<&'r Blob>,
     /// The member name, for the ValidationException when the blob is missing.
     pub blob_member: &'r str,
@@ -37,7 +40,7 @@ pub struct Source<'r> {
     /// The encryption context it was made with.
     pub context: Option<&'r BTreeMap<String, String>>,
     /// An optional EncryptionAlgorithm.
-    pub algorithm: Option<&'r str>,
+    pub algorithm: Option<EncryptionAlgorithmSpec>,
     /// The operation name for usage errors.
     pub operation: &'r str,
 }
@@ -145,8 +148,8 @@ fn open_asymmetric(
 }
 
 /// Whether DryRunModifiers contains IGNORE_CIPHERTEXT.
-pub fn ignores_ciphertext(modifiers: Option<&Vec<String>>) -> bool {
-    modifiers.is_some_and(|m| m.iter().any(|x| x == "IGNORE_CIPHERTEXT"))
+pub fn ignores_ciphertext(modifiers: Option<&Vec<DryRunModifierType>>) -> bool {
+    modifiers.is_some_and(|m| m.contains(&DryRunModifierType::IGNORE_CIPHERTEXT))
 }
 
 /// A data key pair made for GenerateDataKeyPair(WithoutPlaintext).
@@ -168,9 +171,9 @@ pub struct DataKeyPair {
 /// The request members both GenerateDataKeyPair operations share.
 pub struct DataKeyPairRequest<'r> {
     /// The symmetric encryption key.
-    pub key_id: Option<&'r str>,
-    /// KeyPairSpec (validated already).
-    pub spec: Option<&'r str>,
+    pub key_id: &'r str,
+    /// KeyPairSpec.
+    pub spec: DataKeyPairSpec,
     /// The encryption context bound to the encrypted private key.
     pub context: Option<&'r BTreeMap<String, String>>,
     /// DryRun.
@@ -184,12 +187,8 @@ pub fn data_key_pair(
     env: &mut Env<'_, '_>,
     req: &DataKeyPairRequest<'_>,
 ) -> KmsResult<DataKeyPair> {
-    let name = req.spec.unwrap_or_default();
-    let spec = DataKeyPairSpec::from_str(name)
-        .ok_or_else(|| KmsError::validation(format!("Unknown KeyPairSpec {name}")))?;
-    let key = env
-        .txn
-        .resolve_key(env.ctx, req.key_id.unwrap_or_default(), Forms::Any)?;
+    let spec = req.spec;
+    let key = env.txn.resolve_key(env.ctx, req.key_id, Forms::Any)?;
     symmetric::check_key(&key, req.operation)?;
     let kind = asymmetric::pair_kind(spec).ok_or_else(|| {
         KmsError::feature_not_implemented(&format!("KeyPairSpec {}", spec.as_str()))
@@ -228,14 +227,12 @@ pub struct DataKey {
 pub fn generate_data_key(
     env: &mut Env<'_, '_>,
     operation: &str,
-    key_id: Option<&str>,
+    key_id: &str,
     length: usize,
     context: Option<&BTreeMap<String, String>>,
     dry_run: bool,
 ) -> KmsResult<DataKey> {
-    let key = env
-        .txn
-        .resolve_key(env.ctx, key_id.unwrap_or_default(), Forms::Any)?;
+    let key = env.txn.resolve_key(env.ctx, key_id, Forms::Any)?;
     symmetric::check_key(&key, operation)?;
     if dry_run {
         return Err(KmsError::dry_run());
@@ -256,13 +253,11 @@ pub fn generate_data_key(
 /// the four identifier forms, then the key state, then the key usage (in AWS's order).
 pub fn usable_key(
     env: &Env<'_, '_>,
-    key_id: Option<&str>,
+    key_id: &str,
     usage: KeyUsageType,
     operation: &str,
 ) -> KmsResult<KeyRecord> {
-    let key = env
-        .txn
-        .resolve_key(env.ctx, key_id.unwrap_or_default(), Forms::Any)?;
+    let key = env.txn.resolve_key(env.ctx, key_id, Forms::Any)?;
     key.require_usable()?;
     key.require_usage(usage, operation)?;
     Ok(key)

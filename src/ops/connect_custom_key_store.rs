@@ -13,7 +13,7 @@ pub fn run(
     env: &mut Env<'_, '_>,
     req: ConnectCustomKeyStoreRequest,
 ) -> KmsResult<ConnectCustomKeyStoreResponse> {
-    let id = req.custom_key_store_id.unwrap_or_default();
+    let id = req.custom_key_store_id;
     let mut store = env
         .txn
         .custom_key_store(env.ctx, &id)

@@ -9,13 +9,11 @@ use super::Env;
 
 /// Runs CreateAlias.
 pub fn run(env: &mut Env<'_, '_>, req: CreateAliasRequest) -> KmsResult<CreateAliasResponse> {
-    let name = req.alias_name.unwrap_or_default();
+    let name = req.alias_name;
     alias::check_writable_name(&name)?;
-    let key = env.txn.resolve_key(
-        env.ctx,
-        req.target_key_id.as_deref().unwrap_or_default(),
-        Forms::KeyOnly,
-    )?;
+    let key = env
+        .txn
+        .resolve_key(env.ctx, req.target_key_id.as_str(), Forms::KeyOnly)?;
     key.require_not_pending_deletion()?;
     if env.txn.alias(env.ctx, &name).is_some() {
         return Err(KmsError::alias_exists(&env.ctx.arn(&name)));

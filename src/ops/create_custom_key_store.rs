@@ -4,7 +4,7 @@
 
 use crate::api::{
     ConnectionStateType, CreateCustomKeyStoreRequest, CreateCustomKeyStoreResponse,
-    CustomKeyStoreType, ErrorCode, XksProxyConnectivityType,
+    CustomKeyStoreType, ErrorCode,
 };
 use crate::error::{KmsError, KmsResult};
 use crate::model::custom_key_store::{self, required, CustomKeyStoreRecord, XksProxy, LIMIT};
@@ -18,13 +18,11 @@ pub fn run(
 ) -> KmsResult<CreateCustomKeyStoreResponse> {
     let store_type = req
         .custom_key_store_type
-        .as_deref()
-        .and_then(CustomKeyStoreType::from_str)
         .unwrap_or(CustomKeyStoreType::AWS_CLOUDHSM);
     let others = env.txn.custom_key_stores(env.ctx);
     let mut store = CustomKeyStoreRecord {
         id: String::new(),
-        name: req.custom_key_store_name.clone().unwrap_or_default(),
+        name: req.custom_key_store_name.clone(),
         store_type,
         creation_date: env.ctx.now,
         cloud_hsm_cluster_id: None,
@@ -73,8 +71,6 @@ pub fn run(
             store.xks = Some(XksProxy {
                 connectivity: req
                     .xks_proxy_connectivity
-                    .as_deref()
-                    .and_then(XksProxyConnectivityType::from_str)
                     .ok_or_else(|| required("XksProxyConnectivity", store_type))?,
                 uri_endpoint: req
                     .xks_proxy_uri_endpoint
@@ -86,8 +82,8 @@ pub fn run(
                     .ok_or_else(|| required("XksProxyUriPath", store_type))?,
                 vpc_endpoint_service_name: req.xks_proxy_vpc_endpoint_service_name.clone(),
                 vpc_endpoint_service_owner: req.xks_proxy_vpc_endpoint_service_owner.clone(),
-                access_key_id: credential.access_key_id.unwrap_or_default(),
-                secret_access_key: credential.raw_secret_access_key.unwrap_or_default(),
+                access_key_id: credential.access_key_id,
+                secret_access_key: credential.raw_secret_access_key,
             });
         }
     }

@@ -12,11 +12,9 @@ use super::Env;
 
 /// Runs CreateGrant.
 pub fn run(env: &mut Env<'_, '_>, req: CreateGrantRequest) -> KmsResult<CreateGrantResponse> {
-    let key = env.txn.resolve_key(
-        env.ctx,
-        req.key_id.as_deref().unwrap_or_default(),
-        Forms::KeyOnly,
-    )?;
+    let key = env
+        .txn
+        .resolve_key(env.ctx, req.key_id.as_str(), Forms::KeyOnly)?;
     // Existence, then key state, before anything about the request (AWS's order, §2.21).
     grant::check_key_state(&key)?;
     let grantee = match (&req.grantee_principal, &req.grantee_service_principal) {
@@ -44,11 +42,9 @@ pub fn run(env: &mut Env<'_, '_>, req: CreateGrantRequest) -> KmsResult<CreateGr
         }
     }
     let mut operations: Vec<GrantOperation> = Vec::new();
-    for op in req.operations.as_deref().unwrap_or_default() {
-        if let Some(op) = GrantOperation::from_str(op) {
-            if !operations.contains(&op) {
-                operations.push(op);
-            }
+    for &op in &req.operations {
+        if !operations.contains(&op) {
+            operations.push(op);
         }
     }
     grant::check_operations(&key, &operations)?;

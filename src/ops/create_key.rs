@@ -5,8 +5,8 @@
 //! PendingImport with no material, Multi-Region keys get an `mrk-` ID.
 
 use crate::api::{
-    Blob, CreateKeyRequest, CreateKeyResponse, CustomerMasterKeySpec, KeyManagerType, KeySpec,
-    KeyState, KeyUsageType, OriginType,
+    Blob, CreateKeyRequest, CreateKeyResponse, KeyManagerType, KeySpec, KeyState, KeyUsageType,
+    OriginType,
 };
 use crate::error::{KmsError, KmsResult};
 use crate::model::key::{KeyMaterial, KeyRecord, Rotation};
@@ -40,7 +40,7 @@ pub fn create(
     given: Option<Given>,
 ) -> KmsResult<CreateKeyResponse> {
     let spec = key_spec(&req)?;
-    let usage = key_usage(spec, req.key_usage.as_deref())?;
+    let usage = key_usage(spec, req.key_usage)?;
     let placement = super::key_placement::placement(env, &req, spec, usage)?;
     if !specs::is_implemented(spec) {
         return Err(KmsError::feature_not_implemented(&format!(
@@ -159,17 +159,18 @@ fn key_spec(req: &CreateKeyRequest) -> KmsResult<KeySpec> {
         (Some(_), Some(_)) => Err(KmsError::validation(
             "You cannot specify KeySpec and CustomerMasterKeySpec in the same request. CustomerMasterKeySpec parameter is deprecated. Use KeySpec instead.",
         )),
-        (Some(s), None) => KeySpec::from_str(s).ok_or_else(|| KmsError::validation(format!("Unknown KeySpec {s}"))),
-        (None, Some(s)) => CustomerMasterKeySpec::from_str(s)
-            .and_then(|c| KeySpec::from_str(c.as_str()))
-            .ok_or_else(|| KmsError::validation(format!("Unknown CustomerMasterKeySpec {s}"))),
+        (Some(s), None) => Ok(*s),
+        // Every CustomerMasterKeySpec value is a KeySpec value.
+        (None, Some(s)) => KeySpec::from_str(s.as_str()).ok_or_else(|| {
+            KmsError::validation(format!("Unknown CustomerMasterKeySpec {}", s.as_str()))
+        }),
         (None, None) => Ok(KeySpec::SYMMETRIC_DEFAULT),
     }
 }
 
 /// The usage: required for every spec but SYMMETRIC_DEFAULT, and it must suit the spec.
-fn key_usage(spec: KeySpec, requested: Option<&str>) -> KmsResult<KeyUsageType> {
-    let usage = match requested.and_then(KeyUsageType::from_str) {
+fn key_usage(spec: KeySpec, requested: Option<KeyUsageType>) -> KmsResult<KeyUsageType> {
+    let usage = match requested {
         Some(u) => u,
         None if spec == KeySpec::SYMMETRIC_DEFAULT => KeyUsageType::ENCRYPT_DECRYPT,
         None => {

@@ -14,13 +14,12 @@ use super::Env;
 pub fn run(env: &mut Env<'_, '_>, req: DecapsulateRequest) -> KmsResult<DecapsulateResponse> {
     let key = common::usable_key(
         env,
-        req.key_id.as_deref(),
+        req.key_id.as_str(),
         KeyUsageType::ENCAPSULATE_DECAPSULATE,
         "Decapsulate",
     )?;
-    let algorithm =
-        asymmetric::encapsulation_algorithm(&key, req.encapsulation_algorithm.as_deref())?;
-    let ciphertext = req.shared_secret_ciphertext_blob.unwrap_or_default();
+    let algorithm = asymmetric::encapsulation_algorithm(&key, req.encapsulation_algorithm)?;
+    let ciphertext = req.shared_secret_ciphertext_blob;
     let secret = asymmetric::decapsulate(&key, &ciphertext.0)?;
     if req.dry_run == Some(true) {
         return Err(KmsError::dry_run());

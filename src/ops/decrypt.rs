@@ -20,7 +20,7 @@ pub fn run(env: &mut Env<'_, '_>, req: DecryptRequest) -> KmsResult<DecryptRespo
         blob_member: "ciphertextBlob",
         key_id: req.key_id.as_deref(),
         context: req.encryption_context.as_ref(),
-        algorithm: req.encryption_algorithm.as_deref(),
+        algorithm: req.encryption_algorithm,
         operation: "Decrypt",
     };
     let ignore = common::ignores_ciphertext(req.dry_run_modifiers.as_ref());

@@ -9,7 +9,7 @@ use super::Env;
 
 /// Runs DeleteAlias.
 pub fn run(env: &mut Env<'_, '_>, req: DeleteAliasRequest) -> KmsResult<DeleteAliasResponse> {
-    let name = req.alias_name.unwrap_or_default();
+    let name = req.alias_name;
     alias::check_writable_name(&name)?;
     let Some(alias) = env.txn.alias(env.ctx, &name) else {
         return Err(KmsError::alias_not_found(&env.ctx.arn(&name)));

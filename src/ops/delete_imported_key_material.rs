@@ -14,11 +14,9 @@ pub fn run(
     env: &mut Env<'_, '_>,
     req: DeleteImportedKeyMaterialRequest,
 ) -> KmsResult<DeleteImportedKeyMaterialResponse> {
-    let mut key = env.txn.resolve_key(
-        env.ctx,
-        req.key_id.as_deref().unwrap_or_default(),
-        Forms::KeyOnly,
-    )?;
+    let mut key = env
+        .txn
+        .resolve_key(env.ctx, req.key_id.as_str(), Forms::KeyOnly)?;
     import::require_external(&key)?;
     if let Some(id) = &req.key_material_id {
         if !key.materials.iter().any(|m| m.id == *id) {

@@ -1,10 +1,7 @@
 //! DeriveSharedSecret: ECDH between a KEY_AGREEMENT key (P-256/384/521) and the peer's DER
 //! SubjectPublicKeyInfo; returns the raw shared secret, as OpenSSL derives it.
 
-use crate::api::{
-    Blob, DeriveSharedSecretRequest, DeriveSharedSecretResponse, KeyAgreementAlgorithmSpec,
-    KeyUsageType,
-};
+use crate::api::{Blob, DeriveSharedSecretRequest, DeriveSharedSecretResponse, KeyUsageType};
 use crate::error::{KmsError, KmsResult};
 use crate::model::asymmetric;
 
@@ -23,14 +20,12 @@ pub fn run(
     }
     let key = common::usable_key(
         env,
-        req.key_id.as_deref(),
+        req.key_id.as_str(),
         KeyUsageType::KEY_AGREEMENT,
         "DeriveSharedSecret",
     )?;
-    let name = req.key_agreement_algorithm.as_deref().unwrap_or_default();
-    let algorithm = KeyAgreementAlgorithmSpec::from_str(name)
-        .ok_or_else(|| KmsError::validation(format!("Unknown key agreement algorithm {name}")))?;
-    let peer = req.public_key.unwrap_or_default();
+    let algorithm = req.key_agreement_algorithm;
+    let peer = req.public_key;
     let secret = asymmetric::derive_shared_secret(&key, &peer.0)?;
     if req.dry_run == Some(true) {
         return Err(KmsError::dry_run());

@@ -8,11 +8,9 @@ use super::Env;
 
 /// Runs DescribeKey.
 pub fn run(env: &mut Env<'_, '_>, req: DescribeKeyRequest) -> KmsResult<DescribeKeyResponse> {
-    let key = env.txn.resolve_key(
-        env.ctx,
-        req.key_id.as_deref().unwrap_or_default(),
-        Forms::Any,
-    )?;
+    let key = env
+        .txn
+        .resolve_key(env.ctx, req.key_id.as_str(), Forms::Any)?;
     Ok(DescribeKeyResponse {
         key_metadata: Some(key.metadata()),
     })

@@ -12,11 +12,9 @@ pub fn run(
     env: &mut Env<'_, '_>,
     req: DisableKeyRotationRequest,
 ) -> KmsResult<DisableKeyRotationResponse> {
-    let mut key = env.txn.resolve_key(
-        env.ctx,
-        req.key_id.as_deref().unwrap_or_default(),
-        Forms::KeyOnly,
-    )?;
+    let mut key = env
+        .txn
+        .resolve_key(env.ctx, req.key_id.as_str(), Forms::KeyOnly)?;
     rotation::check_state(&key)?;
     rotation::check_supported(&key)?;
     key.rotation.enabled = false;

@@ -8,11 +8,9 @@ use super::Env;
 
 /// Runs EnableKey.
 pub fn run(env: &mut Env<'_, '_>, req: EnableKeyRequest) -> KmsResult<EnableKeyResponse> {
-    let mut key = env.txn.resolve_key(
-        env.ctx,
-        req.key_id.as_deref().unwrap_or_default(),
-        Forms::KeyOnly,
-    )?;
+    let mut key = env
+        .txn
+        .resolve_key(env.ctx, req.key_id.as_str(), Forms::KeyOnly)?;
     key.enable()?;
     env.txn.put_key(key);
     Ok(EnableKeyResponse {})

@@ -12,12 +12,11 @@ use super::Env;
 pub fn run(env: &mut Env<'_, '_>, req: EncapsulateRequest) -> KmsResult<EncapsulateResponse> {
     let key = common::usable_key(
         env,
-        req.key_id.as_deref(),
+        req.key_id.as_str(),
         KeyUsageType::ENCAPSULATE_DECAPSULATE,
         "Encapsulate",
     )?;
-    let algorithm =
-        asymmetric::encapsulation_algorithm(&key, req.encapsulation_algorithm.as_deref())?;
+    let algorithm = asymmetric::encapsulation_algorithm(&key, req.encapsulation_algorithm)?;
     if req.dry_run == Some(true) {
         return Err(KmsError::dry_run());
     }

@@ -11,16 +11,14 @@ use super::Env;
 
 /// Runs Encrypt.
 pub fn run(env: &mut Env<'_, '_>, req: EncryptRequest) -> KmsResult<EncryptResponse> {
-    let key = env.txn.resolve_key(
-        env.ctx,
-        req.key_id.as_deref().unwrap_or_default(),
-        Forms::Any,
-    )?;
-    let plaintext = req.plaintext.unwrap_or_default();
+    let key = env
+        .txn
+        .resolve_key(env.ctx, req.key_id.as_str(), Forms::Any)?;
+    let plaintext = req.plaintext;
     if key.key_spec != KeySpec::SYMMETRIC_DEFAULT {
         key.require_usable()?;
         key.require_usage(KeyUsageType::ENCRYPT_DECRYPT, "Encrypt")?;
-        let algorithm = symmetric::algorithm(&key, req.encryption_algorithm.as_deref())?;
+        let algorithm = symmetric::algorithm(&key, req.encryption_algorithm)?;
         asymmetric::reject_context(req.encryption_context.as_ref())?;
         asymmetric::check_plaintext_length(&key, algorithm, plaintext.0.len())?;
         if req.dry_run == Some(true) {
@@ -34,7 +32,7 @@ pub fn run(env: &mut Env<'_, '_>, req: EncryptRequest) -> KmsResult<EncryptRespo
         });
     }
     symmetric::check_key(&key, "Encrypt")?;
-    let algorithm = symmetric::algorithm(&key, req.encryption_algorithm.as_deref())?;
+    let algorithm = symmetric::algorithm(&key, req.encryption_algorithm)?;
     if req.dry_run == Some(true) {
         return Err(KmsError::dry_run());
     }

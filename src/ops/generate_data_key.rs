@@ -13,7 +13,7 @@ pub fn run(
     env: &mut Env<'_, '_>,
     req: GenerateDataKeyRequest,
 ) -> KmsResult<GenerateDataKeyResponse> {
-    let length = data_key::length(req.key_spec.as_deref(), req.number_of_bytes)?;
+    let length = data_key::length(req.key_spec, req.number_of_bytes)?;
     if req.recipient.is_some() {
         return Err(KmsError::feature_not_implemented(
             "Recipient (Nitro Enclaves attestation)",
@@ -22,7 +22,7 @@ pub fn run(
     let made = common::generate_data_key(
         env,
         "GenerateDataKey",
-        req.key_id.as_deref(),
+        req.key_id.as_str(),
         length,
         req.encryption_context.as_ref(),
         req.dry_run == Some(true),

@@ -21,8 +21,8 @@ pub fn run(
     let pair = common::data_key_pair(
         env,
         &DataKeyPairRequest {
-            key_id: req.key_id.as_deref(),
-            spec: req.key_pair_spec.as_deref(),
+            key_id: req.key_id.as_str(),
+            spec: req.key_pair_spec,
             context: req.encryption_context.as_ref(),
             dry_run: req.dry_run == Some(true),
             operation: "GenerateDataKeyPair",

@@ -14,11 +14,11 @@ pub fn run(
     env: &mut Env<'_, '_>,
     req: GenerateDataKeyWithoutPlaintextRequest,
 ) -> KmsResult<GenerateDataKeyWithoutPlaintextResponse> {
-    let length = data_key::length(req.key_spec.as_deref(), req.number_of_bytes)?;
+    let length = data_key::length(req.key_spec, req.number_of_bytes)?;
     let made = common::generate_data_key(
         env,
         "GenerateDataKeyWithoutPlaintext",
-        req.key_id.as_deref(),
+        req.key_id.as_str(),
         length,
         req.encryption_context.as_ref(),
         req.dry_run == Some(true),

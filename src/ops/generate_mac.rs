@@ -12,15 +12,15 @@ use super::Env;
 pub fn run(env: &mut Env<'_, '_>, req: GenerateMacRequest) -> KmsResult<GenerateMacResponse> {
     let key = common::usable_key(
         env,
-        req.key_id.as_deref(),
+        req.key_id.as_str(),
         KeyUsageType::GENERATE_VERIFY_MAC,
         "GenerateMac",
     )?;
-    let algorithm = mac::algorithm(&key, req.mac_algorithm.as_deref())?;
+    let algorithm = mac::algorithm(&key, req.mac_algorithm)?;
     if req.dry_run == Some(true) {
         return Err(KmsError::dry_run());
     }
-    let message = req.message.unwrap_or_default();
+    let message = req.message;
     let tag = mac::generate(&key, &message.0)?;
     Ok(GenerateMacResponse {
         mac: Some(Blob(tag)),

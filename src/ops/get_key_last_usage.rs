@@ -13,11 +13,9 @@ pub fn run(
     env: &mut Env<'_, '_>,
     req: GetKeyLastUsageRequest,
 ) -> KmsResult<GetKeyLastUsageResponse> {
-    let key = env.txn.resolve_key(
-        env.ctx,
-        req.key_id.as_deref().unwrap_or_default(),
-        Forms::Any,
-    )?;
+    let key = env
+        .txn
+        .resolve_key(env.ctx, req.key_id.as_str(), Forms::Any)?;
     let used = env
         .last_usage
         .uses

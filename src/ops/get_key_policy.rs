@@ -9,11 +9,9 @@ use super::Env;
 
 /// Runs GetKeyPolicy.
 pub fn run(env: &mut Env<'_, '_>, req: GetKeyPolicyRequest) -> KmsResult<GetKeyPolicyResponse> {
-    let key = env.txn.resolve_key(
-        env.ctx,
-        req.key_id.as_deref().unwrap_or_default(),
-        Forms::KeyOnly,
-    )?;
+    let key = env
+        .txn
+        .resolve_key(env.ctx, req.key_id.as_str(), Forms::KeyOnly)?;
     policy::check_name(req.policy_name.as_deref(), false)?;
     Ok(GetKeyPolicyResponse {
         policy: Some(policy::pretty(&key.policy)),

@@ -12,11 +12,9 @@ pub fn run(
     env: &mut Env<'_, '_>,
     req: GetKeyRotationStatusRequest,
 ) -> KmsResult<GetKeyRotationStatusResponse> {
-    let key = env.txn.resolve_key(
-        env.ctx,
-        req.key_id.as_deref().unwrap_or_default(),
-        Forms::KeyOnly,
-    )?;
+    let key = env
+        .txn
+        .resolve_key(env.ctx, req.key_id.as_str(), Forms::KeyOnly)?;
     rotation::check_supported(&key)?;
     let enabled = rotation::reported_enabled(&key);
     Ok(GetKeyRotationStatusResponse {

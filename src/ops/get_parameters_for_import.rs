@@ -17,18 +17,16 @@ pub fn run(
     env: &mut Env<'_, '_>,
     req: GetParametersForImportRequest,
 ) -> KmsResult<GetParametersForImportResponse> {
-    let mut key = env.txn.resolve_key(
-        env.ctx,
-        req.key_id.as_deref().unwrap_or_default(),
-        Forms::KeyOnly,
-    )?;
+    let mut key = env
+        .txn
+        .resolve_key(env.ctx, req.key_id.as_str(), Forms::KeyOnly)?;
     import::require_external(&key)?;
     import::require_not_pending_deletion(&key)?;
     let (algorithm, spec) = import::wrapping_choice(
         &key,
         &env.ctx.region,
-        req.wrapping_algorithm.as_deref(),
-        req.wrapping_key_spec.as_deref(),
+        req.wrapping_algorithm,
+        req.wrapping_key_spec,
     )?;
     let pair = asymmetric::generate(import::wrapping_kind(spec), env.rng, env.host_keys)?;
     let token_id: [u8; 16] = env.random_array()?;

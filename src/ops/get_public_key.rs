@@ -10,11 +10,9 @@ use super::Env;
 
 /// Runs GetPublicKey.
 pub fn run(env: &mut Env<'_, '_>, req: GetPublicKeyRequest) -> KmsResult<GetPublicKeyResponse> {
-    let key = env.txn.resolve_key(
-        env.ctx,
-        req.key_id.as_deref().unwrap_or_default(),
-        Forms::Any,
-    )?;
+    let key = env
+        .txn
+        .resolve_key(env.ctx, req.key_id.as_str(), Forms::Any)?;
     key.require_usable()?;
     asymmetric::require_public_key(&key)?;
     let public_key = asymmetric::public_key(&key)?;

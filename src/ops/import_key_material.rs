@@ -20,21 +20,16 @@ pub fn run(
     env: &mut Env<'_, '_>,
     req: ImportKeyMaterialRequest,
 ) -> KmsResult<ImportKeyMaterialResponse> {
-    let mut key = env.txn.resolve_key(
-        env.ctx,
-        req.key_id.as_deref().unwrap_or_default(),
-        Forms::KeyOnly,
-    )?;
+    let mut key = env
+        .txn
+        .resolve_key(env.ctx, req.key_id.as_str(), Forms::KeyOnly)?;
     import::require_external(&key)?;
     import::require_not_pending_deletion(&key)?;
     let now = env.ctx.now;
-    let (model, valid_to) = import::expiration(
-        req.expiration_model.as_deref(),
-        req.valid_to.map(|t| t.0),
-        now,
-    )?;
+    let (model, valid_to) =
+        import::expiration(req.expiration_model, req.valid_to.map(|t| t.0), now)?;
     let symmetric = key.key_spec == KeySpec::SYMMETRIC_DEFAULT;
-    let import_type = req.import_type.as_deref().and_then(ImportType::from_str);
+    let import_type = req.import_type;
     if !symmetric && (req.key_material_id.is_some() || import_type.is_some()) {
         return Err(KmsError::validation(
             "ImportType and KeyMaterialId are valid only for symmetric encryption keys.",
@@ -50,9 +45,9 @@ pub fn run(
             "You cannot specify a KeyMaterialId when the ImportType is NEW_KEY_MATERIAL.",
         ));
     }
-    let token = req.import_token.unwrap_or_default();
+    let token = req.import_token;
     let params = import::find_parameters(&key, &token.0, now)?;
-    let encrypted = req.encrypted_key_material.unwrap_or_default();
+    let encrypted = req.encrypted_key_material;
     let bytes = import::unwrap(params, &encrypted.0, env.rng)?;
     let (bytes, public_key) = import::check_material(&key, bytes)?;
     let mut material = KeyMaterial::new(&key.key_id, bytes, now);

@@ -34,11 +34,7 @@ pub fn placement(
     spec: KeySpec,
     usage: KeyUsageType,
 ) -> KmsResult<Placement> {
-    let origin = req
-        .origin
-        .as_deref()
-        .and_then(OriginType::from_str)
-        .unwrap_or(OriginType::AWS_KMS);
+    let origin = req.origin.unwrap_or(OriginType::AWS_KMS);
     let multi_region = req.multi_region == Some(true);
     let store_origin = matches!(
         origin,

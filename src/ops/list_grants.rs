@@ -15,11 +15,9 @@ const MAX_LIMIT: i64 = 100;
 
 /// Runs ListGrants.
 pub fn run(env: &mut Env<'_, '_>, req: ListGrantsRequest) -> KmsResult<ListGrantsResponse> {
-    let key = env.txn.resolve_key(
-        env.ctx,
-        req.key_id.as_deref().unwrap_or_default(),
-        Forms::KeyOnly,
-    )?;
+    let key = env
+        .txn
+        .resolve_key(env.ctx, req.key_id.as_str(), Forms::KeyOnly)?;
     if let Some(id) = &req.grant_id {
         if !grant::is_grant_id(id) {
             return Err(grant::invalid_grant_id());

@@ -14,11 +14,8 @@ pub fn run(
     env: &mut Env<'_, '_>,
     req: ListKeyPoliciesRequest,
 ) -> KmsResult<ListKeyPoliciesResponse> {
-    env.txn.resolve_key(
-        env.ctx,
-        req.key_id.as_deref().unwrap_or_default(),
-        Forms::KeyOnly,
-    )?;
+    env.txn
+        .resolve_key(env.ctx, req.key_id.as_str(), Forms::KeyOnly)?;
     let names = vec![policy::DEFAULT_POLICY_NAME.to_string()];
     let (page, next) = paging::page(
         names,

@@ -21,11 +21,9 @@ pub fn run(
     env: &mut Env<'_, '_>,
     req: ListKeyRotationsRequest,
 ) -> KmsResult<ListKeyRotationsResponse> {
-    let key = env.txn.resolve_key(
-        env.ctx,
-        req.key_id.as_deref().unwrap_or_default(),
-        Forms::KeyOnly,
-    )?;
+    let key = env
+        .txn
+        .resolve_key(env.ctx, req.key_id.as_str(), Forms::KeyOnly)?;
     if key.key_spec != KeySpec::SYMMETRIC_DEFAULT {
         return Err(KmsError::new(
             ErrorCode::UnsupportedOperationException,
@@ -36,8 +34,7 @@ pub fn run(
             ),
         ));
     }
-    let all =
-        req.include_key_material.as_deref() == Some(IncludeKeyMaterial::ALL_KEY_MATERIAL.as_str());
+    let all = req.include_key_material == Some(IncludeKeyMaterial::ALL_KEY_MATERIAL);
     let current = key.materials.last().map(|m| m.id.clone());
     // Position-prefixed sort keys keep the pages in material order.
     let mut entries: Vec<(String, RotationsListEntry)> = key

@@ -14,11 +14,9 @@ pub fn run(
     env: &mut Env<'_, '_>,
     req: ListResourceTagsRequest,
 ) -> KmsResult<ListResourceTagsResponse> {
-    let key = env.txn.resolve_key(
-        env.ctx,
-        req.key_id.as_deref().unwrap_or_default(),
-        Forms::KeyOnly,
-    )?;
+    let key = env
+        .txn
+        .resolve_key(env.ctx, req.key_id.as_str(), Forms::KeyOnly)?;
     let mut tags = key.tags;
     tags.sort();
     let (page, next) = paging::page(
@@ -32,8 +30,8 @@ pub fn run(
         tags: Some(
             page.into_iter()
                 .map(|(k, v)| Tag {
-                    tag_key: Some(k),
-                    tag_value: Some(v),
+                    tag_key: k,
+                    tag_value: v,
                 })
                 .collect(),
         ),

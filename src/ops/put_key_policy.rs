@@ -13,12 +13,10 @@ use super::Env;
 /// Runs PutKeyPolicy.
 pub fn run(env: &mut Env<'_, '_>, req: PutKeyPolicyRequest) -> KmsResult<PutKeyPolicyResponse> {
     policy::check_name(req.policy_name.as_deref(), true)?;
-    let mut key = env.txn.resolve_key(
-        env.ctx,
-        req.key_id.as_deref().unwrap_or_default(),
-        Forms::KeyOnly,
-    )?;
-    let document = req.policy.unwrap_or_default();
+    let mut key = env
+        .txn
+        .resolve_key(env.ctx, req.key_id.as_str(), Forms::KeyOnly)?;
+    let document = req.policy;
     policy::check_document(&document)?;
     if req.bypass_policy_lockout_safety_check != Some(true) {
         policy::check_lockout(env.ctx, &document, &key.arn)?;

@@ -13,11 +13,9 @@ use super::Env;
 /// Runs ReEncrypt.
 pub fn run(env: &mut Env<'_, '_>, req: ReEncryptRequest) -> KmsResult<ReEncryptResponse> {
     let dry_run = req.dry_run == Some(true);
-    let destination = env.txn.resolve_key(
-        env.ctx,
-        req.destination_key_id.as_deref().unwrap_or_default(),
-        Forms::Any,
-    )?;
+    let destination = env
+        .txn
+        .resolve_key(env.ctx, req.destination_key_id.as_str(), Forms::Any)?;
     let asymmetric_destination = destination.key_spec != KeySpec::SYMMETRIC_DEFAULT;
     if asymmetric_destination {
         destination.require_usable()?;
@@ -25,10 +23,8 @@ pub fn run(env: &mut Env<'_, '_>, req: ReEncryptRequest) -> KmsResult<ReEncryptR
     } else {
         symmetric::check_key(&destination, "ReEncrypt")?;
     }
-    let destination_algorithm = symmetric::algorithm(
-        &destination,
-        req.destination_encryption_algorithm.as_deref(),
-    )?;
+    let destination_algorithm =
+        symmetric::algorithm(&destination, req.destination_encryption_algorithm)?;
     if asymmetric_destination {
         asymmetric::reject_context(req.destination_encryption_context.as_ref())?;
     }
@@ -37,7 +33,7 @@ pub fn run(env: &mut Env<'_, '_>, req: ReEncryptRequest) -> KmsResult<ReEncryptR
         blob_member: "ciphertextBlob",
         key_id: req.source_key_id.as_deref(),
         context: req.source_encryption_context.as_ref(),
-        algorithm: req.source_encryption_algorithm.as_deref(),
+        algorithm: req.source_encryption_algorithm,
         operation: "ReEncrypt",
     };
     let ignore = common::ignores_ciphertext(req.dry_run_modifiers.as_ref());

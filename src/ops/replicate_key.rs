@@ -26,18 +26,16 @@ fn not_primary(arn: &str) -> KmsError {
 
 /// Runs ReplicateKey.
 pub fn run(env: &mut Env<'_, '_>, req: ReplicateKeyRequest) -> KmsResult<ReplicateKeyResponse> {
-    let mut primary = env.txn.resolve_key(
-        env.ctx,
-        req.key_id.as_deref().unwrap_or_default(),
-        Forms::KeyOnly,
-    )?;
+    let mut primary = env
+        .txn
+        .resolve_key(env.ctx, req.key_id.as_str(), Forms::KeyOnly)?;
     let links = primary
         .multi_region_links
         .clone()
         .filter(|l| l.is_primary(&primary.region))
         .ok_or_else(|| not_primary(&primary.arn))?;
     primary.require_not_pending_deletion()?;
-    let region = req.replica_region.clone().unwrap_or_default();
+    let region = req.replica_region.clone();
     if partition_of(&region) != env.ctx.partition() {
         return Err(KmsError::validation(format!(
             "Region {region} is not in the partition of {}.",
@@ -105,8 +103,8 @@ pub fn run(env: &mut Env<'_, '_>, req: ReplicateKeyRequest) -> KmsResult<Replica
                 .tags
                 .iter()
                 .map(|(k, v)| Tag {
-                    tag_key: Some(k.clone()),
-                    tag_value: Some(v.clone()),
+                    tag_key: k.clone(),
+                    tag_value: v.clone(),
                 })
                 .collect()
         }),

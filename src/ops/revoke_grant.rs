@@ -10,12 +10,10 @@ use super::Env;
 
 /// Runs RevokeGrant.
 pub fn run(env: &mut Env<'_, '_>, req: RevokeGrantRequest) -> KmsResult<RevokeGrantResponse> {
-    let key = env.txn.resolve_key(
-        env.ctx,
-        req.key_id.as_deref().unwrap_or_default(),
-        Forms::KeyOnly,
-    )?;
-    let grant_id = req.grant_id.unwrap_or_default();
+    let key = env
+        .txn
+        .resolve_key(env.ctx, req.key_id.as_str(), Forms::KeyOnly)?;
+    let grant_id = req.grant_id;
     if !grant::is_grant_id(&grant_id) {
         return Err(grant::invalid_grant_id());
     }

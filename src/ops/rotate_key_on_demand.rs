@@ -17,11 +17,9 @@ pub fn run(
     env: &mut Env<'_, '_>,
     req: RotateKeyOnDemandRequest,
 ) -> KmsResult<RotateKeyOnDemandResponse> {
-    let mut key = env.txn.resolve_key(
-        env.ctx,
-        req.key_id.as_deref().unwrap_or_default(),
-        Forms::KeyOnly,
-    )?;
+    let mut key = env
+        .txn
+        .resolve_key(env.ctx, req.key_id.as_str(), Forms::KeyOnly)?;
     // State before spec: a disabled RSA key is DisabledException [AWS-snap, §2.21]; asymmetric
     // and HMAC keys then get UnsupportedOperationException without a message [AWS-snap 2025-03].
     key.require_usable()?;

@@ -29,11 +29,9 @@ pub fn run(
             "1 validation error detected: Value '{days}' at 'pendingWindowInDays' failed to satisfy constraint: Member must have value {bound}"
         )));
     }
-    let mut key = env.txn.resolve_key(
-        env.ctx,
-        req.key_id.as_deref().unwrap_or_default(),
-        Forms::KeyOnly,
-    )?;
+    let mut key = env
+        .txn
+        .resolve_key(env.ctx, req.key_id.as_str(), Forms::KeyOnly)?;
     key.schedule_deletion(env.ctx.now, days)?;
     // A Multi-Region primary with replicas waits for them; its window starts when the last one is
     // deleted (§2.10), so it has no DeletionDate yet.

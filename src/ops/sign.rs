@@ -13,15 +13,10 @@ use super::Env;
 
 /// Runs Sign.
 pub fn run(env: &mut Env<'_, '_>, req: SignRequest) -> KmsResult<SignResponse> {
-    let key = common::usable_key(
-        env,
-        req.key_id.as_deref(),
-        KeyUsageType::SIGN_VERIFY,
-        "Sign",
-    )?;
-    let algorithm = asymmetric::signing_algorithm(&key, req.signing_algorithm.as_deref())?;
-    let message = req.message.unwrap_or_default();
-    let input = asymmetric::message_digest(algorithm, req.message_type.as_deref(), &message.0)?;
+    let key = common::usable_key(env, req.key_id.as_str(), KeyUsageType::SIGN_VERIFY, "Sign")?;
+    let algorithm = asymmetric::signing_algorithm(&key, req.signing_algorithm)?;
+    let message = req.message;
+    let input = asymmetric::message_digest(algorithm, req.message_type, &message.0)?;
     if req.dry_run == Some(true) {
         return Err(KmsError::dry_run());
     }

@@ -9,13 +9,11 @@ use super::Env;
 
 /// Runs TagResource.
 pub fn run(env: &mut Env<'_, '_>, req: TagResourceRequest) -> KmsResult<TagResourceResponse> {
-    let mut key = env.txn.resolve_key(
-        env.ctx,
-        req.key_id.as_deref().unwrap_or_default(),
-        Forms::KeyOnly,
-    )?;
+    let mut key = env
+        .txn
+        .resolve_key(env.ctx, req.key_id.as_str(), Forms::KeyOnly)?;
     key.require_not_pending_deletion()?;
-    let new = tags::check_new(req.tags.as_deref().unwrap_or_default())?;
+    let new = tags::check_new(&req.tags)?;
     key.tags = tags::merge(&key.tags, new)?;
     env.txn.put_key(key);
     Ok(TagResourceResponse {})

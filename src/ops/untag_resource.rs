@@ -8,13 +8,11 @@ use super::Env;
 
 /// Runs UntagResource.
 pub fn run(env: &mut Env<'_, '_>, req: UntagResourceRequest) -> KmsResult<UntagResourceResponse> {
-    let mut key = env.txn.resolve_key(
-        env.ctx,
-        req.key_id.as_deref().unwrap_or_default(),
-        Forms::KeyOnly,
-    )?;
+    let mut key = env
+        .txn
+        .resolve_key(env.ctx, req.key_id.as_str(), Forms::KeyOnly)?;
     key.require_not_pending_deletion()?;
-    let remove = req.tag_keys.unwrap_or_default();
+    let remove = req.tag_keys;
     key.tags.retain(|(k, _)| !remove.contains(k));
     env.txn.put_key(key);
     Ok(UntagResourceResponse {})

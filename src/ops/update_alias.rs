@@ -9,17 +9,15 @@ use super::Env;
 
 /// Runs UpdateAlias.
 pub fn run(env: &mut Env<'_, '_>, req: UpdateAliasRequest) -> KmsResult<UpdateAliasResponse> {
-    let name = req.alias_name.unwrap_or_default();
+    let name = req.alias_name;
     alias::check_writable_name(&name)?;
     let mut record = env
         .txn
         .alias(env.ctx, &name)
         .ok_or_else(|| KmsError::alias_not_found(&env.ctx.arn(&name)))?;
-    let target = env.txn.resolve_key(
-        env.ctx,
-        req.target_key_id.as_deref().unwrap_or_default(),
-        Forms::KeyOnly,
-    )?;
+    let target = env
+        .txn
+        .resolve_key(env.ctx, req.target_key_id.as_str(), Forms::KeyOnly)?;
     // The source key may be pending deletion; the destination may not (key-state table).
     target.require_not_pending_deletion()?;
     if let Some(current) = env.txn.key(env.ctx, &record.target_key_id) {

@@ -17,7 +17,7 @@ pub fn run(
     env: &mut Env<'_, '_>,
     req: UpdateCustomKeyStoreRequest,
 ) -> KmsResult<UpdateCustomKeyStoreResponse> {
-    let id = req.custom_key_store_id.clone().unwrap_or_default();
+    let id = req.custom_key_store_id.clone();
     let mut store = env
         .txn
         .custom_key_store(env.ctx, &id)
@@ -77,11 +77,7 @@ pub fn run(
         store.cloud_hsm_cluster_id = Some(c.clone());
     }
     if let Some(xks) = store.xks.as_mut() {
-        if let Some(c) = req
-            .xks_proxy_connectivity
-            .as_deref()
-            .and_then(XksProxyConnectivityType::from_str)
-        {
+        if let Some(c) = req.xks_proxy_connectivity {
             xks.connectivity = c;
             if c == XksProxyConnectivityType::PUBLIC_ENDPOINT {
                 xks.vpc_endpoint_service_name = None;
@@ -101,8 +97,8 @@ pub fn run(
             xks.vpc_endpoint_service_owner = Some(v.clone());
         }
         if let Some(c) = &req.xks_proxy_authentication_credential {
-            xks.access_key_id = c.access_key_id.clone().unwrap_or_default();
-            xks.secret_access_key = c.raw_secret_access_key.clone().unwrap_or_default();
+            xks.access_key_id = c.access_key_id.clone();
+            xks.secret_access_key = c.raw_secret_access_key.clone();
         }
     }
     let others: Vec<_> = env

@@ -11,13 +11,11 @@ pub fn run(
     env: &mut Env<'_, '_>,
     req: UpdateKeyDescriptionRequest,
 ) -> KmsResult<UpdateKeyDescriptionResponse> {
-    let mut key = env.txn.resolve_key(
-        env.ctx,
-        req.key_id.as_deref().unwrap_or_default(),
-        Forms::KeyOnly,
-    )?;
+    let mut key = env
+        .txn
+        .resolve_key(env.ctx, req.key_id.as_str(), Forms::KeyOnly)?;
     key.require_not_pending_deletion()?;
-    key.description = req.description.unwrap_or_default();
+    key.description = req.description;
     env.txn.put_key(key);
     Ok(UpdateKeyDescriptionResponse {})
 }

@@ -15,11 +15,9 @@ pub fn run(
     env: &mut Env<'_, '_>,
     req: UpdatePrimaryRegionRequest,
 ) -> KmsResult<UpdatePrimaryRegionResponse> {
-    let key = env.txn.resolve_key(
-        env.ctx,
-        req.key_id.as_deref().unwrap_or_default(),
-        Forms::KeyOnly,
-    )?;
+    let key = env
+        .txn
+        .resolve_key(env.ctx, req.key_id.as_str(), Forms::KeyOnly)?;
     let links = key
         .multi_region_links
         .clone()
@@ -31,7 +29,7 @@ pub fn run(
             )
         })?;
     key.require_not_pending_deletion()?;
-    let target = req.primary_region.unwrap_or_default();
+    let target = req.primary_region;
     if target == key.region {
         return Ok(UpdatePrimaryRegionResponse {});
     }

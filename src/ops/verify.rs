@@ -12,17 +12,15 @@ use super::Env;
 pub fn run(env: &mut Env<'_, '_>, req: VerifyRequest) -> KmsResult<VerifyResponse> {
     let key = common::usable_key(
         env,
-        req.key_id.as_deref(),
+        req.key_id.as_str(),
         KeyUsageType::SIGN_VERIFY,
         "Verify",
     )?;
-    let algorithm = asymmetric::signing_algorithm(&key, req.signing_algorithm.as_deref())?;
-    let message = req.message.unwrap_or_default();
-    let input = asymmetric::message_digest(algorithm, req.message_type.as_deref(), &message.0)?;
-    let signature = req.signature.unwrap_or_default();
+    let algorithm = asymmetric::signing_algorithm(&key, req.signing_algorithm)?;
+    let input = asymmetric::message_digest(algorithm, req.message_type, &req.message.0)?;
     // The signature is checked before DryRun: DryRunOperationException means "the request would
     // have succeeded" (developer guide, Testing your permissions), which a bad signature would not.
-    asymmetric::verify(&key, algorithm, &input, &signature.0)?;
+    asymmetric::verify(&key, algorithm, &input, &req.signature.0)?;
     if req.dry_run == Some(true) {
         return Err(KmsError::dry_run());
     }

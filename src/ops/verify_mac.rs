@@ -12,17 +12,15 @@ use super::Env;
 pub fn run(env: &mut Env<'_, '_>, req: VerifyMacRequest) -> KmsResult<VerifyMacResponse> {
     let key = common::usable_key(
         env,
-        req.key_id.as_deref(),
+        req.key_id.as_str(),
         KeyUsageType::GENERATE_VERIFY_MAC,
         "VerifyMac",
     )?;
-    let algorithm = mac::algorithm(&key, req.mac_algorithm.as_deref())?;
-    let message = req.message.unwrap_or_default();
-    let tag = req.mac.unwrap_or_default();
+    let algorithm = mac::algorithm(&key, req.mac_algorithm)?;
     // The comparison comes before DryRun: DryRunOperationException means "the request would
     // have succeeded" (developer guide, Testing your permissions), which a wrong MAC would not
     // (§2.18: … key usage → MAC comparison → DryRun last).
-    mac::verify(&key, &message.0, &tag.0)?;
+    mac::verify(&key, &req.message.0, &req.mac.0)?;
     if req.dry_run == Some(true) {
         return Err(KmsError::dry_run());
     }
