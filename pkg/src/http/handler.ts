@@ -15,7 +15,7 @@ import { secondsReader, type Clock } from "../clock.js";
 import { engineFor, seedBytes } from "../engine.js";
 import { MemoryStorage } from "../storage/memory.js";
 import type { StorageAdapter } from "../storage/adapter.js";
-import { callerOf, checkCallerMapping, type CallerMapping, type ResolvedCallerMapping } from "./scope.js";
+import { callerOf, checkCallerMapping, type Caller, type CallerMapping, type ResolvedCallerMapping } from "./scope.js";
 
 /**
  * Options of {@link kmsRequestHandler}; also accepted by `createKmsServer`.
@@ -198,24 +198,17 @@ export function kmsDoor(options: KmsRequestHandlerOptions = {}): (request: DoorR
     // AWS picks the protocol by content type; a request in none it speaks is an unknown operation.
     // AWS answers that with a bare `<UnknownOperationException/>`; we answer in JSON, which is
     // what every JSON 1.1 client can parse. application/json is accepted too (curl, Postman).
-    const type = (header("content-type") ?? "").split(";")[0]!.trim().toLowerCase();
+    const given = header("content-type") ?? "";
+    const type = given === CONTENT_TYPE ? given : given.split(";")[0]!.trim().toLowerCase();
     if (type !== CONTENT_TYPE && type !== "application/json") {
       return refuse("UnknownOperationException", `Expected Content-Type ${CONTENT_TYPE}, got ${JSON.stringify(header("content-type") ?? "")}.`);
     }
     const caller = callerOf(header, mapping);
     if ("code" in caller) return refuse(caller.code, caller.message);
-    const now = seconds();
-    const ctx = JSON.stringify({
-      accountId: caller.accountId,
-      region: caller.region,
-      requestId,
-      now,
-      ...(caller.principal ? { principal: caller.principal, identityPolicies: caller.identityPolicies ?? [] } : {}),
-      // For the call log only (CloudTrail's sourceIPAddress, userAgent, userIdentity.accessKeyId).
-      ...(sourceIp !== undefined && { sourceIpAddress: sourceIp }),
-      ...(header("user-agent") !== undefined && { userAgent: header("user-agent") }),
-      ...(caller.accessKeyId && { accessKeyId: caller.accessKeyId }),
-    });
+    const [head, tail] = ctxFrame(caller, sourceIp, header("user-agent"));
+    // Only the request ID and the time differ between a client's calls: the rest of the context
+    // is the same JSON text every time (ctxFrame), so it is built once per caller, peer and agent.
+    const ctx = `${head}${JSON.stringify(requestId)},"now":${JSON.stringify(seconds())}${tail}`;
     // A missing or unknown target is answered by the engine (UnknownOperationException), so the
     // list of operations lives in one place: the generated Rust router.
     const target = (header("x-amz-target") ?? "").trim();
@@ -232,6 +225,41 @@ export function kmsDoor(options: KmsRequestHandlerOptions = {}): (request: DoorR
       throw err;
     }
   };
+}
+
+/** How many (peer, user agent) frames {@link ctxFrame} remembers per caller before starting over. */
+const REMEMBERED_FRAMES = 64;
+const frames = new WeakMap<Caller, Map<string, readonly [string, string]>>();
+
+/**
+ * The request context's JSON around its two per-call members, as `[head, tail]`:
+ * `head + JSON(requestId) + ',"now":' + JSON(now) + tail` is exactly the text
+ * `JSON.stringify({accountId, region, requestId, now, …})` gives, members in the same order.
+ * Remembered per caller object: `callerOf` hands out one frozen object per credential scope.
+ */
+function ctxFrame(caller: Caller, sourceIp: string | undefined, userAgent: string | undefined): readonly [string, string] {
+  const remember = Object.isFrozen(caller);
+  const key = JSON.stringify([sourceIp ?? null, userAgent ?? null]);
+  let known = remember ? frames.get(caller) : undefined;
+  const hit = known?.get(key);
+  if (hit !== undefined) return hit;
+  const rest = JSON.stringify({
+    ...(caller.principal ? { principal: caller.principal, identityPolicies: caller.identityPolicies ?? [] } : {}),
+    // For the call log only (CloudTrail's sourceIPAddress, userAgent, userIdentity.accessKeyId).
+    ...(sourceIp !== undefined && { sourceIpAddress: sourceIp }),
+    ...(userAgent !== undefined && { userAgent }),
+    ...(caller.accessKeyId && { accessKeyId: caller.accessKeyId }),
+  });
+  const frame = [
+    `${JSON.stringify({ accountId: caller.accountId, region: caller.region }).slice(0, -1)},"requestId":`,
+    rest === "{}" ? "}" : `,${rest.slice(1)}`,
+  ] as const;
+  if (remember) {
+    if (known === undefined) frames.set(caller, (known = new Map()));
+    if (known.size >= REMEMBERED_FRAMES) known.clear();
+    known.set(key, frame);
+  }
+  return frame;
 }
 
 /** `{"__type","message"}` as bytes, the AWS JSON 1.1 error envelope. @internal */

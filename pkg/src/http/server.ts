@@ -179,8 +179,12 @@ export async function createKmsServer(options: KmsServerOptions = {}): Promise<K
 
   async function serve(req: IncomingMessage, res: ServerResponse): Promise<void> {
     if (applyCors(cors, req, res)) return;
-    const path = (req.url ?? "/").split("?")[0] ?? "/";
-    if (admin && (await answerAdmin(req, res, path, backing))) return;
+    const url = req.url ?? "/";
+    const query = url.indexOf("?");
+    const path = query === -1 ? url : url.slice(0, query);
+    // The KMS path "/" is never an admin path: it skips the admin router's await (a microtask
+    // hop and a promise per request).
+    if (admin && path !== "/" && (await answerAdmin(req, res, path, backing))) return;
     if (path !== "/") {
       req.resume();
       return send(res, 404, randomUUID(), envelope("UnknownOperationException", `No such resource ${JSON.stringify(path)}: KMS answers POST / only.`));
