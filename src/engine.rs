@@ -12,9 +12,9 @@ use crate::api::{self, blob_channel, Operation, Request};
 use sha2::Digest;
 
 use crate::context::RequestCtx;
-use crate::crypto::extra;
 use crate::crypto::rng::{OsRandom, RandomSource, SeededRandom};
 use crate::crypto::rsa::HostKeyPool;
+use crate::crypto::{extra, Accelerators};
 use crate::error::{KmsError, KmsResult};
 use crate::extensions::{self, Extension};
 use crate::model::last_usage::{self, LastUsage, LastUsageLog};
@@ -27,6 +27,7 @@ use crate::store::{RecordKey, Store, Txn, WriteSet};
 pub struct Engine {
     store: Store,
     rng: Box<dyn RandomSource>,
+    accelerators: Accelerators,
     host_keys: HostKeyPool,
     /// The RSA modulus size the last call stopped for (see `ask_host_for_rsa_keys`).
     wanted_host_key: Option<usize>,
@@ -60,6 +61,7 @@ impl Engine {
         Self {
             store: Store::default(),
             rng,
+            accelerators: Accelerators::default(),
             host_keys: HostKeyPool::default(),
             wanted_host_key: None,
             wanted_module: false,
@@ -182,6 +184,7 @@ impl Engine {
             txn: &mut txn,
             ctx,
             rng: self.rng.as_mut(),
+            accelerators: &self.accelerators,
             host_keys: &mut self.host_keys,
             last_usage: &self.last_usage,
         };
@@ -278,6 +281,12 @@ impl Engine {
     /// The whole state, for compaction.
     pub fn snapshot(&self) -> Vec<u8> {
         journal::encode_snapshot(&self.store)
+    }
+
+    /// The crypto the host does for this engine (none by default: all in software). A seeded
+    /// engine still uses them where the result does not depend on randomness (AES-GCM).
+    pub fn accelerators_mut(&mut self) -> &mut Accelerators {
+        &mut self.accelerators
     }
 
     /// Parks an RSA private key the host generated (PKCS#8 DER) for the next CreateKey or

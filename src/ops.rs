@@ -67,6 +67,7 @@ use crate::api::{blob_channel, Operation, Request};
 use crate::context::RequestCtx;
 use crate::crypto::rng::RandomSource;
 use crate::crypto::rsa::HostKeyPool;
+use crate::crypto::Accelerators;
 use crate::error::{KmsError, KmsResult};
 use crate::model::last_usage::LastUsageLog;
 use crate::store::Txn;
@@ -79,6 +80,8 @@ pub struct Env<'t, 's> {
     pub ctx: &'t RequestCtx,
     /// Randomness.
     pub rng: &'t mut dyn RandomSource,
+    /// Crypto the host does faster (AES-GCM, ECDSA), lent to the engine like randomness.
+    pub accelerators: &'t Accelerators,
     /// RSA keys the host generated ahead of demand (see `Engine::provide_host_key`).
     pub host_keys: &'t mut HostKeyPool,
     /// The last uses of keys seen by this engine (GetKeyLastUsage).

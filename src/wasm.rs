@@ -86,13 +86,6 @@ impl aes_gcm::Accelerator for HostAesGcm {
     }
 }
 
-/// Routes AES-256-GCM through `host` (or back to RustCrypto's, with `undefined`) for every engine
-/// of this instance.
-#[wasm_bindgen]
-pub fn set_aes_gcm_host(host: Option<HostAesGcm>) {
-    aes_gcm::set_accelerator(host.map(|h| Box::new(h) as Box<dyn aes_gcm::Accelerator>));
-}
-
 #[wasm_bindgen]
 extern "C" {
     /// A JS object with a synchronous ECDSA `sign` over a whole message (pkg/src/node-ecdsa.ts):
@@ -122,13 +115,6 @@ impl ecc::Accelerator for HostEcdsa {
         };
         HostEcdsa::sign(self, hash, pkcs8, message).map_err(|_| ecc::Unavailable)
     }
-}
-
-/// Routes ECDSA over RAW messages through `host` (or back to RustCrypto's, with `undefined`) for
-/// every unseeded engine of this instance.
-#[wasm_bindgen]
-pub fn set_ecdsa_host(host: Option<HostEcdsa>) {
-    ecc::set_accelerator(host.map(|h| Box::new(h) as Box<dyn ecc::Accelerator>));
 }
 
 #[wasm_bindgen]
@@ -200,6 +186,15 @@ impl WasmEngine {
             engine: Engine::from_session(session).map_err(|e| JsError::new(&e.0))?,
             outcome: Vec::new(),
         })
+    }
+
+    /// Lends this engine the host's AES-256-GCM and ECDSA (`undefined`: RustCrypto's in wasm):
+    /// the engine passes them to each call that can use them, as it passes randomness. A seeded
+    /// engine signs in software all the same (the host's randomness is not the seed's).
+    pub fn lend_hosts(&mut self, aes_gcm: Option<HostAesGcm>, ecdsa: Option<HostEcdsa>) {
+        let accelerators = self.engine.accelerators_mut();
+        accelerators.aes_gcm = aes_gcm.map(|h| Box::new(h) as Box<dyn aes_gcm::Accelerator>);
+        accelerators.ecdsa = ecdsa.map(|h| Box::new(h) as Box<dyn ecc::Accelerator>);
     }
 
     /// Everything this engine holds in memory, for `from_session` in another module (between

@@ -371,6 +371,7 @@ export class EngineHandle {
     const gen = (this.#generation = generation);
     let memory = attach(glue);
     let engine = this.seed ? glue.WasmEngine.with_seed(this.seed) : new glue.WasmEngine();
+    engine.lend_hosts(aesGcmHost, ecdsaHost);
     const live = (beforeDispatch = false) => {
       if (gen !== generation) throw new StaleEngine(beforeDispatch);
     };
@@ -411,6 +412,7 @@ export class EngineHandle {
           if (next !== glue) {
             // The session carries the call-log switch too, so `recording` stays true to it.
             const moved = next.WasmEngine.from_session(engine.session());
+            moved.lend_hosts(aesGcmHost, ecdsaHost);
             engine.free();
             [glue, memory, engine] = [next, attach(next), moved];
           }
@@ -449,12 +451,11 @@ export async function entryFromSnapshot(snapshot: Uint8Array): Promise<Uint8Arra
 }
 
 /**
- * Lends `glue`'s instance the hosts and returns its memory. Per engine rather than once: a trap's
- * reset starts the instance afresh, without the hosts and with a new memory.
+ * Lends `glue`'s instance the base64 host (the wire layer's, shared by its engines; each engine
+ * gets its AES-GCM and ECDSA hosts itself, `lend_hosts`) and returns its memory. Per engine rather
+ * than once: a trap's reset starts the instance afresh, without the host and with a new memory.
  */
 function attach(glue: Glue): WebAssembly.Memory {
-  glue.set_aes_gcm_host(aesGcmHost);
-  glue.set_ecdsa_host(ecdsaHost);
   glue.set_base64_host(base64Host);
   return glue.wasm_memory() as WebAssembly.Memory;
 }

@@ -14,7 +14,7 @@ import { createCipheriv, createDecipheriv } from "node:crypto";
 const TAG_LEN = 16;
 
 /**
- * What `set_aes_gcm_host` expects (`HostAesGcm` in src/wasm.rs). `out` is a view of wasm memory of
+ * What `WasmEngine.lend_hosts` expects for AES-GCM (`HostAesGcm` in src/wasm.rs). `out` is a view of wasm memory of
  * exactly the result's size; the result is written there rather than returned. @internal
  */
 export const nodeAesGcm = {

@@ -33,7 +33,7 @@ function keyObject(pkcs8: Uint8Array): KeyObject {
   return key;
 }
 
-/** What `set_ecdsa_host` expects (`HostEcdsa` in src/wasm.rs). @internal */
+/** What `WasmEngine.lend_hosts` expects for ECDSA (`HostEcdsa` in src/wasm.rs). @internal */
 export const nodeEcdsa = {
   /** The DER signature of `message` hashed with `hash`, under the PKCS#8 EC private key. */
   sign(hash: "sha256" | "sha384" | "sha512", pkcs8: Uint8Array, message: Uint8Array): Uint8Array {

@@ -1,7 +1,7 @@
 //! AES-256-GCM with a 12-byte nonce and a 16-byte tag appended to the ciphertext.
 //!
-//! The cipher is RustCrypto's `aes-gcm`. A host may register an [`Accelerator`] that does the
-//! same computation faster: wasm has no AES-NI or carry-less multiply, so software AES-GCM in wasm
+//! The cipher is RustCrypto's `aes-gcm`. A host may lend the engine an [`Accelerator`] that does
+//! the same computation faster (the engine passes it to each call, as it passes randomness): wasm has no AES-NI or carry-less multiply, so software AES-GCM in wasm
 //! runs at ~45 MB/s where node:crypto (OpenSSL) runs at gigabytes per second (issue 7, figures a
 //! and b). AES-GCM is deterministic, so both give the same bytes for the same input; anything the
 //! accelerator cannot do falls back to the software cipher here.
@@ -50,28 +50,23 @@ pub trait Accelerator {
     ) -> Result<bool, Unavailable>;
 }
 
-thread_local! {
-    // The engine is single-threaded (one wasm instance, or one test thread natively).
-    static ACCELERATOR: RefCell<Option<Box<dyn Accelerator>>> = RefCell::new(None);
-}
-
-/// Routes every seal/open through `accelerator` from now on (`None`: software only).
-pub fn set_accelerator(accelerator: Option<Box<dyn Accelerator>>) {
-    ACCELERATOR.with(|slot| *slot.borrow_mut() = accelerator);
-}
-
-/// Encrypts `plaintext`, authenticating `aad`; returns ciphertext‖tag. `None` only for a key of the
-/// wrong length, which is the caller's invariant.
-pub fn seal(key: &[u8], nonce: &[u8; NONCE_LEN], aad: &[u8], plaintext: &[u8]) -> Option<Vec<u8>> {
+/// Encrypts `plaintext`, authenticating `aad`, through `accelerator` where there is one and the
+/// data is long enough; returns ciphertext‖tag. `None` only for a key of the wrong length, which is
+/// the caller's invariant.
+pub fn seal(
+    accelerator: Option<&dyn Accelerator>,
+    key: &[u8],
+    nonce: &[u8; NONCE_LEN],
+    aad: &[u8],
+    plaintext: &[u8],
+) -> Option<Vec<u8>> {
     if key.len() != KEY_LEN {
         return None;
     }
     if plaintext.len() < ACCELERATE_FROM {
         return software_seal(key, nonce, aad, plaintext);
     }
-    let accelerated = ACCELERATOR.with(|slot| {
-        let slot = slot.try_borrow().ok()?;
-        let accelerator = slot.as_ref()?;
+    let accelerated = accelerator.and_then(|accelerator| {
         let mut sealed = vec![0; plaintext.len().checked_add(TAG_LEN)?];
         accelerator
             .seal(key, nonce, aad, plaintext, &mut sealed)
@@ -81,17 +76,22 @@ pub fn seal(key: &[u8], nonce: &[u8; NONCE_LEN], aad: &[u8], plaintext: &[u8]) -
     accelerated.or_else(|| software_seal(key, nonce, aad, plaintext))
 }
 
-/// Decrypts ciphertext‖tag; `None` when the key, nonce, AAD or data do not authenticate.
-pub fn open(key: &[u8], nonce: &[u8], aad: &[u8], ciphertext: &[u8]) -> Option<Vec<u8>> {
+/// Decrypts ciphertext‖tag, through `accelerator` as [`seal`] does; `None` when the key, nonce,
+/// AAD or data do not authenticate.
+pub fn open(
+    accelerator: Option<&dyn Accelerator>,
+    key: &[u8],
+    nonce: &[u8],
+    aad: &[u8],
+    ciphertext: &[u8],
+) -> Option<Vec<u8>> {
     if nonce.len() != NONCE_LEN || key.len() != KEY_LEN || ciphertext.len() < TAG_LEN {
         return None;
     }
     if ciphertext.len() < ACCELERATE_FROM + TAG_LEN {
         return software_open(key, nonce, aad, ciphertext);
     }
-    let accelerated = ACCELERATOR.with(|slot| {
-        let slot = slot.try_borrow().ok()?;
-        let accelerator = slot.as_ref()?;
+    let accelerated = accelerator.and_then(|accelerator| {
         let mut plaintext = vec![0; ciphertext.len() - TAG_LEN];
         let authentic = accelerator
             .open(key, nonce, aad, ciphertext, &mut plaintext)
@@ -178,20 +178,20 @@ mod tests {
     fn nist_vector() {
         let key = hex("b52c505a37d78eda5dd34f20c22540ea1b58963cf8e5bf8ffa85f9f2492505b4");
         let iv: [u8; 12] = hex("516c33929df5a3284ff463d7").try_into().unwrap();
-        let ct = seal(&key, &iv, &[], &[]).unwrap();
+        let ct = seal(None, &key, &iv, &[], &[]).unwrap();
         assert_eq!(ct, hex("bdc1ac884d332457a1d2664f168c76f0"));
-        assert_eq!(open(&key, &iv, &[], &ct).unwrap(), Vec::<u8>::new());
+        assert_eq!(open(None, &key, &iv, &[], &ct).unwrap(), Vec::<u8>::new());
     }
 
     #[test]
     fn tampering_fails() {
         let key = [7u8; 32];
         let iv = [1u8; 12];
-        let mut ct = seal(&key, &iv, b"aad", b"hello").unwrap();
-        assert_eq!(open(&key, &iv, b"aad", &ct).unwrap(), b"hello");
-        assert!(open(&key, &iv, b"other", &ct).is_none());
+        let mut ct = seal(None, &key, &iv, b"aad", b"hello").unwrap();
+        assert_eq!(open(None, &key, &iv, b"aad", &ct).unwrap(), b"hello");
+        assert!(open(None, &key, &iv, b"other", &ct).is_none());
         ct[0] ^= 1;
-        assert!(open(&key, &iv, b"aad", &ct).is_none());
+        assert!(open(None, &key, &iv, b"aad", &ct).is_none());
     }
 
     /// Counts its calls; answers with the software cipher, or nothing (`Unavailable`).
@@ -236,13 +236,11 @@ mod tests {
         }
     }
 
-    fn install(mode: &'static str) -> std::rc::Rc<std::cell::Cell<usize>> {
-        let calls = std::rc::Rc::new(std::cell::Cell::new(0));
-        set_accelerator(Some(Box::new(Recording {
-            calls: calls.clone(),
+    fn recording(mode: &'static str) -> Recording {
+        Recording {
+            calls: std::rc::Rc::new(std::cell::Cell::new(0)),
             mode,
-        })));
-        calls
+        }
     }
 
     #[test]
@@ -250,16 +248,16 @@ mod tests {
         let (key, iv) = ([9u8; 32], [3u8; 12]);
         let payload = [5u8; ACCELERATE_FROM];
         let expected = software_seal(&key, &iv, b"aad", &payload).unwrap();
-        let calls = install("software");
-        assert_eq!(seal(&key, &iv, b"aad", &payload).unwrap(), expected);
-        assert_eq!(open(&key, &iv, b"aad", &expected).unwrap(), payload);
-        assert!(open(&key, &iv, b"other", &expected).is_none());
+        let host = recording("software");
+        let (acc, calls) = (Some(&host as &dyn Accelerator), &host.calls);
+        assert_eq!(seal(acc, &key, &iv, b"aad", &payload).unwrap(), expected);
+        assert_eq!(open(acc, &key, &iv, b"aad", &expected).unwrap(), payload);
+        assert!(open(acc, &key, &iv, b"other", &expected).is_none());
         assert_eq!(calls.get(), 3);
         // Short data stays in software.
-        let short = seal(&key, &iv, b"", b"tiny").unwrap();
-        assert_eq!(open(&key, &iv, b"", &short).unwrap(), b"tiny");
+        let short = seal(acc, &key, &iv, b"", b"tiny").unwrap();
+        assert_eq!(open(acc, &key, &iv, b"", &short).unwrap(), b"tiny");
         assert_eq!(calls.get(), 3);
-        set_accelerator(None);
     }
 
     #[test]
@@ -267,11 +265,11 @@ mod tests {
         let (key, iv) = ([9u8; 32], [3u8; 12]);
         let payload = [5u8; 1000];
         let expected = software_seal(&key, &iv, b"", &payload).unwrap();
-        let calls = install("unavailable");
-        assert_eq!(seal(&key, &iv, b"", &payload).unwrap(), expected);
-        assert_eq!(open(&key, &iv, b"", &expected).unwrap(), payload);
-        assert_eq!(calls.get(), 2);
-        set_accelerator(None);
+        let host = recording("unavailable");
+        let acc = Some(&host as &dyn Accelerator);
+        assert_eq!(seal(acc, &key, &iv, b"", &payload).unwrap(), expected);
+        assert_eq!(open(acc, &key, &iv, b"", &expected).unwrap(), payload);
+        assert_eq!(host.calls.get(), 2);
     }
 
     fn hex(s: &str) -> Vec<u8> {

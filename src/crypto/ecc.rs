@@ -2,11 +2,10 @@
 //! over a precomputed digest with ASN.1 DER signatures, and ECDH (the raw x-coordinate, as
 //! OpenSSL and node:crypto return it). Keys travel as DER bytes; every failure is opaque.
 //!
-//! A host may register an [`Accelerator`] for ECDSA over a whole message: software P-256 in wasm
+//! A host may lend the engine an [`Accelerator`] for ECDSA over a whole message (the engine passes
+//! it to each call, as it passes randomness): software P-256 in wasm
 //! takes ~500 µs per signature, node:crypto (OpenSSL) ~25 µs (issue 7, figure f). It hashes the
 //! message itself, so it serves `sign_message` only; a caller's own digest stays here.
-
-use std::cell::RefCell;
 
 use super::digest::Hash;
 use super::rng::{RandomSource, RngAdapter};
@@ -110,19 +109,11 @@ pub trait Accelerator {
     ) -> Result<Vec<u8>, Unavailable>;
 }
 
-thread_local! {
-    // The engine is single-threaded (one wasm instance, or one test thread natively).
-    static ACCELERATOR: RefCell<Option<Box<dyn Accelerator>>> = RefCell::new(None);
-}
-
-/// Routes `sign_message` through `accelerator` from now on (`None`: software only).
-pub fn set_accelerator(accelerator: Option<Box<dyn Accelerator>>) {
-    ACCELERATOR.with(|slot| *slot.borrow_mut() = accelerator);
-}
-
-/// Signs `message` hashed once with `hash`; returns the ASN.1 DER signature. The accelerator's
-/// randomness is not `rng`'s, so a reproducible `rng` (a seeded engine) keeps to software.
+/// Signs `message` hashed once with `hash`, through `accelerator` where there is one; returns the
+/// ASN.1 DER signature. The accelerator's randomness is not `rng`'s, so a reproducible `rng` (a
+/// seeded engine) keeps to software.
 pub fn sign_message(
+    accelerator: Option<&dyn Accelerator>,
     curve: Curve,
     hash: Hash,
     pkcs8: &[u8],
@@ -130,7 +121,7 @@ pub fn sign_message(
     rng: &mut dyn RandomSource,
 ) -> Result<Vec<u8>, EccError> {
     if worth_accelerating(curve) && !rng.is_reproducible() {
-        if let Some(der) = accelerated(curve, hash, pkcs8, message) {
+        if let Some(der) = accelerator.and_then(|a| accelerated(a, curve, hash, pkcs8, message)) {
             return Ok(der);
         }
     }
@@ -145,16 +136,16 @@ fn worth_accelerating(curve: Curve) -> bool {
     curve != Curve::Secp256k1
 }
 
-/// The accelerator's signature, if there is one and it is shaped like an ECDSA signature on
-/// `curve` (strict DER, r and s in range). Not verified: that would cost more than software
-/// signing saves.
-fn accelerated(curve: Curve, hash: Hash, pkcs8: &[u8], message: &[u8]) -> Option<Vec<u8>> {
-    let der = ACCELERATOR.with(|slot| {
-        let slot = slot.try_borrow().ok()?;
-        slot.as_ref()?
-            .sign_message(curve, hash, pkcs8, message)
-            .ok()
-    })?;
+/// The accelerator's signature, if it gives one shaped like an ECDSA signature on `curve` (strict
+/// DER, r and s in range). Not verified: that would cost more than software signing saves.
+fn accelerated(
+    accelerator: &dyn Accelerator,
+    curve: Curve,
+    hash: Hash,
+    pkcs8: &[u8],
+    message: &[u8],
+) -> Option<Vec<u8>> {
+    let der = accelerator.sign_message(curve, hash, pkcs8, message).ok()?;
     let well_formed =
         with_curve!(curve, c => { c::ecdsa::Signature::from_der(&der).is_ok() } else false);
     well_formed.then_some(der)
@@ -325,13 +316,11 @@ mod tests {
         }
     }
 
-    fn install(mode: &'static str) -> Answers {
-        let answers = Answers::default();
-        set_accelerator(Some(Box::new(Recording {
-            answers: answers.clone(),
+    fn recording(mode: &'static str) -> Recording {
+        Recording {
+            answers: Answers::default(),
             mode,
-        })));
-        answers
+        }
     }
 
     fn key(curve: Curve) -> (Vec<u8>, Vec<u8>) {
@@ -346,16 +335,26 @@ mod tests {
         (Curve::P521, Hash::Sha512),
     ];
 
-    fn os_sign(curve: Curve, hash: Hash, pkcs8: &[u8]) -> Vec<u8> {
-        sign_message(curve, hash, pkcs8, b"message", &mut OsRandom::default()).unwrap()
+    fn os_sign(host: &Recording, curve: Curve, hash: Hash, pkcs8: &[u8]) -> Vec<u8> {
+        let host = Some(host as &dyn Accelerator);
+        sign_message(
+            host,
+            curve,
+            hash,
+            pkcs8,
+            b"message",
+            &mut OsRandom::default(),
+        )
+        .unwrap()
     }
 
     #[test]
     fn the_accelerator_signs_raw_messages_on_nist_curves() {
-        let answers = install("software");
+        let host = recording("software");
+        let answers = &host.answers;
         for (curve, hash) in NIST {
             let (pkcs8, spki) = key(curve);
-            let sig = os_sign(curve, hash, &pkcs8);
+            let sig = os_sign(&host, curve, hash, &pkcs8);
             assert_eq!(answers.borrow().last(), Some(&sig), "{curve:?}");
             assert!(verify(curve, &spki, &hash.digest(b"message"), &sig));
         }
@@ -363,20 +362,21 @@ mod tests {
         let (pkcs8, _) = key(Curve::P256);
         sign(Curve::P256, &pkcs8, &[1; 32], &mut OsRandom::default()).unwrap();
         assert_eq!(answers.borrow().len(), 3);
-        set_accelerator(None);
     }
 
     #[test]
     fn reproducible_randomness_and_secp256k1_stay_in_software() {
-        let answers = install("software");
+        let host = recording("software");
+        let answers = &host.answers;
         let (pkcs8, _) = key(Curve::P256);
         let seeded = |seed: &[u8]| {
             let mut rng = SeededRandom::new(seed);
-            sign_message(Curve::P256, Hash::Sha256, &pkcs8, b"m", &mut rng).unwrap()
+            let host = Some(&host as &dyn Accelerator);
+            sign_message(host, Curve::P256, Hash::Sha256, &pkcs8, b"m", &mut rng).unwrap()
         };
         assert_eq!(seeded(b"a"), seeded(b"a"));
         let (k1, k1_spki) = key(Curve::Secp256k1);
-        let sig = os_sign(Curve::Secp256k1, Hash::Sha256, &k1);
+        let sig = os_sign(&host, Curve::Secp256k1, Hash::Sha256, &k1);
         assert!(verify(
             Curve::Secp256k1,
             &k1_spki,
@@ -384,24 +384,23 @@ mod tests {
             &sig
         ));
         assert!(answers.borrow().is_empty());
-        set_accelerator(None);
     }
 
     #[test]
     fn an_unavailable_or_malformed_answer_falls_back_to_software() {
         for mode in ["unavailable", "zero", "trailing", "p521"] {
-            let answers = install(mode);
+            let host = recording(mode);
+            let answers = &host.answers;
             for (curve, hash) in NIST {
                 if mode == "p521" && curve == Curve::P521 {
                     continue;
                 }
                 let (pkcs8, spki) = key(curve);
-                let sig = os_sign(curve, hash, &pkcs8);
+                let sig = os_sign(&host, curve, hash, &pkcs8);
                 assert_ne!(answers.borrow().last(), Some(&sig), "{mode} {curve:?}");
                 assert!(verify(curve, &spki, &hash.digest(b"message"), &sig));
             }
             assert!(!answers.borrow().is_empty());
         }
-        set_accelerator(None);
     }
 }

@@ -297,6 +297,7 @@ fn hashed(hash: Hash, input: &SignInput) -> Option<Cow<'_, [u8]>> {
 
 /// Signs what `message_digest` prepared.
 pub fn sign(
+    accelerator: Option<&dyn ecc::Accelerator>,
     key: &KeyRecord,
     alg: Sig,
     input: &SignInput,
@@ -320,7 +321,7 @@ pub fn sign(
             let (hash, None) = signing_hash(alg).ok_or_else(|| unsupported_algorithm(alg))? else {
                 return Err(failed());
             };
-            ecc::sign_message(curve, hash, der, m, rng).map_err(|_| failed())
+            ecc::sign_message(accelerator, curve, hash, der, m, rng).map_err(|_| failed())
         }
         (Kind::Ed25519, SignInput::Message(m)) if extra::FULL => {
             ed25519::sign(der, m).map_err(|_| failed())

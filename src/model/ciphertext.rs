@@ -41,6 +41,7 @@ pub struct Parsed<'a> {
 
 /// Encrypts `plaintext` under `material` of `key_id`, binding `context` (canonical bytes).
 pub fn seal(
+    accelerator: Option<&dyn aes_gcm::Accelerator>,
     key_id: &str,
     material_id: &str,
     material: &[u8],
@@ -56,7 +57,7 @@ pub fn seal(
     blob.extend_from_slice(&id_bytes);
     blob.extend_from_slice(&material_bytes);
     let aad = [blob.as_slice(), context].concat();
-    let sealed = aes_gcm::seal(material, &nonce, &aad, plaintext)?;
+    let sealed = aes_gcm::seal(accelerator, material, &nonce, &aad, plaintext)?;
     blob.extend_from_slice(&nonce);
     blob.extend_from_slice(&sealed);
     Some(blob)
@@ -91,9 +92,14 @@ pub fn parse(blob: &[u8]) -> Option<Parsed<'_>> {
 
 impl Parsed<'_> {
     /// Decrypts with the named material; `None` if anything fails to authenticate.
-    pub fn open(&self, material: &[u8], context: &[u8]) -> Option<Vec<u8>> {
+    pub fn open(
+        &self,
+        accelerator: Option<&dyn aes_gcm::Accelerator>,
+        material: &[u8],
+        context: &[u8],
+    ) -> Option<Vec<u8>> {
         let aad = [self.header_bytes, context].concat();
-        aes_gcm::open(material, self.nonce, &aad, self.body)
+        aes_gcm::open(accelerator, material, self.nonce, &aad, self.body)
     }
 }
 
@@ -106,7 +112,7 @@ mod tests {
 
     #[test]
     fn round_trip_and_header() {
-        let blob = seal(KEY, MAT, &[9; 32], [3; 12], b"ctx", b"hello").unwrap();
+        let blob = seal(None, KEY, MAT, &[9; 32], [3; 12], b"ctx", b"hello").unwrap();
         assert_eq!(blob.len(), OVERHEAD + 5);
         let parsed = parse(&blob).unwrap();
         assert_eq!(
@@ -116,17 +122,17 @@ mod tests {
                 material_id: MAT.into()
             }
         );
-        assert_eq!(parsed.open(&[9; 32], b"ctx").unwrap(), b"hello");
-        assert!(parsed.open(&[9; 32], b"other").is_none());
+        assert_eq!(parsed.open(None, &[9; 32], b"ctx").unwrap(), b"hello");
+        assert!(parsed.open(None, &[9; 32], b"other").is_none());
     }
 
     #[test]
     fn garbage_is_rejected_not_panicking() {
         for len in 0..200 {
             let junk: Vec<u8> = (0..len).map(|i| (i * 31 % 251) as u8).collect();
-            assert!(parse(&junk).is_none_or(|p| p.open(&[0; 32], b"").is_none()));
+            assert!(parse(&junk).is_none_or(|p| p.open(None, &[0; 32], b"").is_none()));
         }
-        let mut blob = seal(KEY, MAT, &[9; 32], [3; 12], b"", b"x").unwrap();
+        let mut blob = seal(None, KEY, MAT, &[9; 32], [3; 12], b"", b"x").unwrap();
         blob[5] = 0x80;
         assert!(parse(&blob).is_none());
     }

@@ -5,7 +5,7 @@
 use std::collections::BTreeMap;
 
 use crate::api::{EncryptionAlgorithmSpec, KeySpec, KeyUsageType};
-use crate::crypto::aes_gcm::NONCE_LEN;
+use crate::crypto::aes_gcm::{self, NONCE_LEN};
 use crate::error::{KmsError, KmsResult};
 use crate::model::ciphertext::{self, Parsed};
 use crate::model::encryption_context::canonical;
@@ -48,6 +48,7 @@ pub fn check_key(key: &KeyRecord, operation: &str) -> KmsResult<()> {
 
 /// Encrypts under the key's current material; returns the blob and the material used.
 pub fn encrypt<'k>(
+    accelerator: Option<&dyn aes_gcm::Accelerator>,
     key: &'k KeyRecord,
     nonce: [u8; NONCE_LEN],
     context: Option<&BTreeMap<String, String>>,
@@ -55,6 +56,7 @@ pub fn encrypt<'k>(
 ) -> KmsResult<(Vec<u8>, &'k KeyMaterial)> {
     let material = key.current_material()?;
     let blob = ciphertext::seal(
+        accelerator,
         &key.key_id,
         &material.id,
         &material.bytes.0,
@@ -68,6 +70,7 @@ pub fn encrypt<'k>(
 
 /// Decrypts a parsed blob with the key it names; InvalidCiphertextException for any failure.
 pub fn decrypt<'k>(
+    accelerator: Option<&dyn aes_gcm::Accelerator>,
     key: &'k KeyRecord,
     parsed: &Parsed<'_>,
     context: Option<&BTreeMap<String, String>>,
@@ -76,7 +79,7 @@ pub fn decrypt<'k>(
         .material(&parsed.header.material_id)
         .ok_or_else(KmsError::invalid_ciphertext)?;
     let plaintext = parsed
-        .open(&material.bytes.0, &canonical(context))
+        .open(accelerator, &material.bytes.0, &canonical(context))
         .ok_or_else(KmsError::invalid_ciphertext)?;
     Ok((plaintext, material))
 }

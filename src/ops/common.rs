@@ -101,7 +101,8 @@ pub fn open(
         return Err(KmsError::dry_run());
     }
     let parsed = parsed.ok_or_else(KmsError::invalid_ciphertext)?;
-    let (plaintext, material) = symmetric::decrypt(&key, &parsed, src.context)?;
+    let (plaintext, material) =
+        symmetric::decrypt(env.accelerators.aes_gcm(), &key, &parsed, src.context)?;
     if dry_run {
         return Err(KmsError::dry_run());
     }
@@ -198,7 +199,13 @@ pub fn data_key_pair(
     }
     let pair = asymmetric::generate(kind, env.rng, env.host_keys)?;
     let nonce = env.random_array()?;
-    let (ciphertext, material) = symmetric::encrypt(&key, nonce, req.context, &pair.private_key)?;
+    let (ciphertext, material) = symmetric::encrypt(
+        env.accelerators.aes_gcm(),
+        &key,
+        nonce,
+        req.context,
+        &pair.private_key,
+    )?;
     let material_id = material.id.clone();
     Ok(DataKeyPair {
         key,
@@ -239,7 +246,8 @@ pub fn generate_data_key(
     }
     let plaintext = env.random(length)?;
     let nonce = env.random_array()?;
-    let (blob, material) = symmetric::encrypt(&key, nonce, context, &plaintext)?;
+    let (blob, material) =
+        symmetric::encrypt(env.accelerators.aes_gcm(), &key, nonce, context, &plaintext)?;
     let material_id = material.id.clone();
     Ok(DataKey {
         key,

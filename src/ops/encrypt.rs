@@ -37,7 +37,13 @@ pub fn run(env: &mut Env<'_, '_>, req: EncryptRequest) -> KmsResult<EncryptRespo
         return Err(KmsError::dry_run());
     }
     let nonce = env.random_array()?;
-    let (blob, _) = symmetric::encrypt(&key, nonce, req.encryption_context.as_ref(), &plaintext.0)?;
+    let (blob, _) = symmetric::encrypt(
+        env.accelerators.aes_gcm(),
+        &key,
+        nonce,
+        req.encryption_context.as_ref(),
+        &plaintext.0,
+    )?;
     Ok(EncryptResponse {
         ciphertext_blob: Some(Blob(blob)),
         key_id: Some(key.arn.clone()),

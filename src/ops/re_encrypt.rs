@@ -54,6 +54,7 @@ pub fn run(env: &mut Env<'_, '_>, req: ReEncryptRequest) -> KmsResult<ReEncryptR
     } else {
         let nonce = env.random_array()?;
         let (blob, material) = symmetric::encrypt(
+            env.accelerators.aes_gcm(),
             &destination,
             nonce,
             req.destination_encryption_context.as_ref(),

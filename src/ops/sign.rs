@@ -20,7 +20,7 @@ pub fn run(env: &mut Env<'_, '_>, req: SignRequest) -> KmsResult<SignResponse> {
     if req.dry_run == Some(true) {
         return Err(KmsError::dry_run());
     }
-    let signature = asymmetric::sign(&key, algorithm, &input, env.rng)?;
+    let signature = asymmetric::sign(env.accelerators.ecdsa(), &key, algorithm, &input, env.rng)?;
     Ok(SignResponse {
         key_id: Some(key.arn.clone()),
         signature: Some(Blob(signature)),

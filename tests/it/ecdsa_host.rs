@@ -41,13 +41,12 @@ impl Accelerator for Host {
     }
 }
 
-fn install(fails: bool) -> Rc<Cell<usize>> {
-    let calls = Rc::new(Cell::new(0));
-    ecc::set_accelerator(Some(Box::new(Host {
+/// Lends `e` a host signer that counts its calls into `calls`.
+fn lend(e: &mut Engine, calls: &Rc<Cell<usize>>, fails: bool) {
+    e.accelerators_mut().ecdsa = Some(Box::new(Host {
         calls: calls.clone(),
         fails,
-    })));
-    calls
+    }));
 }
 
 const SPECS: [(&str, &str); 4] = [
@@ -78,8 +77,8 @@ fn sign_and_verify(e: &mut Engine, id: &str, alg: &str, message: &[u8], kind: &s
 
 #[test]
 fn raw_messages_on_nist_curves_are_signed_by_the_host() {
-    let calls = install(false);
-    let mut e = Engine::new();
+    let (mut e, calls) = (Engine::new(), Rc::default());
+    lend(&mut e, &calls, false);
     for (n, (spec, alg)) in SPECS.into_iter().take(3).enumerate() {
         let id = signing_key(&mut e, spec);
         sign_and_verify(&mut e, &id, alg, b"hello", "RAW");
@@ -88,13 +87,17 @@ fn raw_messages_on_nist_curves_are_signed_by_the_host() {
         ok(&mut e, "Sign", &ctx(), body);
         assert_eq!(calls.get(), 2 * (n + 1), "{spec}");
     }
-    ecc::set_accelerator(None);
+    // Lent to one engine, not to the process: another engine signs in software.
+    let mut other = Engine::new();
+    let id = signing_key(&mut other, "ECC_NIST_P256");
+    sign_and_verify(&mut other, &id, "ECDSA_SHA_256", b"hello", "RAW");
+    assert_eq!(calls.get(), 6);
 }
 
 #[test]
 fn digests_secp256k1_and_seeded_engines_stay_in_software() {
-    let calls = install(false);
-    let mut e = Engine::new();
+    let (mut e, calls) = (Engine::new(), Rc::default());
+    lend(&mut e, &calls, false);
     for (spec, alg) in SPECS {
         let id = signing_key(&mut e, spec);
         let len = if alg.ends_with("384") {
@@ -112,6 +115,7 @@ fn digests_secp256k1_and_seeded_engines_stay_in_software() {
 
     let signatures = || {
         let mut e = Engine::with_seed(b"ecdsa-host");
+        lend(&mut e, &calls, false);
         SPECS
             .map(|(spec, alg)| {
                 let id = signing_key(&mut e, spec);
@@ -121,17 +125,15 @@ fn digests_secp256k1_and_seeded_engines_stay_in_software() {
     };
     assert_eq!(signatures(), signatures());
     assert_eq!(calls.get(), 0);
-    ecc::set_accelerator(None);
 }
 
 #[test]
 fn a_failing_host_falls_back_to_software() {
-    let calls = install(true);
-    let mut e = Engine::new();
+    let (mut e, calls) = (Engine::new(), Rc::default());
+    lend(&mut e, &calls, true);
     for (spec, alg) in SPECS.into_iter().take(3) {
         let id = signing_key(&mut e, spec);
         sign_and_verify(&mut e, &id, alg, b"hello", "RAW");
     }
     assert_eq!(calls.get(), 3);
-    ecc::set_accelerator(None);
 }

@@ -18,7 +18,7 @@ const dec = new TextDecoder();
 
 /** One call on `engine` with AES-GCM from `host` (undefined: RustCrypto). */
 function call(engine, host, op, request) {
-  glue.set_aes_gcm_host(host);
+  engine.lend_hosts(host, undefined);
   const out = readOutcome(glue.wasm_memory(), engine.dispatch(`TrentService.${op}`, ctx, enc.encode(JSON.stringify(request))));
   if (out.entry) engine.commit();
   return { status: out.status, ...JSON.parse(dec.decode(out.body)) };
@@ -64,7 +64,6 @@ test("the engine makes identical ciphertexts with node:crypto and with RustCrypt
     const gdkHost = call(host, nodeAesGcm, "GenerateDataKey", { KeyId: keyId, KeySpec: "AES_256" });
     assert.deepEqual(gdkHost, gdkSoft);
   } finally {
-    glue.set_aes_gcm_host(undefined);
     soft.free();
     host.free();
   }
@@ -80,7 +79,30 @@ test("a host that throws falls back to RustCrypto", () => {
     assert.equal(call(engine, undefined, "Decrypt", { CiphertextBlob }).Plaintext, Plaintext);
     assert.equal(call(engine, broken, "Decrypt", { CiphertextBlob }).Plaintext, Plaintext);
   } finally {
-    glue.set_aes_gcm_host(undefined);
     engine.free();
+  }
+});
+
+test("hosts are lent per engine: another engine of the same instance keeps to RustCrypto", () => {
+  const calls = { n: 0 };
+  const counting = { seal(...a) { calls.n++; return nodeAesGcm.seal(...a); }, open(...a) { calls.n++; return nodeAesGcm.open(...a); } };
+  const lent = new glue.WasmEngine();
+  const other = new glue.WasmEngine();
+  try {
+    const Plaintext = randomBytes(4096).toString("base64");
+    lent.lend_hosts(counting, undefined);
+    const mine = call(lent, counting, "CreateKey", {}).KeyMetadata.KeyId;
+    call(lent, counting, "Encrypt", { KeyId: mine, Plaintext });
+    assert.equal(calls.n, 1);
+    // `other` was never lent a host; dispatching on it without call()'s lend_hosts shows that.
+    const run = (op, request) => JSON.parse(dec.decode(readOutcome(glue.wasm_memory(), other.dispatch(`TrentService.${op}`, ctx, enc.encode(JSON.stringify(request)))).body));
+    const theirs = run("CreateKey", {}).KeyMetadata.KeyId;
+    other.commit();
+    const { CiphertextBlob } = run("Encrypt", { KeyId: theirs, Plaintext });
+    assert.equal(run("Decrypt", { CiphertextBlob }).Plaintext, Plaintext);
+    assert.equal(calls.n, 1);
+  } finally {
+    lent.free();
+    other.free();
   }
 });

@@ -32,7 +32,7 @@ function counting(host = nodeEcdsa) {
 
 /** One call on `engine`, with `host` as the ECDSA host (undefined: RustCrypto only). */
 function call(engine, host, op, request) {
-  glue.set_ecdsa_host(host);
+  engine.lend_hosts(undefined, host);
   const out = readOutcome(glue.wasm_memory(), engine.dispatch(`TrentService.${op}`, ctx, enc.encode(JSON.stringify(request))));
   if (out.entry) engine.commit();
   const body = JSON.parse(dec.decode(out.body));
@@ -92,7 +92,6 @@ test("host-made signatures verify with node:crypto and with the engine's Verify"
       assert.equal(host.calls - before, spec === "ECC_SECG_P256K1" ? 0 : 3, spec);
     }
   } finally {
-    glue.set_ecdsa_host(undefined);
     engine.free();
   }
 });
@@ -109,7 +108,6 @@ test("a host that throws or answers garbage falls back to RustCrypto", () => {
       assert.equal(host.calls, 3);
     }
   } finally {
-    glue.set_ecdsa_host(undefined);
     engine.free();
   }
 });
@@ -124,10 +122,6 @@ test("seeded engines never use the host: identical signatures run to run", () =>
       engine.free();
     }
   };
-  try {
-    assert.deepEqual(run(), run());
-    assert.equal(host.calls, 0);
-  } finally {
-    glue.set_ecdsa_host(undefined);
-  }
+  assert.deepEqual(run(), run());
+  assert.equal(host.calls, 0);
 });

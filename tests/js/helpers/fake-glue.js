@@ -14,10 +14,8 @@ export default async function init() { instance++; }
 export function initSync() { instance++; }
 export function take_panic_message() { const m = panicMessage; panicMessage = undefined; return m; }
 export function __wbg_reset_state() { instance++; }
-export function set_aes_gcm_host() {}
 const fakeMemory = { buffer: new ArrayBuffer(0) };
 export function wasm_memory() { return fakeMemory; }
-export function set_ecdsa_host() {}
 export function set_base64_host() {}
 
 // Out-of-band blobs ("#<index>" in the body) become base64 again; the response keeps base64, which
@@ -37,6 +35,7 @@ export class WasmEngine {
   commit() { if (this.#pending) this.apply(this.#pending); this.#pending = undefined; }
   abort() { this.#pending = undefined; }
   record_calls() {}
+  lend_hosts() {}
   dispatch_with_blobs(target, ctxText, body, blobs) {
     return this.dispatch(target, ctxText, json(inline(JSON.parse(body), blobs)));
   }
