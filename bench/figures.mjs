@@ -80,8 +80,8 @@ async function bareDispatch(root) {
   const { readOutcome } = await import(dist("engine.js"));
   const { nodeAesGcm } = await import(dist("node-aes-gcm.js"));
   await glue.default({ module_or_path: readFileSync(join(root, "pkg/dist/wasm/kms_wasm_bg.wasm")) });
-  glue.set_aes_gcm_host(nodeAesGcm);
   const engine = new glue.WasmEngine();
+  engine.lend_hosts(nodeAesGcm, undefined);
   engine.restore(new Uint8Array(0));
   const ctx = JSON.stringify({ accountId: "000000000000", region: "us-east-1", requestId: "00000000-0000-4000-8000-000000000000", now: Math.floor(Date.now() / 1000) });
   const enc = new TextEncoder();

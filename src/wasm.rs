@@ -1,8 +1,8 @@
 //! The only wasm-bindgen file: `WasmEngine` for JS. Twelve methods over `Engine` and `wire::handle`;
-//! bytes in, bytes out. A panic hook keeps the panic text so JS can report it after a trap, and
-//! `set_aes_gcm_host`, `set_ecdsa_host` and `set_base64_host` let the Node entry lend node:crypto's
-//! AES-GCM to `crypto::aes_gcm`, its ECDSA to `crypto::ecc` and `Buffer`'s base64 to
-//! `api::blob_base64`.
+//! bytes in, bytes out. A panic hook keeps the panic text so JS can report it after a trap;
+//! `WasmEngine.lend_hosts` lends one engine node:crypto's AES-GCM (for `crypto::aes_gcm`) and
+//! ECDSA (for `crypto::ecc`), and `set_base64_host` lends the instance `Buffer`'s base64 (for
+//! `api::blob_base64`).
 
 use std::sync::Mutex;
 
