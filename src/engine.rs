@@ -5,7 +5,7 @@
 //! After each operation, `authorize` checks the caller against every key the operation touched.
 
 mod authorize;
-pub mod aws_managed;
+pub mod managed_key_creation;
 pub mod session;
 
 use crate::api::{self, blob_channel, Operation, Request};
@@ -142,7 +142,7 @@ impl Engine {
         request: &Request,
     ) -> KmsResult<(Vec<u8>, Option<Vec<u8>>)> {
         self.run(ctx, request, |env| {
-            aws_managed::create_referenced(env, request)?;
+            managed_key_creation::create_referenced(env, request)?;
             ops::dispatch(request, env)
         })
     }
@@ -216,7 +216,7 @@ impl Engine {
         // either drops the transaction's writes.
         authorize::check_grant_tokens(request)?;
         let writes = txn.into_write_set();
-        let created = aws_managed::created_keys(&writes);
+        let created = managed_key_creation::created_keys(&writes);
         authorize::authorize(
             &mut self.policies,
             &self.store,

@@ -19,8 +19,8 @@ use std::collections::{BTreeMap, HashMap};
 use std::sync::Arc;
 
 use crate::api::{
-    CustomerMasterKeySpec, EncryptionAlgorithmSpec, ErrorCode, GrantOperation, KeySpec,
-    KeyUsageType, MacAlgorithmSpec, Operation, OriginType, Request, SigningAlgorithmSpec,
+    CustomerMasterKeySpec, EncryptionAlgorithmSpec, ErrorCode, GrantOperation, KeyManagerType,
+    KeySpec, KeyUsageType, MacAlgorithmSpec, Operation, OriginType, Request, SigningAlgorithmSpec,
 };
 use crate::context::RequestCtx;
 use crate::error::{KmsError, KmsResult};
@@ -95,7 +95,7 @@ pub fn authorize(
     touched: &[Touch],
 ) -> KmsResult<()> {
     let op = request.operation();
-    super::aws_managed::check_customer_action(store, created, op, ctx, touched)?;
+    refuse_administering_aws_managed(store, created, op, ctx, touched)?;
     let facts = operations::facts(op);
     check_cross_account(store, ctx, op, touched)?;
     if !ctx.enforce_policies || facts.authority == Authority::Grant {
@@ -196,6 +196,35 @@ impl PartialEq<Touch> for KeyAt {
 /// Whether two touches are of the same key (whatever alias named it).
 fn same_key(a: &Touch, b: &Touch) -> bool {
     a.account_id == b.account_id && a.key_id == b.key_id
+}
+
+/// AccessDeniedException (AWS's implicit-deny text) when a customer administers an AWS managed
+/// key, whatever its policy says (and with policies unenforced too): only AWS administers them.
+fn refuse_administering_aws_managed(
+    store: &Store,
+    created: &[KeyRecord],
+    op: Operation,
+    ctx: &RequestCtx,
+    touched: &[Touch],
+) -> KmsResult<()> {
+    if !operations::facts(op).administers {
+        return Ok(());
+    }
+    for t in touched {
+        let key = store
+            .keys
+            .get(&RecordKey::new(&ctx.account_id, &ctx.region, &t.key_id))
+            .or_else(|| created.iter().find(|k| k.key_id == t.key_id));
+        if let Some(key) = key.filter(|k| k.key_manager == KeyManagerType::AWS) {
+            return Err(KmsError::access_denied(
+                &ctx.principal_arn(),
+                &format!("kms:{}", op.name()),
+                &key.arn,
+                "resource-based",
+            ));
+        }
+    }
+    Ok(())
 }
 
 /// AccessDeniedException for an operation AWS does not allow across accounts on a key of another

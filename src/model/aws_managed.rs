@@ -2,7 +2,7 @@
 //! predefines in every account and Region, and the key each one gets on first reference —
 //! KeyManager AWS, symmetric, rotated every 365 days, under the fixed policy AWS documents (use
 //! through the service by principals of the account, `kms:ViaService`; metadata reads by the
-//! account). Creating it is the engine's job (`engine::aws_managed`); this file holds the facts.
+//! account). Creating it is the engine's job (`engine::managed_key_creation`); this file holds the facts.
 
 use serde_json::json;
 

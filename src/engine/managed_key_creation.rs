@@ -1,19 +1,17 @@
-//! AWS managed keys inside the engine: a cryptographic operation or DescribeKey that names a
-//! predefined `alias/aws/<service>` whose key does not exist yet creates it first, in the same
-//! transaction (so it is journaled with the call, and dropped with it if the call fails or is
-//! denied); and customers may not administer such a key whatever the policy switch says.
+//! Creating AWS managed keys on first reference: a cryptographic operation or DescribeKey that
+//! names a predefined `alias/aws/<service>` whose key does not exist yet creates it first, in the
+//! same transaction (so it is journaled with the call, and dropped with it if the call fails or is
+//! denied). That customers may not administer such a key is authorization's (`authorize.rs`).
 
-use crate::api::{KeyManagerType, Operation, Request};
-use crate::context::RequestCtx;
-use crate::error::{KmsError, KmsResult};
+use crate::api::{KeyManagerType, Request};
+use crate::error::KmsResult;
 use crate::model::alias::AliasRecord;
 use crate::model::aws_managed;
 use crate::model::key::KeyRecord;
 use crate::model::key_ref::{self, Forms, KeyRef, Target};
 use crate::model::operations;
 use crate::ops::Env;
-use crate::store::txn::Touch;
-use crate::store::{RecordKey, Store, WriteSet};
+use crate::store::WriteSet;
 
 /// Creates the AWS managed key (and points its alias at it) for every predefined alias the
 /// request names whose key does not exist yet.
@@ -75,33 +73,4 @@ pub fn created_keys(writes: &WriteSet) -> Vec<KeyRecord> {
         .filter(|k| k.key_manager == KeyManagerType::AWS)
         .cloned()
         .collect()
-}
-
-/// AccessDeniedException (AWS's implicit-deny text) when a customer administers an AWS managed
-/// key.
-pub fn check_customer_action(
-    store: &Store,
-    created: &[KeyRecord],
-    op: Operation,
-    ctx: &RequestCtx,
-    touched: &[Touch],
-) -> KmsResult<()> {
-    if !operations::facts(op).administers {
-        return Ok(());
-    }
-    for t in touched {
-        let key = store
-            .keys
-            .get(&RecordKey::new(&ctx.account_id, &ctx.region, &t.key_id))
-            .or_else(|| created.iter().find(|k| k.key_id == t.key_id));
-        if let Some(key) = key.filter(|k| k.key_manager == KeyManagerType::AWS) {
-            return Err(KmsError::access_denied(
-                &ctx.principal_arn(),
-                &format!("kms:{}", op.name()),
-                &key.arn,
-                "resource-based",
-            ));
-        }
-    }
-    Ok(())
 }
