@@ -282,6 +282,20 @@ function uncheckedModule(ops) {
   return s;
 }
 
+// Request member names as constants, so code outside the generated files that must name a member
+// (an error text, the call log's allowlist rules) names it through the model: a typo or a member
+// the model lacks is a compile error, and a quoted member name outside generated code is a smell.
+function memberNames() {
+  const names = new Set();
+  for (const op of Object.values(model.operations)) for (const m of Object.keys(op.input)) names.add(m);
+  for (const s of inputStructs) for (const m of Object.keys(model.structures[s])) names.add(m);
+  const sorted = [...names].sort();
+  let s = `/// The wire names of request members (every operation input and the structures inside them).\n`;
+  s += `pub mod member {\n`;
+  for (const n of sorted) s += `    /// \`${n}\`\n    pub const ${snake(n).toUpperCase()}: &str = ${rustStr(n)};\n`;
+  return s + `}\n\n`;
+}
+
 function generateRust() {
   let out = BANNER;
   out += `//! The AWS KMS API shapes, enums, operations and error codes, generated from the model.\n`;
@@ -319,6 +333,7 @@ function generateRust() {
 
   out += requestEnum(ops);
   out += uncheckedModule(ops);
+  out += memberNames();
 
   // Error codes
   const errors = [...Object.entries(model.errors).map(([n, e]) => [n, e.fault]), ...PROTOCOL_ERRORS.map((n) => [n, "client"])];

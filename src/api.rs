@@ -80,7 +80,14 @@ pub fn body_parses() -> usize {
 /// member of the wrong JSON type is SerializationException, a constraint violation is
 /// ValidationException (with every violation listed, as AWS does).
 pub fn decode(op: Operation, body: &[u8]) -> Result<Request, KmsError> {
-    let object = parse_body(body)?;
+    decode_object(op, parse_body(body)?)
+}
+
+/// [`decode`] from the body's JSON object, already parsed (`parse_body`).
+pub fn decode_object(
+    op: Operation,
+    object: serde_json::Map<String, serde_json::Value>,
+) -> Result<Request, KmsError> {
     let mut violations = validate::Violations::default();
     let request = Request::decode(op, object, &mut violations)
         .map_err(|e| KmsError::serialization(serde_message(&e)))?;

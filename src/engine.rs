@@ -22,6 +22,7 @@ use crate::ops::{self, Env};
 use crate::store::journal::{self, DecodeError};
 use crate::store::txn::Touch;
 use crate::store::{RecordKey, Store, Txn, WriteSet};
+use crate::trail;
 
 /// The KMS engine for every account and Region.
 pub struct Engine {
@@ -40,8 +41,20 @@ pub struct Engine {
     /// (restore, apply) since the stream last started: see `reseed`.
     seed: Option<Vec<u8>>,
     reseed: bool,
-    /// While the call log is on (`record_calls`): the keys the last call touched (`trail`).
-    trail_touched: Option<Vec<Touch>>,
+    /// While the call log is on (`record_calls`): what it reads of the last call (`trail`).
+    last_call: Option<LastCall>,
+}
+
+/// What the call log (`trail::record`) reads of the last call, kept only while calls are recorded:
+/// the request members an event can show, taken from the call's one parse of its body, and the
+/// keys the call touched.
+#[derive(Debug, Default)]
+pub struct LastCall {
+    /// The loggable members of the request (`trail::logged_request`); `None` when the body was
+    /// not a JSON object.
+    pub request: Option<serde_json::Map<String, serde_json::Value>>,
+    /// The keys the call touched, in order.
+    pub touched: Vec<Touch>,
 }
 
 impl Default for Engine {
@@ -70,7 +83,7 @@ impl Engine {
             last_usage: LastUsageLog::default(),
             seed: None,
             reseed: false,
-            trail_touched: None,
+            last_call: None,
         }
     }
 
@@ -121,8 +134,12 @@ impl Engine {
         body: &[u8],
     ) -> KmsResult<(Vec<u8>, Option<Vec<u8>>)> {
         self.begin();
-        // The one parse of the body: every step below reads the decoded request.
-        let request = blob_channel::codec(|| api::decode(op, body))?;
+        // The one parse of the body: every step below, and the call log, reads what it gave.
+        let request = blob_channel::codec(|| {
+            let object = api::parse_body(body)?;
+            self.keep_for_log(op, &object);
+            api::decode_object(op, object)
+        })?;
         self.run_request(ctx, &request)
     }
 
@@ -156,16 +173,30 @@ impl Engine {
         body: &[u8],
     ) -> KmsResult<(Vec<u8>, Option<Vec<u8>>)> {
         self.begin();
-        let call = extensions::decode(ext, body)?;
+        let object = api::parse_body(body)?;
+        self.keep_for_log(ext.authorized_as(), &object);
+        let call = extensions::decode(ext, object)?;
         let request = call.authorized_as();
         self.run(ctx, &request, |env| extensions::run(call, env))
     }
 
     /// Before each call: a pending write set left by a caller that never answered is not
     /// acknowledged, so it is dropped; a seeded engine that loaded state reseeds.
+    /// The call log's record of the last call starts empty, so a call refused before it ran
+    /// never shows another call's keys.
     fn begin(&mut self) {
         self.pending = None;
+        if let Some(last) = &mut self.last_call {
+            *last = LastCall::default();
+        }
         self.reseed_if_loaded();
+    }
+
+    /// While calls are recorded: the request members the call's event can show.
+    fn keep_for_log(&mut self, op: Operation, object: &serde_json::Map<String, serde_json::Value>) {
+        if let Some(last) = &mut self.last_call {
+            last.request = Some(trail::logged_request(op, object));
+        }
     }
 
     fn run(
@@ -204,8 +235,8 @@ impl Engine {
             return Err(KmsError::internal("The call needs the full module."));
         }
         let touched = txn.take_touched();
-        if let Some(t) = &mut self.trail_touched {
-            t.clone_from(&touched);
+        if let Some(last) = &mut self.last_call {
+            last.touched.clone_from(&touched);
         }
         if let Err(e) = &result {
             if authorize::precedes_authorization(e, &touched) {
@@ -365,12 +396,12 @@ impl Engine {
 
     /// Starts or stops keeping what the call log (`trail::record`) needs about each call.
     pub fn record_calls(&mut self, on: bool) {
-        self.trail_touched = on.then(Vec::new);
+        self.last_call = on.then(LastCall::default);
     }
 
-    /// The keys the last call touched, in order, while calls are recorded (`record_calls`).
-    pub fn touched_by_last_call(&self) -> Option<&[Touch]> {
-        self.trail_touched.as_deref()
+    /// What the call log reads of the last call, while calls are recorded (`record_calls`).
+    pub fn last_call(&self) -> Option<&LastCall> {
+        self.last_call.as_ref()
     }
 
     /// Read access for tests and tools.

@@ -4,6 +4,8 @@
 
 mod create_fixture_key;
 
+use serde_json::{Map, Value};
+
 use crate::api::{Operation, Request};
 use crate::error::KmsResult;
 use crate::ops::Env;
@@ -53,10 +55,13 @@ impl Call {
     }
 }
 
-/// Decodes the request body of `ext` (its one parse).
-pub fn decode(ext: Extension, body: &[u8]) -> KmsResult<Call> {
+/// Decodes the request of `ext` from its body's JSON object (the body's one parse,
+/// `api::parse_body`).
+pub fn decode(ext: Extension, object: Map<String, Value>) -> KmsResult<Call> {
     match ext {
-        Extension::CreateFixtureKey => create_fixture_key::decode(body).map(Call::CreateFixtureKey),
+        Extension::CreateFixtureKey => {
+            create_fixture_key::decode(object).map(Call::CreateFixtureKey)
+        }
     }
 }
 

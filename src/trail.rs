@@ -15,7 +15,7 @@ mod members;
 use serde_json::{Map, Value};
 use sha2::{Digest, Sha256};
 
-use crate::api::{KeySpec, Operation};
+use crate::api::{member, KeySpec, Operation};
 use crate::context::RequestCtx;
 use crate::engine::Engine;
 use crate::extensions::Extension;
@@ -173,6 +173,22 @@ pub mod defaults {
     pub const USER_AGENT: &str = "kms-wasm";
 }
 
+/// The members of a request's JSON object that the event of `op` can show (the allowlist, and the
+/// alias an alias operation names), copied while the engine decodes the rest: a blob's base64 is
+/// never copied.
+pub fn logged_request(op: Operation, object: &Map<String, Value>) -> Map<String, Value> {
+    let (request_members, _) = members::members(op);
+    let alias_resource = rules(op).alias_resource;
+    object
+        .iter()
+        .filter(|(k, _)| {
+            request_members.iter().any(|m| m.wire == k.as_str())
+                || (alias_resource && k.as_str() == member::ALIAS_NAME)
+        })
+        .map(|(k, v)| (k.clone(), v.clone()))
+        .collect()
+}
+
 /// One call, as the log sees it.
 #[derive(Debug, Clone, Copy)]
 pub struct Call<'a> {
@@ -180,8 +196,9 @@ pub struct Call<'a> {
     pub op: Operation,
     /// The caller's context.
     pub ctx: &'a RequestCtx,
-    /// The request body as the door sent it (blob members base64 or `"#n"` markers: never read).
-    pub request: &'a [u8],
+    /// The request members the event can show (`logged_request`); `None` when the body was not a
+    /// JSON object.
+    pub request: Option<&'a Map<String, Value>>,
     /// The response, or the error envelope.
     pub outcome: &'a Outcome,
     /// The keys the call touched, in order.
@@ -194,17 +211,15 @@ pub struct Call<'a> {
 /// (`Engine::record_calls`); `None` otherwise, and for targets that name no operation or a context
 /// the engine refused (no call ran).
 ///
-/// The request is decoded a second time here, with serde_json (the parser `api::decode_request`
-/// uses), and only while the log is on. Once issue 12's typed request lands, the engine should hand
-/// the decoded request to the log instead.
+/// The request is not read here: the engine kept its loggable members from the call's one parse
+/// of the body (`Engine::last_call`, `logged_request`).
 pub fn record(
     engine: &Engine,
     target: &str,
     ctx_json: &[u8],
-    body: &[u8],
     outcome: &Outcome,
 ) -> Option<Vec<u8>> {
-    let touched = engine.touched_by_last_call()?;
+    let last = engine.last_call()?;
     let op = Operation::from_target(target)
         .or_else(|| Extension::from_target(target).map(Extension::authorized_as))?;
     let ctx = serde_json::from_slice::<RequestCtx>(ctx_json)
@@ -213,9 +228,9 @@ pub fn record(
     Some(event(&Call {
         op,
         ctx: &ctx,
-        request: body,
+        request: last.request.as_ref(),
         outcome,
-        touched,
+        touched: &last.touched,
         store: engine.store(),
     }))
 }
@@ -242,10 +257,7 @@ pub fn event(call: &Call<'_>) -> Vec<u8> {
     } else {
         None
     };
-    let raw_request = parse_members(call.request, &|k| {
-        request_members.iter().any(|m| m.wire == k) || (rules.alias_resource && k == "AliasName")
-    });
-    let keys = resources(call, rules, response.as_ref(), raw_request.as_ref());
+    let keys = resources(call, rules, response.as_ref());
 
     let mut e = Ordered::default();
     e.put("eventVersion", "1.11".into());
@@ -266,7 +278,7 @@ pub fn event(call: &Call<'_>) -> Vec<u8> {
             e.put("errorMessage", message.into());
         }
     }
-    let mut request = raw_request.as_ref().map(|r| project(r, request_members));
+    let mut request = call.request.map(|r| project(r, request_members));
     if let (Some(r), Some(hidden)) = (request.as_mut(), rules.material_tag) {
         if let Some(Value::Array(tags)) = r.get_mut("tags") {
             tags.retain(|t| t.get("tagKey").and_then(Value::as_str) != Some(hidden));
@@ -316,12 +328,7 @@ pub fn event(call: &Call<'_>) -> Vec<u8> {
 
 /// The ARNs for `resources`: the alias the request named (for alias operations) or the key the call
 /// created, then each key the call touched, once, in order.
-fn resources(
-    call: &Call<'_>,
-    rules: Rules,
-    response: Option<&Map<String, Value>>,
-    request: Option<&Map<String, Value>>,
-) -> Vec<String> {
+fn resources(call: &Call<'_>, rules: Rules, response: Option<&Map<String, Value>>) -> Vec<String> {
     let ctx = call.ctx;
     let mut arns: Vec<String> = Vec::new();
     let created = rules
@@ -329,8 +336,8 @@ fn resources(
         .and_then(|m| response?.get(m)?.get("Arn")?.as_str());
     arns.extend(created.map(str::to_string));
     if rules.alias_resource {
-        let alias = request.and_then(|r| {
-            r.get("AliasName")
+        let alias = call.request.and_then(|r| {
+            r.get(member::ALIAS_NAME)
                 .and_then(Value::as_str)
                 .map(str::to_string)
         });

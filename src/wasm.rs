@@ -250,7 +250,7 @@ impl WasmEngine {
         self.engine.ask_host_for_rsa_keys(false);
         // A call that stopped for a host RSA key (status 0) did not run: it is logged when it does.
         let event = (outcome.status != 0)
-            .then(|| trail::record(&self.engine, target, ctx.as_bytes(), body, &outcome))
+            .then(|| trail::record(&self.engine, target, ctx.as_bytes(), &outcome))
             .flatten();
         pack_outcome(&mut self.outcome, outcome, &[], event.as_deref())?;
         Ok(self.outcome.as_ptr())
@@ -280,15 +280,7 @@ impl WasmEngine {
         );
         self.engine.ask_host_for_rsa_keys(false);
         let event = (outcome.status != 0)
-            .then(|| {
-                trail::record(
-                    &self.engine,
-                    target,
-                    ctx.as_bytes(),
-                    body.as_bytes(),
-                    &outcome,
-                )
-            })
+            .then(|| trail::record(&self.engine, target, ctx.as_bytes(), &outcome))
             .flatten();
         pack_outcome(&mut self.outcome, outcome, &out_blobs, event.as_deref())?;
         Ok(self.outcome.as_ptr())

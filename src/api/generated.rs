@@ -9800,6 +9800,188 @@ impl Checked for unchecked::VerifyMacRequest {
     }
 }
 
+/// The wire names of request members (every operation input and the structures inside them).
+pub mod member {
+    /// `AccessKeyId`
+    pub const ACCESS_KEY_ID: &str = "AccessKeyId";
+    /// `AliasName`
+    pub const ALIAS_NAME: &str = "AliasName";
+    /// `AttestationDocument`
+    pub const ATTESTATION_DOCUMENT: &str = "AttestationDocument";
+    /// `BypassPolicyLockoutSafetyCheck`
+    pub const BYPASS_POLICY_LOCKOUT_SAFETY_CHECK: &str = "BypassPolicyLockoutSafetyCheck";
+    /// `CiphertextBlob`
+    pub const CIPHERTEXT_BLOB: &str = "CiphertextBlob";
+    /// `CloudHsmClusterId`
+    pub const CLOUD_HSM_CLUSTER_ID: &str = "CloudHsmClusterId";
+    /// `Constraints`
+    pub const CONSTRAINTS: &str = "Constraints";
+    /// `CustomKeyStoreId`
+    pub const CUSTOM_KEY_STORE_ID: &str = "CustomKeyStoreId";
+    /// `CustomKeyStoreName`
+    pub const CUSTOM_KEY_STORE_NAME: &str = "CustomKeyStoreName";
+    /// `CustomKeyStoreType`
+    pub const CUSTOM_KEY_STORE_TYPE: &str = "CustomKeyStoreType";
+    /// `CustomerMasterKeySpec`
+    pub const CUSTOMER_MASTER_KEY_SPEC: &str = "CustomerMasterKeySpec";
+    /// `Description`
+    pub const DESCRIPTION: &str = "Description";
+    /// `DestinationEncryptionAlgorithm`
+    pub const DESTINATION_ENCRYPTION_ALGORITHM: &str = "DestinationEncryptionAlgorithm";
+    /// `DestinationEncryptionContext`
+    pub const DESTINATION_ENCRYPTION_CONTEXT: &str = "DestinationEncryptionContext";
+    /// `DestinationKeyId`
+    pub const DESTINATION_KEY_ID: &str = "DestinationKeyId";
+    /// `DryRun`
+    pub const DRY_RUN: &str = "DryRun";
+    /// `DryRunModifiers`
+    pub const DRY_RUN_MODIFIERS: &str = "DryRunModifiers";
+    /// `EncapsulationAlgorithm`
+    pub const ENCAPSULATION_ALGORITHM: &str = "EncapsulationAlgorithm";
+    /// `EncryptedKeyMaterial`
+    pub const ENCRYPTED_KEY_MATERIAL: &str = "EncryptedKeyMaterial";
+    /// `EncryptionAlgorithm`
+    pub const ENCRYPTION_ALGORITHM: &str = "EncryptionAlgorithm";
+    /// `EncryptionContext`
+    pub const ENCRYPTION_CONTEXT: &str = "EncryptionContext";
+    /// `EncryptionContextEquals`
+    pub const ENCRYPTION_CONTEXT_EQUALS: &str = "EncryptionContextEquals";
+    /// `EncryptionContextSubset`
+    pub const ENCRYPTION_CONTEXT_SUBSET: &str = "EncryptionContextSubset";
+    /// `ExpirationModel`
+    pub const EXPIRATION_MODEL: &str = "ExpirationModel";
+    /// `GrantId`
+    pub const GRANT_ID: &str = "GrantId";
+    /// `GrantToken`
+    pub const GRANT_TOKEN: &str = "GrantToken";
+    /// `GrantTokens`
+    pub const GRANT_TOKENS: &str = "GrantTokens";
+    /// `GranteePrincipal`
+    pub const GRANTEE_PRINCIPAL: &str = "GranteePrincipal";
+    /// `GranteeServicePrincipal`
+    pub const GRANTEE_SERVICE_PRINCIPAL: &str = "GranteeServicePrincipal";
+    /// `ImportToken`
+    pub const IMPORT_TOKEN: &str = "ImportToken";
+    /// `ImportType`
+    pub const IMPORT_TYPE: &str = "ImportType";
+    /// `IncludeKeyMaterial`
+    pub const INCLUDE_KEY_MATERIAL: &str = "IncludeKeyMaterial";
+    /// `KeyAgreementAlgorithm`
+    pub const KEY_AGREEMENT_ALGORITHM: &str = "KeyAgreementAlgorithm";
+    /// `KeyEncryptionAlgorithm`
+    pub const KEY_ENCRYPTION_ALGORITHM: &str = "KeyEncryptionAlgorithm";
+    /// `KeyId`
+    pub const KEY_ID: &str = "KeyId";
+    /// `KeyMaterialDescription`
+    pub const KEY_MATERIAL_DESCRIPTION: &str = "KeyMaterialDescription";
+    /// `KeyMaterialId`
+    pub const KEY_MATERIAL_ID: &str = "KeyMaterialId";
+    /// `KeyPairSpec`
+    pub const KEY_PAIR_SPEC: &str = "KeyPairSpec";
+    /// `KeySpec`
+    pub const KEY_SPEC: &str = "KeySpec";
+    /// `KeyStorePassword`
+    pub const KEY_STORE_PASSWORD: &str = "KeyStorePassword";
+    /// `KeyUsage`
+    pub const KEY_USAGE: &str = "KeyUsage";
+    /// `Limit`
+    pub const LIMIT: &str = "Limit";
+    /// `Mac`
+    pub const MAC: &str = "Mac";
+    /// `MacAlgorithm`
+    pub const MAC_ALGORITHM: &str = "MacAlgorithm";
+    /// `Marker`
+    pub const MARKER: &str = "Marker";
+    /// `Message`
+    pub const MESSAGE: &str = "Message";
+    /// `MessageType`
+    pub const MESSAGE_TYPE: &str = "MessageType";
+    /// `MultiRegion`
+    pub const MULTI_REGION: &str = "MultiRegion";
+    /// `Name`
+    pub const NAME: &str = "Name";
+    /// `NewCustomKeyStoreName`
+    pub const NEW_CUSTOM_KEY_STORE_NAME: &str = "NewCustomKeyStoreName";
+    /// `NumberOfBytes`
+    pub const NUMBER_OF_BYTES: &str = "NumberOfBytes";
+    /// `Operations`
+    pub const OPERATIONS: &str = "Operations";
+    /// `Origin`
+    pub const ORIGIN: &str = "Origin";
+    /// `PendingWindowInDays`
+    pub const PENDING_WINDOW_IN_DAYS: &str = "PendingWindowInDays";
+    /// `Plaintext`
+    pub const PLAINTEXT: &str = "Plaintext";
+    /// `Policy`
+    pub const POLICY: &str = "Policy";
+    /// `PolicyName`
+    pub const POLICY_NAME: &str = "PolicyName";
+    /// `PrimaryRegion`
+    pub const PRIMARY_REGION: &str = "PrimaryRegion";
+    /// `PublicKey`
+    pub const PUBLIC_KEY: &str = "PublicKey";
+    /// `RawSecretAccessKey`
+    pub const RAW_SECRET_ACCESS_KEY: &str = "RawSecretAccessKey";
+    /// `Recipient`
+    pub const RECIPIENT: &str = "Recipient";
+    /// `ReplicaRegion`
+    pub const REPLICA_REGION: &str = "ReplicaRegion";
+    /// `ResourceOwners`
+    pub const RESOURCE_OWNERS: &str = "ResourceOwners";
+    /// `RetiringPrincipal`
+    pub const RETIRING_PRINCIPAL: &str = "RetiringPrincipal";
+    /// `RetiringServicePrincipal`
+    pub const RETIRING_SERVICE_PRINCIPAL: &str = "RetiringServicePrincipal";
+    /// `RotationPeriodInDays`
+    pub const ROTATION_PERIOD_IN_DAYS: &str = "RotationPeriodInDays";
+    /// `SharedSecretCiphertextBlob`
+    pub const SHARED_SECRET_CIPHERTEXT_BLOB: &str = "SharedSecretCiphertextBlob";
+    /// `Signature`
+    pub const SIGNATURE: &str = "Signature";
+    /// `SigningAlgorithm`
+    pub const SIGNING_ALGORITHM: &str = "SigningAlgorithm";
+    /// `SourceArn`
+    pub const SOURCE_ARN: &str = "SourceArn";
+    /// `SourceEncryptionAlgorithm`
+    pub const SOURCE_ENCRYPTION_ALGORITHM: &str = "SourceEncryptionAlgorithm";
+    /// `SourceEncryptionContext`
+    pub const SOURCE_ENCRYPTION_CONTEXT: &str = "SourceEncryptionContext";
+    /// `SourceKeyId`
+    pub const SOURCE_KEY_ID: &str = "SourceKeyId";
+    /// `TagKey`
+    pub const TAG_KEY: &str = "TagKey";
+    /// `TagKeys`
+    pub const TAG_KEYS: &str = "TagKeys";
+    /// `TagValue`
+    pub const TAG_VALUE: &str = "TagValue";
+    /// `Tags`
+    pub const TAGS: &str = "Tags";
+    /// `TargetKeyId`
+    pub const TARGET_KEY_ID: &str = "TargetKeyId";
+    /// `TrustAnchorCertificate`
+    pub const TRUST_ANCHOR_CERTIFICATE: &str = "TrustAnchorCertificate";
+    /// `ValidTo`
+    pub const VALID_TO: &str = "ValidTo";
+    /// `WrappingAlgorithm`
+    pub const WRAPPING_ALGORITHM: &str = "WrappingAlgorithm";
+    /// `WrappingKeySpec`
+    pub const WRAPPING_KEY_SPEC: &str = "WrappingKeySpec";
+    /// `XksKeyId`
+    pub const XKS_KEY_ID: &str = "XksKeyId";
+    /// `XksProxyAuthenticationCredential`
+    pub const XKS_PROXY_AUTHENTICATION_CREDENTIAL: &str = "XksProxyAuthenticationCredential";
+    /// `XksProxyConnectivity`
+    pub const XKS_PROXY_CONNECTIVITY: &str = "XksProxyConnectivity";
+    /// `XksProxyUriEndpoint`
+    pub const XKS_PROXY_URI_ENDPOINT: &str = "XksProxyUriEndpoint";
+    /// `XksProxyUriPath`
+    pub const XKS_PROXY_URI_PATH: &str = "XksProxyUriPath";
+    /// `XksProxyVpcEndpointServiceName`
+    pub const XKS_PROXY_VPC_ENDPOINT_SERVICE_NAME: &str = "XksProxyVpcEndpointServiceName";
+    /// `XksProxyVpcEndpointServiceOwner`
+    pub const XKS_PROXY_VPC_ENDPOINT_SERVICE_OWNER: &str = "XksProxyVpcEndpointServiceOwner";
+}
+
 /// Every error code KMS answers with: the model's errors plus the protocol errors AWS sends unmodeled.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 pub enum ErrorCode {

@@ -42,7 +42,7 @@ impl Engine {
                 .map(|(k, u)| (k.clone(), u.clone()))
                 .collect(),
             tracking_since: self.last_usage.tracking_since,
-            recording: self.trail_touched.is_some(),
+            recording: self.last_call.is_some(),
         };
         serde_json::to_vec(&session).unwrap_or_default()
     }

@@ -5,9 +5,9 @@
 //! raw HMAC key bytes (the ImportKeyMaterial lengths), a PKCS#8 private key (DER or PEM text) for
 //! every asymmetric spec. The key is an ordinary AWS_KMS key; nothing marks it as a fixture.
 
-use serde_json::Value;
+use serde_json::{Map, Value};
 
-use crate::api::{self, Blob, CreateKeyRequest, KeySpec};
+use crate::api::{self, member, Blob, CreateKeyRequest, KeySpec};
 use crate::crypto::extra;
 use crate::crypto::{ecc, rsa};
 use crate::error::{KmsError, KmsResult};
@@ -17,7 +17,11 @@ use crate::ops::create_key::{self, Given};
 use crate::ops::Env;
 
 /// Members CreateKey has that a fixture may not set: a fixture is always AWS_KMS, in AWS KMS.
-const NOT_ALLOWED: &[&str] = &["Origin", "CustomKeyStoreId", "XksKeyId"];
+const NOT_ALLOWED: &[&str] = &[
+    member::ORIGIN,
+    member::CUSTOM_KEY_STORE_ID,
+    member::XKS_KEY_ID,
+];
 
 /// A decoded CreateFixtureKey request: the CreateKey request and the fixture's ID and material.
 pub struct FixtureRequest {
@@ -27,9 +31,9 @@ pub struct FixtureRequest {
     pub given: Given,
 }
 
-/// Decodes a CreateFixtureKey body: one parse, then the CreateKey request from what remains.
-pub fn decode(body: &[u8]) -> KmsResult<FixtureRequest> {
-    let mut doc = api::parse_body(body)?;
+/// Decodes a CreateFixtureKey body's JSON object: the fixture's own members, then the CreateKey
+/// request from what remains.
+pub fn decode(mut doc: Map<String, Value>) -> KmsResult<FixtureRequest> {
     for member in NOT_ALLOWED {
         if doc.contains_key(*member) {
             return Err(KmsError::validation(format!(
@@ -37,7 +41,7 @@ pub fn decode(body: &[u8]) -> KmsResult<FixtureRequest> {
             )));
         }
     }
-    let key_id = match doc.remove("KeyId") {
+    let key_id = match doc.remove(member::KEY_ID) {
         None | Some(Value::Null) => None,
         Some(Value::String(s)) => Some(s),
         Some(_) => return Err(KmsError::serialization("KeyId must be a string.")),
@@ -53,7 +57,7 @@ pub fn decode(body: &[u8]) -> KmsResult<FixtureRequest> {
         }
         Some(_) => return Err(KmsError::serialization("Material must be base64.")),
     };
-    let multi_region = doc.get("MultiRegion").and_then(Value::as_bool) == Some(true);
+    let multi_region = doc.get(member::MULTI_REGION).and_then(Value::as_bool) == Some(true);
     if let Some(id) = &key_id {
         let mrk = id.starts_with("mrk-");
         if !key_ref::is_key_id(id) || mrk != multi_region {

@@ -3,7 +3,7 @@
 //! 10 per account and Region; names, clusters and proxies are not shared between stores.
 
 use crate::api::{
-    ConnectionStateType, CreateCustomKeyStoreRequest, CreateCustomKeyStoreResponse,
+    member, ConnectionStateType, CreateCustomKeyStoreRequest, CreateCustomKeyStoreResponse,
     CustomKeyStoreType, ErrorCode,
 };
 use crate::error::{KmsError, KmsResult};
@@ -38,27 +38,30 @@ pub fn run(
             store.cloud_hsm_cluster_id = Some(
                 req.cloud_hsm_cluster_id
                     .clone()
-                    .ok_or_else(|| required("CloudHsmClusterId", store_type))?,
+                    .ok_or_else(|| required(member::CLOUD_HSM_CLUSTER_ID, store_type))?,
             );
             store.trust_anchor_certificate = Some(
                 req.trust_anchor_certificate
                     .clone()
-                    .ok_or_else(|| required("TrustAnchorCertificate", store_type))?,
+                    .ok_or_else(|| required(member::TRUST_ANCHOR_CERTIFICATE, store_type))?,
             );
             store.key_store_password = Some(
                 req.key_store_password
                     .clone()
-                    .ok_or_else(|| required("KeyStorePassword", store_type))?,
+                    .ok_or_else(|| required(member::KEY_STORE_PASSWORD, store_type))?,
             );
         }
         CustomKeyStoreType::EXTERNAL_KEY_STORE => {
             for (member, given) in [
-                ("CloudHsmClusterId", req.cloud_hsm_cluster_id.is_some()),
                 (
-                    "TrustAnchorCertificate",
+                    member::CLOUD_HSM_CLUSTER_ID,
+                    req.cloud_hsm_cluster_id.is_some(),
+                ),
+                (
+                    member::TRUST_ANCHOR_CERTIFICATE,
                     req.trust_anchor_certificate.is_some(),
                 ),
-                ("KeyStorePassword", req.key_store_password.is_some()),
+                (member::KEY_STORE_PASSWORD, req.key_store_password.is_some()),
             ] {
                 if given {
                     return Err(custom_key_store::not_valid_for(member, store_type));
@@ -67,19 +70,19 @@ pub fn run(
             let credential = req
                 .xks_proxy_authentication_credential
                 .clone()
-                .ok_or_else(|| required("XksProxyAuthenticationCredential", store_type))?;
+                .ok_or_else(|| required(member::XKS_PROXY_AUTHENTICATION_CREDENTIAL, store_type))?;
             store.xks = Some(XksProxy {
                 connectivity: req
                     .xks_proxy_connectivity
-                    .ok_or_else(|| required("XksProxyConnectivity", store_type))?,
+                    .ok_or_else(|| required(member::XKS_PROXY_CONNECTIVITY, store_type))?,
                 uri_endpoint: req
                     .xks_proxy_uri_endpoint
                     .clone()
-                    .ok_or_else(|| required("XksProxyUriEndpoint", store_type))?,
+                    .ok_or_else(|| required(member::XKS_PROXY_URI_ENDPOINT, store_type))?,
                 uri_path: req
                     .xks_proxy_uri_path
                     .clone()
-                    .ok_or_else(|| required("XksProxyUriPath", store_type))?,
+                    .ok_or_else(|| required(member::XKS_PROXY_URI_PATH, store_type))?,
                 vpc_endpoint_service_name: req.xks_proxy_vpc_endpoint_service_name.clone(),
                 vpc_endpoint_service_owner: req.xks_proxy_vpc_endpoint_service_owner.clone(),
                 access_key_id: credential.access_key_id,
@@ -109,21 +112,27 @@ pub fn run(
 
 fn reject_xks_members(req: &CreateCustomKeyStoreRequest, t: CustomKeyStoreType) -> KmsResult<()> {
     for (member, given) in [
-        ("XksProxyUriEndpoint", req.xks_proxy_uri_endpoint.is_some()),
-        ("XksProxyUriPath", req.xks_proxy_uri_path.is_some()),
         (
-            "XksProxyVpcEndpointServiceName",
+            member::XKS_PROXY_URI_ENDPOINT,
+            req.xks_proxy_uri_endpoint.is_some(),
+        ),
+        (member::XKS_PROXY_URI_PATH, req.xks_proxy_uri_path.is_some()),
+        (
+            member::XKS_PROXY_VPC_ENDPOINT_SERVICE_NAME,
             req.xks_proxy_vpc_endpoint_service_name.is_some(),
         ),
         (
-            "XksProxyVpcEndpointServiceOwner",
+            member::XKS_PROXY_VPC_ENDPOINT_SERVICE_OWNER,
             req.xks_proxy_vpc_endpoint_service_owner.is_some(),
         ),
         (
-            "XksProxyAuthenticationCredential",
+            member::XKS_PROXY_AUTHENTICATION_CREDENTIAL,
             req.xks_proxy_authentication_credential.is_some(),
         ),
-        ("XksProxyConnectivity", req.xks_proxy_connectivity.is_some()),
+        (
+            member::XKS_PROXY_CONNECTIVITY,
+            req.xks_proxy_connectivity.is_some(),
+        ),
     ] {
         if given {
             return Err(custom_key_store::not_valid_for(member, t));

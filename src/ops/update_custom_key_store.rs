@@ -4,7 +4,7 @@
 //! for the rest. The same uniqueness rules as CreateCustomKeyStore apply to the result.
 
 use crate::api::{
-    ConnectionStateType, CustomKeyStoreType, UpdateCustomKeyStoreRequest,
+    member, ConnectionStateType, CustomKeyStoreType, UpdateCustomKeyStoreRequest,
     UpdateCustomKeyStoreResponse, XksProxyConnectivityType,
 };
 use crate::error::KmsResult;
@@ -24,25 +24,34 @@ pub fn run(
         .ok_or_else(|| custom_key_store::not_found(&id))?;
     let t = store.store_type;
     let hsm_members = [
-        ("KeyStorePassword", req.key_store_password.is_some()),
-        ("CloudHsmClusterId", req.cloud_hsm_cluster_id.is_some()),
+        (member::KEY_STORE_PASSWORD, req.key_store_password.is_some()),
+        (
+            member::CLOUD_HSM_CLUSTER_ID,
+            req.cloud_hsm_cluster_id.is_some(),
+        ),
     ];
     let xks_offline_members = [
-        ("XksProxyUriEndpoint", req.xks_proxy_uri_endpoint.is_some()),
         (
-            "XksProxyVpcEndpointServiceName",
+            member::XKS_PROXY_URI_ENDPOINT,
+            req.xks_proxy_uri_endpoint.is_some(),
+        ),
+        (
+            member::XKS_PROXY_VPC_ENDPOINT_SERVICE_NAME,
             req.xks_proxy_vpc_endpoint_service_name.is_some(),
         ),
         (
-            "XksProxyVpcEndpointServiceOwner",
+            member::XKS_PROXY_VPC_ENDPOINT_SERVICE_OWNER,
             req.xks_proxy_vpc_endpoint_service_owner.is_some(),
         ),
-        ("XksProxyConnectivity", req.xks_proxy_connectivity.is_some()),
+        (
+            member::XKS_PROXY_CONNECTIVITY,
+            req.xks_proxy_connectivity.is_some(),
+        ),
     ];
     let xks_online_members = [
-        ("XksProxyUriPath", req.xks_proxy_uri_path.is_some()),
+        (member::XKS_PROXY_URI_PATH, req.xks_proxy_uri_path.is_some()),
         (
-            "XksProxyAuthenticationCredential",
+            member::XKS_PROXY_AUTHENTICATION_CREDENTIAL,
             req.xks_proxy_authentication_credential.is_some(),
         ),
     ];

@@ -43,7 +43,7 @@ fn logged(engine: &mut Engine, op: &str, ctx: &[u8], body: &Value) -> (Outcome, 
     let target = format!("TrentService.{op}");
     let body = body.to_string();
     let out = kms_wasm::wire::handle(engine, &target, ctx, body.as_bytes());
-    let event = kms_wasm::trail::record(engine, &target, ctx, body.as_bytes(), &out)
+    let event = kms_wasm::trail::record(engine, &target, ctx, &out)
         .unwrap_or_else(|| panic!("{op}: no event"));
     if out.status == 200 {
         engine.commit();
@@ -129,8 +129,8 @@ fn encrypt_event_has_the_documented_shape() {
 fn events_keep_cloudtrails_member_order() {
     let mut e = engine();
     let (out, _) = logged(&mut e, "CreateKey", &door_ctx(None), &json!({}));
-    let text = kms_wasm::trail::record(&e, "TrentService.CreateKey", &door_ctx(None), b"{}", &out)
-        .unwrap();
+    let text =
+        kms_wasm::trail::record(&e, "TrentService.CreateKey", &door_ctx(None), &out).unwrap();
     let text = String::from_utf8(text).unwrap();
     let order = [
         "eventVersion",
@@ -375,10 +375,8 @@ fn error_events_carry_the_code_and_message_and_no_response() {
     e.record_calls(true);
     let target = "TrentService.Encrypt";
     let out = kms_wasm::wire::handle(&mut e, target, &ctx, b"{not json");
-    let event: Value = serde_json::from_slice(
-        &kms_wasm::trail::record(&e, target, &ctx, b"{not json", &out).unwrap(),
-    )
-    .unwrap();
+    let event: Value =
+        serde_json::from_slice(&kms_wasm::trail::record(&e, target, &ctx, &out).unwrap()).unwrap();
     assert_eq!(event["errorCode"], "SerializationException");
     assert_eq!(event["requestParameters"], Value::Null);
 }
@@ -433,19 +431,86 @@ fn callers_are_logged_as_the_identity_type_aws_records() {
 }
 
 #[test]
+fn an_escaped_spelling_is_logged_as_the_plain_one() {
+    // The event's parameters come from the call's one parse of its body, so `\u` escapes in
+    // member names and values, and `\/`, read as the plain spelling does.
+    let mut e = engine();
+    let ctx = door_ctx(None);
+    let (created, _) = ok_logged(&mut e, "CreateKey", &ctx, json!({}));
+    let arn = created["KeyMetadata"]["Arn"].as_str().unwrap().to_string();
+    let mut events = Vec::new();
+    for body in [
+        format!(r#"{{"KeyId":"{arn}","Plaintext":"AQ==","EncryptionContext":{{"app":"a/b"}}}}"#),
+        format!(
+            r#"{{"\u004beyId":"{}","Plaintext":"AQ==","\u0045ncryptionContext":{{"\u0061pp":"a\/b"}}}}"#,
+            arn.replace('/', "\\/")
+        ),
+    ] {
+        e.record_calls(true);
+        let out = kms_wasm::wire::handle(&mut e, "TrentService.Encrypt", &ctx, body.as_bytes());
+        assert_eq!(out.status, 200, "{body}");
+        let event = kms_wasm::trail::record(&e, "TrentService.Encrypt", &ctx, &out).unwrap();
+        events.push(serde_json::from_slice::<Value>(&event).unwrap());
+    }
+    assert_eq!(
+        events[0]["requestParameters"]["encryptionContext"],
+        json!({"app": "a/b"})
+    );
+    assert_eq!(events[0], events[1]);
+
+    // The alias an alias operation names leads `resources` however it is spelled.
+    let key_id = created["KeyMetadata"]["KeyId"].as_str().unwrap();
+    e.record_calls(true);
+    let body = format!(r#"{{"\u0041liasName":"alias\/spelled","TargetKeyId":"{key_id}"}}"#);
+    let out = kms_wasm::wire::handle(&mut e, "TrentService.CreateAlias", &ctx, body.as_bytes());
+    assert_eq!(out.status, 200, "{}", String::from_utf8_lossy(&out.body));
+    let event: Value = serde_json::from_slice(
+        &kms_wasm::trail::record(&e, "TrentService.CreateAlias", &ctx, &out).unwrap(),
+    )
+    .unwrap();
+    let alias_arn = format!("arn:aws:kms:{REGION}:{ACCOUNT}:alias/spelled");
+    assert_eq!(event["resources"][0]["ARN"], alias_arn.as_str(), "{event}");
+    assert_eq!(event["requestParameters"]["aliasName"], "alias/spelled");
+}
+
+#[test]
+fn a_call_refused_before_it_ran_shows_none_of_the_last_calls_keys() {
+    let mut e = engine();
+    let ctx = door_ctx(None);
+    let (created, _) = ok_logged(&mut e, "CreateKey", &ctx, json!({}));
+    let key_id = created["KeyMetadata"]["KeyId"].as_str().unwrap();
+    ok_logged(
+        &mut e,
+        "Encrypt",
+        &ctx,
+        json!({"KeyId": key_id, "Plaintext": "AQ=="}),
+    );
+    // Refused while decoding: the call touched no key, whatever the call before it touched. (The
+    // log stays on between the calls: `record_calls(true)` would start it afresh.)
+    let target = "TrentService.Encrypt";
+    for body in [json!({"KeyId": 1}), json!({"KeyId": key_id})] {
+        let out = kms_wasm::wire::handle(&mut e, target, &ctx, body.to_string().as_bytes());
+        assert_eq!(out.status, 400, "{body}");
+        let event = kms_wasm::trail::record(&e, target, &ctx, &out).unwrap();
+        let event: Value = serde_json::from_slice(&event).unwrap();
+        assert!(event.get("resources").is_none(), "{event}");
+    }
+}
+
+#[test]
 fn nothing_is_recorded_while_the_log_is_off() {
     let mut e = engine();
     let ctx = door_ctx(None);
     let out = kms_wasm::wire::handle(&mut e, "TrentService.ListKeys", &ctx, b"{}");
-    assert!(kms_wasm::trail::record(&e, "TrentService.ListKeys", &ctx, b"{}", &out).is_none());
+    assert!(kms_wasm::trail::record(&e, "TrentService.ListKeys", &ctx, &out).is_none());
     e.record_calls(true);
     e.record_calls(false);
     let out = kms_wasm::wire::handle(&mut e, "TrentService.ListKeys", &ctx, b"{}");
-    assert!(kms_wasm::trail::record(&e, "TrentService.ListKeys", &ctx, b"{}", &out).is_none());
+    assert!(kms_wasm::trail::record(&e, "TrentService.ListKeys", &ctx, &out).is_none());
     // An unknown target names no operation: no event.
     e.record_calls(true);
     let out = kms_wasm::wire::handle(&mut e, "TrentService.Nope", &ctx, b"{}");
-    assert!(kms_wasm::trail::record(&e, "TrentService.Nope", &ctx, b"{}", &out).is_none());
+    assert!(kms_wasm::trail::record(&e, "TrentService.Nope", &ctx, &out).is_none());
 }
 
 #[test]
@@ -458,10 +523,8 @@ fn a_fixture_key_is_logged_as_the_create_key_it_stands_for_without_its_material(
     let target = "KmsWasm.CreateFixtureKey";
     let out = kms_wasm::wire::handle(&mut e, target, &ctx, body.as_bytes());
     assert_eq!(out.status, 200, "{}", String::from_utf8_lossy(&out.body));
-    let event: Value = serde_json::from_slice(
-        &kms_wasm::trail::record(&e, target, &ctx, body.as_bytes(), &out).unwrap(),
-    )
-    .unwrap();
+    let event: Value =
+        serde_json::from_slice(&kms_wasm::trail::record(&e, target, &ctx, &out).unwrap()).unwrap();
     assert_eq!(event["eventName"], "CreateKey");
     assert_eq!(
         event["requestParameters"],
@@ -545,7 +608,7 @@ impl BlobWatch {
         self.engine.record_calls(true);
         let ctx = door_ctx(None);
         let out = kms_wasm::wire::handle(&mut self.engine, target, &ctx, body);
-        let event = kms_wasm::trail::record(&self.engine, target, &ctx, body, &out);
+        let event = kms_wasm::trail::record(&self.engine, target, &ctx, &out);
         if out.status == 200 {
             self.engine.commit();
         }

@@ -608,7 +608,7 @@ fn the_call_log_names_the_key_in_its_own_account_and_the_caller_in_its_own() {
     let context = ctx_json(&b_root());
     let out = kms_wasm::wire::handle(&mut e, target, &context, body.as_bytes());
     assert_eq!(out.status, 200);
-    let event = kms_wasm::trail::record(&e, target, &context, body.as_bytes(), &out).unwrap();
+    let event = kms_wasm::trail::record(&e, target, &context, &out).unwrap();
     let event: Value = serde_json::from_slice(&event).unwrap();
     assert_eq!(event["userIdentity"]["accountId"], B);
     assert_eq!(event["resources"][0]["accountId"], ACCOUNT);

@@ -182,8 +182,7 @@ fn the_call_log_leaves_the_material_tag_out() {
     let target = "TrentService.CreateKey";
     let out = kms_wasm::wire::handle(&mut e, target, ctx_json.as_bytes(), body.as_bytes());
     assert_eq!(out.status, 200);
-    let event =
-        kms_wasm::trail::record(&e, target, ctx_json.as_bytes(), body.as_bytes(), &out).unwrap();
+    let event = kms_wasm::trail::record(&e, target, ctx_json.as_bytes(), &out).unwrap();
     let event: Value = serde_json::from_slice(&event).unwrap();
     assert_eq!(
         event["requestParameters"]["tags"],
