@@ -179,14 +179,18 @@ pub mod defaults {
 pub fn logged_request(op: Operation, object: &Map<String, Value>) -> Map<String, Value> {
     let (request_members, _) = members::members(op);
     let alias_resource = rules(op).alias_resource;
-    object
-        .iter()
-        .filter(|(k, _)| {
-            request_members.iter().any(|m| m.wire == k.as_str())
-                || (alias_resource && k.as_str() == member::ALIAS_NAME)
-        })
-        .map(|(k, v)| (k.clone(), v.clone()))
-        .collect()
+    // Inserted one by one: collecting into the map would build it by sorting, and bring a sort
+    // into the module for this alone.
+    let mut out = Map::new();
+    for (k, v) in object {
+        let k = k.as_str();
+        if request_members.iter().any(|m| m.wire == k)
+            || (alias_resource && k == member::ALIAS_NAME)
+        {
+            out.insert(k.to_string(), v.clone());
+        }
+    }
+    out
 }
 
 /// One call, as the log sees it.
